@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need on a fresh Debian machine,
+# then type-checks, lints and runs every test. Ends with a plain "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v prometheus >/dev/null || need_apt+=(prometheus)
+command -v hey >/dev/null || need_apt+=(hey)
+command -v haproxy >/dev/null || need_apt+=(haproxy)
+command -v curl >/dev/null || need_apt+=(curl)
+if ((${#need_apt[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "missing ${need_apt[*]}: run as root or 'sudo apt-get install -y ${need_apt[*]}'" >&2
+    [ "${CI:-}" = true ] && exit 1
+  fi
+fi
+command -v kubectl >/dev/null || { echo "kubectl is missing (tests point it at the in-memory API server)" >&2; [ "${CI:-}" = true ] && exit 1; }
+
+npm ci --no-audit --no-fund --loglevel=error
+npx tsc -p tsconfig.json
+npx eslint .
+
+report=$(mktemp -d)/vitest.json
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' "$report" || echo "0 passed, 1 failed"
+exit $status
