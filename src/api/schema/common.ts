@@ -1,0 +1,106 @@
+/**
+ * Building blocks shared by the Canary, MetricTemplate and AlertProvider schemas.
+ * Istio-shaped fields keep Istio's own field names, so a Flagger manifest's values pass through unchanged.
+ */
+import { Type, type TSchema } from 'typebox';
+
+/** A Go-style duration as Flagger and Istio accept it: `30s`, `1m`, `1h30m`, `500ms`. */
+export const Duration = Type.String({
+  pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+  description: 'duration such as 30s, 1m, 1h30m or 500ms',
+});
+
+/** Kubernetes `x-kubernetes-int-or-string`: a port number or a port name. */
+export const IntOrString = Type.Unsafe<number | string>({ 'x-kubernetes-int-or-string': true });
+
+/** Free-form object kept as written (Istio fields Aviary passes through without interpreting). */
+export const Opaque = Type.Unsafe<Record<string, unknown>>({
+  type: 'object',
+  'x-kubernetes-preserve-unknown-fields': true,
+});
+
+export const StringMap = Type.Record(Type.String(), Type.String());
+
+export const CrossNamespaceRef = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  namespace: Type.Optional(Type.String()),
+});
+
+export const LocalRef = Type.Object({ name: Type.String({ minLength: 1 }) });
+
+/** Istio StringMatch: exactly one of exact, prefix, regex. */
+export const StringMatch = Type.Object({
+  exact: Type.Optional(Type.String()),
+  prefix: Type.Optional(Type.String()),
+  regex: Type.Optional(Type.String()),
+});
+
+/** Istio HTTPMatchRequest (the fields Flagger documents). */
+export const HTTPMatchRequest = Type.Object({
+  name: Type.Optional(Type.String()),
+  uri: Type.Optional(StringMatch),
+  scheme: Type.Optional(StringMatch),
+  method: Type.Optional(StringMatch),
+  authority: Type.Optional(StringMatch),
+  headers: Type.Optional(Type.Record(Type.String(), StringMatch)),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  sourceLabels: Type.Optional(StringMap),
+  gateways: Type.Optional(Type.Array(Type.String())),
+  queryParams: Type.Optional(Type.Record(Type.String(), StringMatch)),
+  ignoreUriCase: Type.Optional(Type.Boolean()),
+  withoutHeaders: Type.Optional(Type.Record(Type.String(), StringMatch)),
+  sourceNamespace: Type.Optional(Type.String()),
+});
+
+export const HeaderOperations = Type.Object({
+  set: Type.Optional(StringMap),
+  add: Type.Optional(StringMap),
+  remove: Type.Optional(Type.Array(Type.String())),
+});
+
+export const Headers = Type.Object({
+  request: Type.Optional(HeaderOperations),
+  response: Type.Optional(HeaderOperations),
+});
+
+export const HTTPRetry = Type.Object({
+  attempts: Type.Optional(Type.Integer({ minimum: 0 })),
+  perTryTimeout: Type.Optional(Duration),
+  retryOn: Type.Optional(Type.String()),
+});
+
+export const CorsPolicy = Type.Object({
+  allowOrigin: Type.Optional(Type.Array(Type.String())),
+  allowOrigins: Type.Optional(Type.Array(StringMatch)),
+  allowMethods: Type.Optional(Type.Array(Type.String())),
+  allowHeaders: Type.Optional(Type.Array(Type.String())),
+  exposeHeaders: Type.Optional(Type.Array(Type.String())),
+  maxAge: Type.Optional(Duration),
+  allowCredentials: Type.Optional(Type.Boolean()),
+});
+
+export const Rewrite = Type.Object({
+  uri: Type.Optional(Type.String()),
+  authority: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String()),
+});
+
+export const CustomMetadata = Type.Object({
+  labels: Type.Optional(StringMap),
+  annotations: Type.Optional(StringMap),
+});
+
+/** A Kubernetes-style top-level document: apiVersion, kind, metadata, spec. */
+export function Document<S extends TSchema>(kind: string, spec: S) {
+  return Type.Object({
+    apiVersion: Type.Literal('aviary.dev/v1beta1'),
+    kind: Type.Literal(kind),
+    metadata: Type.Object({
+      name: Type.String({ minLength: 1 }),
+      namespace: Type.Optional(Type.String()),
+      labels: Type.Optional(StringMap),
+      annotations: Type.Optional(StringMap),
+    }),
+    spec,
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * The Canary status. Every fact the engine needs between ticks lives here, so a reconcile that crashes
+ * at any line can be re-run from the status alone.
+ */
+import { Type } from 'typebox';
+import { StringMap } from './common.js';
+
+export const PHASES = [
+  'Initializing',
+  'Initialized',
+  'Waiting',
+  'Progressing',
+  'WaitingPromotion',
+  'Promoting',
+  'Finalising',
+  'Succeeded',
+  'Failed',
+  'Terminating',
+  'Terminated',
+] as const;
+
+export const CheckResult = Type.Object({
+  name: Type.String(),
+  decision: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('inconclusive')]),
+  value: Type.Optional(Type.Number()),
+  primaryValue: Type.Optional(Type.Number()),
+  samples: Type.Optional(Type.Number()),
+  primarySamples: Type.Optional(Type.Number()),
+  threshold: Type.Optional(Type.String()),
+  message: Type.String(),
+});
+
+export const CanaryStatus = Type.Object({
+  phase: Type.Optional(Type.Union(PHASES.map((p) => Type.Literal(p)))),
+  failedChecks: Type.Optional(Type.Integer()),
+  canaryWeight: Type.Optional(Type.Integer()),
+  iterations: Type.Optional(Type.Integer()),
+  mirrored: Type.Optional(Type.Boolean()),
+  previousSessionAffinityCookie: Type.Optional(Type.String()),
+  sessionAffinityCookie: Type.Optional(Type.String()),
+  primarySessionAffinityCookie: Type.Optional(Type.String()),
+  trackedConfigs: Type.Optional(StringMap),
+  lastAppliedSpec: Type.Optional(Type.String()),
+  lastPromotedSpec: Type.Optional(Type.String()),
+  lastTransitionTime: Type.Optional(Type.String()),
+  observedGeneration: Type.Optional(Type.Integer()),
+  /** Aviary: consecutive inconclusive analysis intervals. */
+  inconclusiveChecks: Type.Optional(Type.Integer()),
+  /** Aviary: when the current phase began waiting on readiness (progress deadline). */
+  progressStartedAt: Type.Optional(Type.String()),
+  /** Aviary: the last analysis's verdicts, each with its numbers. */
+  lastChecks: Type.Optional(Type.Array(CheckResult)),
+  /** Aviary: why the canary failed, in one line. */
+  failureReason: Type.Optional(Type.String()),
+  conditions: Type.Optional(
+    Type.Array(
+      Type.Object({
+        type: Type.String(),
+        status: Type.String(),
+        lastUpdateTime: Type.Optional(Type.String()),
+        lastTransitionTime: Type.Optional(Type.String()),
+        reason: Type.Optional(Type.String()),
+        message: Type.Optional(Type.String()),
+      }),
+    ),
+  ),
+});

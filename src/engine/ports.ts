@@ -1,0 +1,172 @@
+/**
+ * The engine's view of the world. The engine decides; these ports act. Each runtime (Kubernetes, local,
+ * in-memory test doubles) supplies one implementation of each, so the same engine drives all of them.
+ *
+ * Rules every implementation keeps:
+ * - Calls are idempotent: the engine may repeat any call after a crash.
+ * - Every network call has a timeout; failures are thrown as errors (the engine records them), except
+ *   where a port returns a result type that carries the failure.
+ */
+import type {
+  Canary,
+  CanaryMetric,
+  CanaryStatus,
+  CanaryWebhook,
+  MetricTemplate,
+  Phase,
+} from '../api/types.js';
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** Readiness of a workload; `retriable: false` means waiting longer will not help (progress deadline). */
+export type Readiness = { ready: true } | { ready: false; reason: string; retriable: boolean };
+
+/** What identifies a revision of the canary workload (Flagger's lastAppliedSpec + trackedConfigs). */
+export interface Revision {
+  /** Hash of the pod template (or local command line). */
+  spec: string;
+  /** Hash per referenced config: `configmap/<name>` or `secret/<name>` -> checksum. */
+  trackedConfigs?: Record<string, string>;
+}
+
+/** The workloads: the target (canary) and the `<name>-primary` copy Aviary owns. */
+export interface WorkloadTarget {
+  /**
+   * Creates the primary from the target on first sight (or refreshes it) and reports whether it is ready.
+   * Must not touch the primary's template once it exists: only `promote` changes what the primary runs.
+   */
+  initialize(canary: Canary): Promise<Readiness>;
+  /** The canary workload's current revision. */
+  revision(canary: Canary): Promise<Revision>;
+  primaryReadiness(canary: Canary): Promise<Readiness>;
+  canaryReadiness(canary: Canary): Promise<Readiness>;
+  /** Scales the canary workload up (from zero) so it can take traffic. */
+  scaleCanaryUp(canary: Canary): Promise<void>;
+  scaleCanaryToZero(canary: Canary): Promise<void>;
+  /** Copies the canary's template (and tracked configs) to the primary. */
+  promote(canary: Canary): Promise<void>;
+  /** revertOnDeletion: gives the workload back to the user as it was (target scaled up, primary removed). */
+  finalize(canary: Canary): Promise<void>;
+}
+
+/** Traffic split as applied by (and read back from) the routing layer. Weights add up to 100. */
+export interface Routes {
+  primaryWeight: number;
+  canaryWeight: number;
+  /** Traffic to the primary is copied to the canary (responses discarded). */
+  mirrored: boolean;
+}
+
+/** Extra routing facts the engine decides and the router applies. */
+export interface RouteOptions {
+  /** Session affinity: value of the cookie that pins a client to the canary (status.sessionAffinityCookie). */
+  canaryCookie?: string;
+  /** Session affinity: the previous canary cookie, routed back to the primary. */
+  previousCookie?: string;
+}
+
+/** The mesh/ingress/local router (Flagger's Router: reconcile, set routes, get routes, finalize). */
+export interface TrafficRouter {
+  /** Creates or refreshes the routing objects; on first creation all traffic goes to the primary. */
+  reconcile(canary: Canary): Promise<void>;
+  setRoutes(canary: Canary, routes: Routes, options?: RouteOptions): Promise<void>;
+  /** Reads back what the routing layer actually holds (never a cached copy of what was asked). */
+  getRoutes(canary: Canary): Promise<Routes>;
+  /** revertOnDeletion: removes Aviary's routing, leaving the service reachable. */
+  finalize(canary: Canary): Promise<void>;
+}
+
+/** One query's result. "No data" and errors are never values: they carry the reason to show the user. */
+export type MetricReading =
+  | { kind: 'value'; value: number; samples?: number }
+  | { kind: 'no-data'; reason: string }
+  | { kind: 'error'; reason: string };
+
+/** Counts of request outcomes and latencies of one version over a window (for the statistical judge). */
+export interface VersionSample {
+  requests: number;
+  errors: number;
+  /** Latencies in milliseconds, or a bounded sample of them. */
+  latenciesMs?: number[];
+}
+
+export type OutcomeReading =
+  | { kind: 'outcomes'; canary: VersionSample; primary: VersionSample }
+  | { kind: 'no-data'; reason: string }
+  | { kind: 'error'; reason: string };
+
+export interface MetricQuery {
+  canary: Canary;
+  metric: CanaryMetric;
+  /** The MetricTemplate named by metric.templateRef, resolved by the caller. */
+  template?: MetricTemplate;
+  intervalMs: number;
+}
+
+export interface MetricSource {
+  /** Runs one metric check over its interval. Must resolve (never reject) with a reading. */
+  read(query: MetricQuery): Promise<MetricReading>;
+  /**
+   * Request outcomes of canary and primary since `sinceMs` (for compareWithPrimary checks). Sources that
+   * cannot split by version (a custom template query) omit it.
+   */
+  outcomes?(canary: Canary, metric: CanaryMetric, sinceMs: number): Promise<OutcomeReading>;
+}
+
+/** Resolves a metric's templateRef to the MetricTemplate (Kubernetes: from the informer cache). */
+export interface TemplateResolver {
+  template(namespace: string, name: string): Promise<MetricTemplate | undefined>;
+}
+
+export type HookResult = { ok: true; status?: number } | { ok: false; reason: string; status?: number };
+
+export interface WebhookCaller {
+  /** POSTs Flagger's payload for `hook`; ok iff the receiver answered 2xx within the timeout and retries. */
+  call(canary: Canary, hook: CanaryWebhook, phase: Phase, metadata?: Record<string, string>): Promise<HookResult>;
+}
+
+export type Severity = 'info' | 'warn' | 'error';
+
+export interface Notification {
+  canary: Canary;
+  severity: Severity;
+  /** One sentence: what happened, e.g. "Canary analysis failed: request-success-rate 94.1% < 99%". */
+  message: string;
+  phase: Phase;
+  canaryWeight: number;
+  /** Extra name/value facts (target, failed checks, traffic routing). */
+  fields?: Record<string, string>;
+}
+
+export interface Notifier {
+  /** Sends to every alert provider whose severity filter matches. Never throws: failures are logged. */
+  notify(notification: Notification): Promise<void>;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorder {
+  /** Kubernetes Event on the Canary (or a log line / terminal line locally). Never throws. */
+  record(canary: Canary, type: EventType, reason: string, message: string): Promise<void>;
+}
+
+export interface StatusStore {
+  /** Persists the status (Kubernetes status subresource, or a state file locally). */
+  write(canary: Canary, status: CanaryStatus): Promise<void>;
+}
+
+/** Everything one engine needs. */
+export interface EnginePorts {
+  target: WorkloadTarget;
+  router: TrafficRouter;
+  metrics: MetricSource;
+  templates?: TemplateResolver;
+  webhooks: WebhookCaller;
+  notifier: Notifier;
+  events: EventRecorder;
+  status: StatusStore;
+  clock: Clock;
+}
