@@ -38,7 +38,7 @@ export class CommandPolicy {
           `To allow it, start the loadtester with --allow-command ${name}`,
       };
     }
-    const found = findOnPath(name, this.searchPath);
+    const found = this.locate(name);
     if (found === undefined) {
       return {
         ok: false,
@@ -54,6 +54,11 @@ export class CommandPolicy {
       };
     }
     return { ok: true, file: found };
+  }
+
+  /** Absolute path of a program on the sanitized PATH, allowlist not consulted. */
+  locate(name: string): string | undefined {
+    return findOnPath(name, this.searchPath);
   }
 }
 

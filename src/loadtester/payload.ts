@@ -16,7 +16,10 @@ export type ParseResult = { ok: true; payload: WebhookPayload } | { ok: false; m
 
 export function parsePayload(body: string): ParseResult {
   if (body.trim() === '') {
-    return { ok: false, message: 'request body is empty: send Flagger\'s webhook JSON {"name", "namespace", ...}' };
+    return {
+      ok: false,
+      message: 'request body is empty: send Flagger\'s webhook JSON {"name", "namespace", ...}',
+    };
   }
   let raw: unknown;
   try {
@@ -45,7 +48,8 @@ export function parsePayload(body: string): ParseResult {
   if (typeof raw.checksum === 'string') payload.checksum = raw.checksum;
 
   if (raw.metadata !== undefined && raw.metadata !== null) {
-    if (!isObject(raw.metadata)) return { ok: false, message: 'field "metadata" must be an object of strings' };
+    if (!isObject(raw.metadata))
+      return { ok: false, message: 'field "metadata" must be an object of strings' };
     const metadata: Record<string, string> = {};
     for (const [key, value] of Object.entries(raw.metadata)) {
       if (typeof value === 'string') metadata[key] = value;
