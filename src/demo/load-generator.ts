@@ -37,10 +37,13 @@ export function startLoad(url: string, requestsPerSecond: number, timeoutMs = 20
   // A fixed schedule (not "send when the previous one returns"), so a slow version still gets its share.
   const started = Date.now();
   let scheduled = 0;
-  const timer = setInterval(() => {
-    const due = Math.floor((Date.now() - started) / periodMs);
-    for (; scheduled < due; scheduled++) fire();
-  }, Math.max(5, Math.min(50, periodMs)));
+  const timer = setInterval(
+    () => {
+      const due = Math.floor((Date.now() - started) / periodMs);
+      for (; scheduled < due; scheduled++) fire();
+    },
+    Math.max(5, Math.min(50, periodMs)),
+  );
 
   return {
     get sent() {

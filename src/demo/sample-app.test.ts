@@ -28,7 +28,13 @@ describe('demo sample app', () => {
   it('injects the configured error rate and latency', async () => {
     let i = 0;
     // Deterministic "randomness": every 4th draw is below 0.25, so a quarter of requests fail.
-    const url = await app({ port: 0, version: 'v3', errorRate: 0.25, latencyMs: 40, random: () => (i++ % 4) / 4 });
+    const url = await app({
+      port: 0,
+      version: 'v3',
+      errorRate: 0.25,
+      latencyMs: 40,
+      random: () => (i++ % 4) / 4,
+    });
     const started = Date.now();
     const statuses = await Promise.all(Array.from({ length: 8 }, () => fetch(url).then((r) => r.status)));
     expect(Date.now() - started).toBeGreaterThanOrEqual(30);
