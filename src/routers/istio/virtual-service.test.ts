@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { Canary } from '../../api/types.js';
+import { buildVirtualServiceSpec, mergeMatches, routesOf } from './virtual-service.js';
+
+function canary(
+  overrides: Partial<Canary['spec']> = {},
+  analysis: Partial<Canary['spec']['analysis']> = {},
+): Canary {
+  return {
+    apiVersion: 'aviary.dev/v1beta1',
+    kind: 'Canary',
+    metadata: { name: 'podinfo', namespace: 'test' },
+    spec: {
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+      service: { port: 9898 },
+      analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10, ...analysis },
+      ...overrides,
+    },
+  };
+}
+
+const split = (primaryWeight: number, canaryWeight: number, mirrored = false) => ({
+  primaryWeight,
+  canaryWeight,
+  mirrored,
+});
+
+describe('Istio VirtualService builder', () => {
+  it('routes by weight to the primary and canary services', () => {
+    const spec = buildVirtualServiceSpec(canary(), split(90, 10));
+    expect(spec.http).toHaveLength(1);
+    expect(spec.http[0]!.route).toEqual([
+      { destination: { host: 'podinfo-primary', port: { number: 9898 } }, weight: 90 },
+      { destination: { host: 'podinfo-canary', port: { number: 9898 } }, weight: 10 },
+    ]);
+    expect(routesOf(spec, 'podinfo-canary')).toEqual(split(90, 10));
+  });
+
+  it('binds the mesh gateway and every in-mesh host name even when an ingress gateway is set', () => {
+    const spec = buildVirtualServiceSpec(
+      canary({
+        service: { port: 9898, gateways: ['public-gateway.istio-system'], hosts: ['app.example.com'] },
+      }),
+      split(100, 0),
+    );
+    expect(spec.gateways).toEqual(['public-gateway.istio-system', 'mesh']);
+    expect(spec.hosts).toEqual([
+      'app.example.com',
+      'podinfo',
+      'podinfo.test',
+      'podinfo.test.svc.cluster.local',
+    ]);
+  });
+
+  it('leaves hosts and gateways empty for a delegate VirtualService', () => {
+    const spec = buildVirtualServiceSpec(
+      canary({ service: { port: 9898, delegation: true } }),
+      split(100, 0),
+    );
+    expect(spec.hosts).toEqual([]);
+    expect(spec.gateways).toEqual([]);
+  });
+
+  it('sends only matching requests to the canary in A/B testing', () => {
+    const ab = canary(
+      { service: { port: 9898, match: [{ uri: { prefix: '/api' } }] } },
+      {
+        iterations: 10,
+        stepWeight: undefined,
+        match: [{ headers: { 'x-canary': { exact: 'insider' } } }],
+      },
+    );
+    const spec = buildVirtualServiceSpec(ab, split(0, 100));
+    expect(spec.http[0]!.match).toEqual([
+      { uri: { prefix: '/api' }, headers: { 'x-canary': { exact: 'insider' } } },
+    ]);
+    expect(spec.http[0]!.route.map((r) => r.weight)).toEqual([0, 100]);
+    expect(spec.http[1]!.match).toEqual([{ uri: { prefix: '/api' } }]);
+    expect(spec.http[1]!.route.map((r) => r.weight)).toEqual([100, 0]);
+    expect(routesOf(spec, 'podinfo-canary')).toEqual(split(0, 100));
+  });
+
+  it('mirrors to the canary with the mirror percentage', () => {
+    const spec = buildVirtualServiceSpec(canary({}, { mirror: true, mirrorWeight: 25 }), split(100, 0, true));
+    expect(spec.http[0]!.mirror).toEqual({ host: 'podinfo-canary', port: { number: 9898 } });
+    expect(spec.http[0]!.mirrorPercentage).toEqual({ value: 25 });
+    expect(routesOf(spec, 'podinfo-canary')?.mirrored).toBe(true);
+  });
+
+  it('pins clients holding the session cookie to the canary and sets the cookie on canary responses', () => {
+    const sticky = canary({}, { sessionAffinity: { cookieName: 'canary-session', maxAge: 600 } });
+    const spec = buildVirtualServiceSpec(sticky, split(80, 20), { canaryCookie: 'abc123' });
+    expect(spec.http[0]!.match).toEqual([{ headers: { Cookie: { regex: '.*canary-session=abc123.*' } } }]);
+    expect(spec.http[0]!.route.map((r) => r.weight)).toEqual([0, 100]);
+    expect(spec.http[1]!.route[1]!.headers?.response?.add?.['Set-Cookie']).toBe(
+      'canary-session=abc123; Max-Age=600',
+    );
+    expect(routesOf(spec, 'podinfo-canary')).toEqual(split(80, 20));
+  });
+
+  it('expires the previous canary cookie once the canary has no traffic', () => {
+    const sticky = canary({}, { sessionAffinity: { cookieName: 'canary-session' } });
+    const spec = buildVirtualServiceSpec(sticky, split(100, 0), { previousCookie: 'old' });
+    expect(spec.http[0]!.route[0]!.headers?.response?.add?.['Set-Cookie']).toBe(
+      'canary-session=old; Max-Age=-1',
+    );
+    expect(routesOf(spec, 'podinfo-canary')).toEqual(split(100, 0));
+  });
+
+  it('carries retries, timeout, headers and CORS to every rule', () => {
+    const spec = buildVirtualServiceSpec(
+      canary({
+        service: {
+          port: 9898,
+          timeout: '5s',
+          retries: { attempts: 3, perTryTimeout: '1s', retryOn: '5xx' },
+          headers: { request: { add: { 'x-envoy-upstream-rq-timeout-ms': '15000' } } },
+          corsPolicy: { allowOrigin: ['example.com'], allowMethods: ['GET'] },
+        },
+      }),
+      split(100, 0),
+    );
+    expect(spec.http[0]).toMatchObject({
+      timeout: '5s',
+      retries: { attempts: 3, perTryTimeout: '1s', retryOn: '5xx' },
+      headers: { request: { add: { 'x-envoy-upstream-rq-timeout-ms': '15000' } } },
+      corsPolicy: { allowOrigin: ['example.com'], allowMethods: ['GET'] },
+    });
+  });
+
+  it('combines each A/B condition with each service condition', () => {
+    expect(
+      mergeMatches(
+        [{ headers: { a: { exact: '1' } } }, { headers: { b: { exact: '2' } } }],
+        [{ uri: { prefix: '/x' } }],
+      ),
+    ).toEqual([
+      { uri: { prefix: '/x' }, headers: { a: { exact: '1' } } },
+      { uri: { prefix: '/x' }, headers: { b: { exact: '2' } } },
+    ]);
+  });
+});
