@@ -1,0 +1,385 @@
+/**
+ * Rules across fields that a JSON schema cannot say: the ones Flagger enforces (its CRD oneOf, its
+ * admission-time checks) and the ones users trip on (a step larger than the maximum, a metric that can
+ * never fail). Each rule reads a schema-valid spec and returns problems with a fix.
+ */
+import { analysisIntervalMs, maxWeight, TOTAL_WEIGHT } from './defaults.js';
+import { formatDuration, parseDuration } from './duration.js';
+import type { FieldProblem } from './problems.js';
+import type { AlertProviderSpec, CanaryAnalysis, CanarySpec, MetricTemplateSpec } from './types.js';
+
+export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
+export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
+
+const A = 'spec.analysis';
+
+export function canaryRules(spec: CanarySpec): FieldProblem[] {
+  const analysis = spec.analysis;
+  return [
+    ...progressionRules(spec, analysis),
+    ...weightRules(analysis),
+    ...intervalRules(analysis),
+    ...sessionAffinityRules(analysis),
+    ...metricRules(analysis),
+    ...webhookRules(analysis),
+    ...duplicateNames(analysis.alerts, `${A}.alerts`, 'alert'),
+    ...localRuntimeRules(spec),
+  ];
+}
+
+function progressionRules(spec: CanarySpec, a: CanaryAnalysis): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const iterations = a.iterations ?? 0;
+  const stepWeight = a.stepWeight ?? 0;
+  const steps = a.stepWeights ?? [];
+  if (iterations <= 0 && stepWeight <= 0 && steps.length === 0) {
+    out.push({
+      path: A,
+      message:
+        a.stepWeight !== undefined
+          ? 'stepWeight must be > 0 when neither iterations nor stepWeights is set'
+          : 'needs one of iterations, stepWeight or stepWeights, or the canary never progresses',
+      fix: 'add stepWeight: 10 (canary), stepWeights: [5, 10, 50] (canary), or iterations: 10 (blue/green; A/B with match)',
+    });
+  }
+  if (iterations > 0 && (stepWeight > 0 || steps.length > 0)) {
+    out.push({
+      path: stepWeight > 0 ? `${A}.stepWeight` : `${A}.stepWeights`,
+      message: `is ignored: with iterations set the release runs as ${a.match?.length ? 'A/B testing' : 'blue/green'} (iterations with mirror needs no stepWeight either)`,
+      fix: 'remove it, or remove iterations for a weighted canary',
+      severity: 'warning',
+    });
+  } else if (stepWeight > 0 && steps.length > 0) {
+    out.push({
+      path: `${A}.stepWeights`,
+      message: 'is ignored because stepWeight is set (stepWeight wins)',
+      fix: 'keep only one of stepWeight and stepWeights',
+      severity: 'warning',
+    });
+  }
+  if (spec.provider === 'kubernetes' && iterations <= 0 && (stepWeight > 0 || steps.length > 0)) {
+    out.push({
+      path: 'spec.provider',
+      message: 'kubernetes cannot split traffic by weight; the release runs as blue/green with 10 iterations',
+      fix: 'use iterations instead of stepWeight, or a mesh/ingress provider such as istio',
+      severity: 'warning',
+    });
+  }
+  if ((a.match?.length ?? 0) > 0 && iterations <= 0) {
+    out.push({
+      path: `${A}.match`,
+      message:
+        'A/B testing by match needs iterations; with weights the match conditions only narrow the canary route',
+      fix: 'add iterations: 10 for A/B testing',
+      severity: 'warning',
+    });
+  }
+  if (a.mirrorWeight !== undefined && !a.mirror) {
+    out.push({
+      path: `${A}.mirrorWeight`,
+      message: 'has no effect without mirror: true',
+      fix: 'add mirror: true or remove mirrorWeight',
+      severity: 'warning',
+    });
+  }
+  if (a.threshold !== undefined && a.threshold <= 0) {
+    out.push({
+      path: `${A}.threshold`,
+      message: `${a.threshold} is treated as 1: the first failed check rolls back`,
+      fix: 'set threshold to 1 or more',
+      severity: 'warning',
+    });
+  }
+  return out;
+}
+
+function weightRules(a: CanaryAnalysis): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const steps = a.stepWeights ?? [];
+  if (a.maxWeight !== undefined && (a.maxWeight < 1 || a.maxWeight > TOTAL_WEIGHT)) {
+    out.push({
+      path: `${A}.maxWeight`,
+      message: `must be between 1 and 100, got ${a.maxWeight}`,
+      fix: 'set maxWeight: 50 (or leave it out for 100)',
+    });
+  }
+  const max = maxWeight(a);
+  if (a.stepWeight !== undefined && (a.iterations ?? 0) <= 0 && steps.length === 0) {
+    if (a.stepWeight > 0 && a.stepWeight > max) {
+      out.push({
+        path: `${A}.stepWeight`,
+        message: `must be > 0 and <= maxWeight (${max}), got ${a.stepWeight}`,
+        fix: `lower stepWeight to at most ${max}, or raise maxWeight`,
+      });
+    }
+  }
+  steps.forEach((w, i) => {
+    if (w < 1 || w > TOTAL_WEIGHT)
+      out.push({
+        path: `${A}.stepWeights[${i}]`,
+        message: `must be between 1 and 100, got ${w}`,
+        fix: 'use weights such as [1, 5, 10, 50]',
+      });
+    const previous = steps[i - 1];
+    if (previous !== undefined && w <= previous)
+      out.push({
+        path: `${A}.stepWeights[${i}]`,
+        message: `must be greater than the step before (${previous}): steps are ascending absolute weights`,
+        fix: `sort the steps: [${[...new Set(steps)].sort((x, y) => x - y).join(', ')}]`,
+      });
+  });
+  if (steps.length > 0 && a.maxWeight !== undefined && !(a.stepWeight && a.stepWeight > 0)) {
+    out.push({
+      path: `${A}.maxWeight`,
+      message: `is ignored with stepWeights: the last step (${Math.min(TOTAL_WEIGHT, steps[steps.length - 1] ?? TOTAL_WEIGHT)}) is the maximum`,
+      fix: 'remove maxWeight',
+      severity: 'warning',
+    });
+  }
+  return out;
+}
+
+function intervalRules(a: CanaryAnalysis): FieldProblem[] {
+  if (a.interval === undefined) return [];
+  const ms = parseDuration(a.interval);
+  if (ms === undefined)
+    return [
+      {
+        path: `${A}.interval`,
+        message: `"${a.interval}" is not a duration`,
+        fix: 'write a duration such as 30s or 1m',
+      },
+    ];
+  if (ms >= MIN_ANALYSIS_INTERVAL_MS) return [];
+  return [
+    {
+      path: `${A}.interval`,
+      message: `${a.interval} is below the 10s minimum and is clamped to ${formatDuration(analysisIntervalMs(a))}`,
+      fix: 'set interval: 10s or more',
+      severity: 'warning',
+    },
+  ];
+}
+
+function sessionAffinityRules(a: CanaryAnalysis): FieldProblem[] {
+  const affinity = a.sessionAffinity;
+  if (!affinity) return [];
+  const out: FieldProblem[] = [];
+  if (affinity.primaryCookieName !== undefined && affinity.primaryCookieName === affinity.cookieName) {
+    out.push({
+      path: `${A}.sessionAffinity.primaryCookieName`,
+      message: `must differ from cookieName ("${affinity.cookieName}"): one cookie cannot pin users to both versions`,
+      fix: `rename it, e.g. primaryCookieName: ${affinity.cookieName}-primary`,
+    });
+  }
+  if ((a.iterations ?? 0) > 0) {
+    out.push({
+      path: `${A}.sessionAffinity`,
+      message: 'applies to weighted canaries only and is ignored with iterations',
+      fix: 'remove sessionAffinity or use stepWeight',
+      severity: 'warning',
+    });
+  }
+  return out;
+}
+
+function metricRules(a: CanaryAnalysis): FieldProblem[] {
+  const metrics = a.metrics ?? [];
+  const out: FieldProblem[] = [...duplicateNames(metrics, `${A}.metrics`, 'metric')];
+  metrics.forEach((m, i) => {
+    const at = `${A}.metrics[${i}]`;
+    const builtin = (BUILTIN_METRICS as readonly string[]).includes(m.name);
+    if (!builtin && !m.templateRef && !m.query) {
+      out.push({
+        path: at,
+        message: `metric "${m.name}" is not a builtin (${BUILTIN_METRICS.join(', ')}) and has no templateRef or query`,
+        fix: 'add templateRef: {name: <MetricTemplate>} or rename it to a builtin metric',
+      });
+    }
+    if (m.templateRef && m.query) {
+      out.push({
+        path: `${at}.query`,
+        message: 'is ignored because templateRef is set',
+        fix: 'remove query or templateRef',
+        severity: 'warning',
+      });
+    }
+    const range = m.thresholdRange;
+    if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
+      out.push({
+        path: `${at}.thresholdRange`,
+        message: `min (${range.min}) is greater than max (${range.max}), so every check fails`,
+        fix: 'swap min and max',
+      });
+    }
+    if (!range && m.threshold === undefined && !m.compareWithPrimary) {
+      out.push({
+        path: at,
+        message: `metric "${m.name}" has no thresholdRange, threshold or compareWithPrimary, so it can never fail`,
+        fix:
+          builtin && m.name === 'request-duration'
+            ? 'add thresholdRange: {max: 500} (milliseconds)'
+            : 'add thresholdRange: {min: 99} or {max: ...}',
+        severity: 'warning',
+      });
+    }
+    if (m.threshold !== undefined && range) {
+      out.push({
+        path: `${at}.threshold`,
+        message: 'is deprecated and ignored next to thresholdRange',
+        fix: 'remove threshold',
+        severity: 'warning',
+      });
+    }
+    if (m.interval !== undefined && parseDuration(m.interval) === undefined) {
+      out.push({
+        path: `${at}.interval`,
+        message: `"${m.interval}" is not a duration`,
+        fix: 'write a duration such as 1m',
+      });
+    }
+  });
+  return out;
+}
+
+function webhookRules(a: CanaryAnalysis): FieldProblem[] {
+  const hooks = a.webhooks ?? [];
+  const out: FieldProblem[] = [...duplicateNames(hooks, `${A}.webhooks`, 'webhook')];
+  hooks.forEach((hook, i) => {
+    if (!isHttpUrl(hook.url)) {
+      out.push({
+        path: `${A}.webhooks[${i}].url`,
+        message: `"${hook.url}" is not an http(s) URL`,
+        fix: 'write a full URL such as http://flagger-loadtester.test/',
+      });
+    }
+  });
+  return out;
+}
+
+function localRuntimeRules(spec: CanarySpec): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  if (spec.provider === 'local' && !spec.local) {
+    out.push({
+      path: 'spec.local',
+      message: 'is required with provider: local',
+      fix: 'add spec.local with listenPort, stable and canary commands',
+    });
+  }
+  if (!spec.local) return out;
+  if (spec.provider === undefined) {
+    out.push({
+      path: 'spec.provider',
+      message: 'is unset; spec.local makes this a local-runtime canary',
+      fix: 'write provider: local to say so',
+      severity: 'warning',
+    });
+  } else if (spec.provider !== 'local') {
+    out.push({
+      path: 'spec.local',
+      message: `is ignored with provider: ${spec.provider}`,
+      fix: 'remove spec.local or set provider: local',
+      severity: 'warning',
+    });
+  }
+  const { stable, canary, listenPort } = spec.local;
+  if (stable.port === canary.port) {
+    out.push({
+      path: 'spec.local.canary.port',
+      message: `is the same as stable's port (${stable.port})`,
+      fix: 'give the canary its own port',
+    });
+  }
+  if (listenPort !== 0 && (listenPort === stable.port || listenPort === canary.port)) {
+    out.push({
+      path: 'spec.local.listenPort',
+      message: `${listenPort} is also a version's port`,
+      fix: 'give the router its own port',
+    });
+  }
+  return out;
+}
+
+function duplicateNames(
+  items: readonly { name: string }[] | undefined,
+  path: string,
+  what: string,
+): FieldProblem[] {
+  const seen = new Map<string, number>();
+  const out: FieldProblem[] = [];
+  (items ?? []).forEach((item, i) => {
+    const first = seen.get(item.name);
+    if (first !== undefined)
+      out.push({
+        path: `${path}[${i}].name`,
+        message: `duplicate ${what} name "${item.name}" (also ${path}[${first}])`,
+        fix: `give each ${what} a unique name`,
+      });
+    else seen.set(item.name, i);
+  });
+  return out;
+}
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const ADDRESS_REQUIRED = new Set(['prometheus', 'influxdb', 'graphite', 'dynatrace', 'splunk']);
+
+export function metricTemplateRules(spec: MetricTemplateSpec): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const { type, address } = spec.provider;
+  if (ADDRESS_REQUIRED.has(type) && !address) {
+    out.push({
+      path: 'spec.provider.address',
+      message: `is required for ${type}`,
+      fix: type === 'prometheus' ? 'add address: http://prometheus.istio-system:9090' : 'add the server URL',
+    });
+  }
+  if (address && !isHttpUrl(address)) {
+    out.push({
+      path: 'spec.provider.address',
+      message: `"${address}" is not an http(s) URL`,
+      fix: 'write a full URL such as http://prometheus:9090',
+    });
+  }
+  if (type === 'cloudwatch' && !spec.provider.region) {
+    out.push({
+      path: 'spec.provider.region',
+      message: 'is required for cloudwatch',
+      fix: 'add region: us-east-1 (your AWS region)',
+    });
+  }
+  return out;
+}
+
+export function alertProviderRules(spec: AlertProviderSpec): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  if (!spec.address && !spec.secretRef) {
+    out.push({
+      path: 'spec',
+      message: 'needs a webhook address',
+      fix: 'add address, or secretRef to a Secret whose key "address" holds it',
+    });
+  }
+  if (spec.address && !isHttpUrl(spec.address)) {
+    out.push({
+      path: 'spec.address',
+      message: `"${spec.address}" is not an http(s) URL`,
+      fix: 'write the full webhook URL',
+    });
+  }
+  if (spec.proxy && !isHttpUrl(spec.proxy)) {
+    out.push({
+      path: 'spec.proxy',
+      message: `"${spec.proxy}" is not an http(s) URL`,
+      fix: 'write the proxy as http://host:port',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,299 @@
+/**
+ * Validation of Aviary manifests: YAML text -> documents and problems, each problem with a dotted field
+ * path, a message, a fix and the line it is on. Used by `aviary validate`, the controller and tests.
+ */
+import type { TSchema } from 'typebox';
+import { Value } from 'typebox/value';
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { AviaryError } from '../errors.js';
+import {
+  closest,
+  formatProblem,
+  fromDottedPath,
+  isError,
+  type FieldProblem,
+  type Problem,
+} from './problems.js';
+import { alertProviderRules, canaryRules, metricTemplateRules } from './rules.js';
+import { schemaProblems, unknownFieldProblems } from './schema-errors.js';
+import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from './schema/index.js';
+import type { AlertProvider, Canary, MetricTemplate } from './types.js';
+
+export type { Problem, Severity } from './problems.js';
+export { formatProblem, isError } from './problems.js';
+
+export const API_VERSION = 'aviary.dev/v1beta1';
+export const FLAGGER_API_VERSION = 'flagger.app/v1beta1';
+
+interface KindSpec {
+  schema: TSchema;
+  rules: (object: never) => FieldProblem[];
+}
+
+const KINDS: Record<string, KindSpec> = {
+  Canary: { schema: CanaryDocument, rules: (o: Canary) => canaryRules(o.spec) },
+  MetricTemplate: {
+    schema: MetricTemplateDocument,
+    rules: (o: MetricTemplate) => metricTemplateRules(o.spec),
+  },
+  AlertProvider: { schema: AlertProviderDocument, rules: (o: AlertProvider) => alertProviderRules(o.spec) },
+};
+export const AVIARY_KINDS = Object.keys(KINDS);
+
+export interface ParsedDocument {
+  /** 0-based position in the YAML stream (empty documents keep their slot). */
+  index: number;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The document as plain data (undefined when the YAML did not parse). */
+  object: unknown;
+  /** 1-based line where the document starts. */
+  line: number;
+  /** An aviary.dev document that was checked (others are passed over). */
+  checked: boolean;
+  /** Checked and without errors. */
+  valid: boolean;
+}
+
+export interface ValidateOptions {
+  /** Keep warnings in the result (default true). */
+  warnings?: boolean;
+}
+
+export interface ValidationResult {
+  documents: ParsedDocument[];
+  problems: Problem[];
+}
+
+/** Problems of one object, without positions. `checked` is false for non-Aviary documents. */
+export function validateObject(object: unknown): { problems: FieldProblem[]; checked: boolean } {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+    return {
+      checked: true,
+      problems: [
+        {
+          path: '',
+          message: 'is not a mapping with apiVersion, kind, metadata and spec',
+          fix: 'write the document as a YAML mapping',
+        },
+      ],
+    };
+  }
+  const record = object as Record<string, unknown>;
+  const apiVersion = typeof record.apiVersion === 'string' ? record.apiVersion : '';
+  const kind = typeof record.kind === 'string' ? record.kind : '';
+  if (apiVersion.startsWith('flagger.app/')) {
+    return {
+      checked: true,
+      problems: [
+        {
+          path: 'apiVersion',
+          message: `${apiVersion} is a Flagger manifest`,
+          fix: 'run `aviary convert -f FILE` to rewrite it as aviary.dev/v1beta1',
+        },
+      ],
+    };
+  }
+  if (apiVersion !== API_VERSION) {
+    if (!apiVersion && !kind)
+      return {
+        checked: true,
+        problems: [
+          { path: 'apiVersion', message: 'is missing', fix: `add apiVersion: ${API_VERSION} and kind` },
+        ],
+      };
+    const problem: FieldProblem = {
+      path: 'apiVersion',
+      message: `${apiVersion || '(none)'} ${kind} is not an Aviary kind and was not checked`,
+      fix: `Aviary checks ${AVIARY_KINDS.join(', ')} of ${API_VERSION}`,
+      severity: 'warning',
+    };
+    return { checked: false, problems: [problem] };
+  }
+  const spec = KINDS[kind];
+  if (!spec) {
+    const guess = closest(kind, AVIARY_KINDS);
+    return {
+      checked: true,
+      problems: [
+        {
+          path: 'kind',
+          message: `unknown kind ${JSON.stringify(kind)}`,
+          fix: guess ? `did you mean ${guess}?` : `use one of ${AVIARY_KINDS.join(', ')}`,
+        },
+      ],
+    };
+  }
+  const shape = schemaProblems(spec.schema, object);
+  const problems = [...shape, ...unknownFieldProblems(spec.schema, object)];
+  problems.push(...ruleProblems(spec, object, shape));
+  return { checked: true, problems };
+}
+
+/**
+ * Cross-field rules also run when the schema found errors, so one pass shows everything: the rules see
+ * a copy without the invalid values, and a rule that cannot run on what is left is skipped.
+ */
+function ruleProblems(spec: KindSpec, object: object, shape: FieldProblem[]): FieldProblem[] {
+  if (shape.length === 0 && Value.Check(spec.schema, object)) return spec.rules(object as never);
+  const copy = structuredClone(object) as Record<string, unknown>;
+  for (const problem of shape) removeAt(copy, fromDottedPath(problem.path));
+  try {
+    // a rule about a field (or an ancestor of a field) the schema already rejected would only echo it
+    const covered = (path: string) =>
+      shape.some((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`));
+    return spec.rules(copy as never).filter((p) => !covered(p.path));
+  } catch {
+    return [];
+  }
+}
+
+function removeAt(root: Record<string, unknown>, segments: (string | number)[]): void {
+  let node: unknown = root;
+  for (const segment of segments.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  const last = segments[segments.length - 1];
+  if (last !== undefined && node !== null && typeof node === 'object')
+    delete (node as Record<string | number, unknown>)[last];
+}
+
+/** Validates every document in a YAML stream. Never throws on bad input: syntax errors are problems. */
+export function validateDocuments(yamlText: string, opts: ValidateOptions = {}): ValidationResult {
+  const lineCounter = new LineCounter();
+  const documents: ParsedDocument[] = [];
+  const problems: Problem[] = [];
+  const streams = parseAllDocuments(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = Array.isArray(streams) ? streams : [];
+  docs.forEach((doc, index) => {
+    const line = lineCounter.linePos(doc.range[0]).line;
+    if (doc.errors.length > 0) {
+      const parsed: ParsedDocument = {
+        index,
+        apiVersion: '',
+        kind: '',
+        name: '',
+        object: undefined,
+        line,
+        checked: true,
+        valid: false,
+      };
+      documents.push(parsed);
+      for (const error of doc.errors) {
+        const pos = lineCounter.linePos(error.pos[0]);
+        problems.push({
+          document: index,
+          kind: '',
+          name: '',
+          path: '',
+          message: `YAML syntax error at line ${pos.line}, column ${pos.col}: ${firstLine(error.message)}`,
+          fix: 'fix the YAML (indentation, quoting, a missing colon)',
+          severity: 'error',
+          line: pos.line,
+          column: pos.col,
+        });
+      }
+      return;
+    }
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return; // empty, e.g. after a trailing ---
+    const object = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    const meta = identity(object);
+    const result = validateObject(object);
+    const located = result.problems
+      .filter((p) => opts.warnings !== false || isError(p))
+      .map((p) => ({
+        document: index,
+        kind: meta.kind,
+        name: meta.name,
+        ...p,
+        severity: p.severity ?? 'error',
+        ...locate(doc, lineCounter, p.path),
+      }));
+    problems.push(...located);
+    documents.push({
+      index,
+      ...meta,
+      object,
+      line,
+      checked: result.checked,
+      valid: result.checked && !result.problems.some(isError),
+    });
+  });
+  return { documents, problems };
+}
+
+/** Checks one Canary object and returns it typed; throws InvalidSpecError listing every error. */
+export function parseCanary(object: unknown): Canary {
+  const { problems } = validateObject(object);
+  const meta = identity(object);
+  const errors = problems.filter(isError);
+  if (errors.length > 0 || meta.kind !== 'Canary') {
+    const all: Problem[] = errors.map((p) => ({
+      document: 0,
+      kind: meta.kind,
+      name: meta.name,
+      ...p,
+      severity: 'error',
+    }));
+    if (meta.kind !== 'Canary' && all.length === 0)
+      all.push({
+        document: 0,
+        kind: meta.kind,
+        name: meta.name,
+        path: 'kind',
+        message: `is ${meta.kind || 'missing'}, expected Canary`,
+        fix: 'pass a Canary',
+        severity: 'error',
+      });
+    throw new InvalidSpecError(all);
+  }
+  return object as Canary;
+}
+
+export class InvalidSpecError extends AviaryError {
+  constructor(readonly problems: Problem[]) {
+    const first = problems[0];
+    const title = first ? `${first.kind || 'document'}/${first.name || '?'}` : 'document';
+    super(
+      'INVALID_SPEC',
+      `invalid ${title}:\n${problems.map((p) => `  ${formatProblem(p).replace(/^doc \d+ /, '')}`).join('\n')}`,
+    );
+  }
+}
+
+function identity(object: unknown): Pick<ParsedDocument, 'apiVersion' | 'kind' | 'name' | 'namespace'> {
+  const record = (object && typeof object === 'object' ? object : {}) as Record<string, unknown>;
+  const metadata = (record.metadata && typeof record.metadata === 'object' ? record.metadata : {}) as Record<
+    string,
+    unknown
+  >;
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const namespace = text(metadata.namespace);
+  return {
+    apiVersion: text(record.apiVersion),
+    kind: text(record.kind),
+    name: text(metadata.name),
+    ...(namespace ? { namespace } : {}),
+  };
+}
+
+/** Line/column of the deepest node on `path` that exists in the YAML. */
+function locate(doc: Document, counter: LineCounter, path: string): { line?: number; column?: number } {
+  const segments = fromDottedPath(path);
+  for (let n = segments.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range && (n > 0 || isMap(node))) {
+      const pos = counter.linePos(range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
