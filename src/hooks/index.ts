@@ -1,0 +1,14 @@
+export {
+  HttpWebhookCaller,
+  callEventHook,
+  isHookSuccess,
+  displayUrl,
+  DEFAULT_HOOK_BACKOFF,
+} from './webhook-caller.js';
+export type { WebhookCallerOptions } from './webhook-caller.js';
+export { hookPayload, eventPayload } from './payload.js';
+export type { HookPayload, HookEvent } from './payload.js';
+export { hooksOfType, effectiveType, hookTimeoutMs, DEFAULT_HOOK_TIMEOUT_MS } from './select.js';
+export { canaryChecksum } from './checksum.js';
+export { postJson, headOf } from './post-json.js';
+export type { PostOptions, PostOutcome, Backoff } from './post-json.js';
