@@ -268,6 +268,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   };
 }
 
+const IDLE_PHASES = new Set(['Initialized', 'Succeeded', 'Failed', 'Waiting']);
+
 function keyOf(canary: { metadata?: { namespace?: string; name?: string } }): string {
   return `${canary.metadata?.namespace ?? 'default'}/${canary.metadata?.name ?? ''}`;
 }
