@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
-import { Document, LocalRef } from './common.js';
+import { Document, LiteralUnion, LocalRef } from './common.js';
 
 export const ALERT_PROVIDER_TYPES = ['slack', 'msteams', 'discord', 'rocket', 'gchat', 'googlechat', 'webhook'] as const;
 
 export const AlertProviderSpec = Type.Object({
-  type: Type.Union(ALERT_PROVIDER_TYPES.map((t) => Type.Literal(t))),
+  type: LiteralUnion(ALERT_PROVIDER_TYPES),
   channel: Type.Optional(Type.String()),
   username: Type.Optional(Type.String()),
   address: Type.Optional(Type.String()),

@@ -13,6 +13,7 @@ import {
   HTTPRetry,
   Headers,
   IntOrString,
+  LiteralUnion,
   Opaque,
   Rewrite,
   StringMap,
@@ -145,7 +146,7 @@ export const WEBHOOK_TYPES = [
 
 export const CanaryWebhook = Type.Object({
   name: Type.String({ minLength: 1 }),
-  type: Type.Optional(Type.Union(WEBHOOK_TYPES.map((t) => Type.Literal(t)))),
+  type: Type.Optional(LiteralUnion(WEBHOOK_TYPES)),
   url: Type.String({ minLength: 1 }),
   timeout: Type.Optional(Duration),
   muteAlert: Type.Optional(Type.Boolean()),
@@ -196,7 +197,7 @@ export const CanaryAnalysis = Type.Object({
 });
 
 export const CanarySpec = Type.Object({
-  provider: Type.Optional(Type.Union(PROVIDERS.map((p) => Type.Literal(p)))),
+  provider: Type.Optional(LiteralUnion(PROVIDERS)),
   metricsServer: Type.Optional(Type.String()),
   targetRef: TargetRef,
   autoscalerRef: Type.Optional(AutoscalerRef),

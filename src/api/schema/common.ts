@@ -2,7 +2,7 @@
  * Building blocks shared by the Canary, MetricTemplate and AlertProvider schemas.
  * Istio-shaped fields keep Istio's own field names, so a Flagger manifest's values pass through unchanged.
  */
-import { Type, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
 
 /** A Go-style duration as Flagger and Istio accept it: `30s`, `1m`, `1h30m`, `500ms`. */
 export const Duration = Type.String({
@@ -103,4 +103,12 @@ export function Document<S extends TSchema>(kind: string, spec: S) {
     }),
     spec,
   });
+}
+
+/**
+ * `Type.Union` of string literals from a list. Same JSON schema as mapping `Type.Literal` over the list, but
+ * the static type is the union of the values (a mapped, non-tuple array makes TypeBox infer `never`).
+ */
+export function LiteralUnion<const T extends readonly string[]>(values: T): TUnion<[TLiteral<T[number]>]> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<[TLiteral<T[number]>]>;
 }

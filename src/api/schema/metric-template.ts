@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Document, LocalRef } from './common.js';
+import { Document, LiteralUnion, LocalRef } from './common.js';
 
 export const METRIC_PROVIDER_TYPES = [
   'prometheus',
@@ -18,7 +18,7 @@ export const METRIC_PROVIDER_TYPES = [
 
 export const MetricTemplateSpec = Type.Object({
   provider: Type.Object({
-    type: Type.Union(METRIC_PROVIDER_TYPES.map((t) => Type.Literal(t))),
+    type: LiteralUnion(METRIC_PROVIDER_TYPES),
     address: Type.Optional(Type.String()),
     headers: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
     secretRef: Type.Optional(LocalRef),

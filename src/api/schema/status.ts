@@ -3,7 +3,7 @@
  * at any line can be re-run from the status alone.
  */
 import { Type } from 'typebox';
-import { StringMap } from './common.js';
+import { LiteralUnion, StringMap } from './common.js';
 
 export const PHASES = [
   'Initializing',
@@ -31,7 +31,7 @@ export const CheckResult = Type.Object({
 });
 
 export const CanaryStatus = Type.Object({
-  phase: Type.Optional(Type.Union(PHASES.map((p) => Type.Literal(p)))),
+  phase: Type.Optional(LiteralUnion(PHASES)),
   failedChecks: Type.Optional(Type.Integer()),
   canaryWeight: Type.Optional(Type.Integer()),
   iterations: Type.Optional(Type.Integer()),
@@ -48,6 +48,8 @@ export const CanaryStatus = Type.Object({
   inconclusiveChecks: Type.Optional(Type.Integer()),
   /** Aviary: when the current phase began waiting on readiness (progress deadline). */
   progressStartedAt: Type.Optional(Type.String()),
+  /** Aviary: when the current analysis began (rollout start or restart); comparisons accumulate since then. */
+  analysisStartedAt: Type.Optional(Type.String()),
   /** Aviary: the last analysis's verdicts, each with its numbers. */
   lastChecks: Type.Optional(Type.Array(CheckResult)),
   /** Aviary: why the canary failed, in one line. */
