@@ -77,6 +77,11 @@ export interface TrafficRouter {
   getRoutes(canary: Canary): Promise<Routes>;
   /** revertOnDeletion: removes Aviary's routing, leaving the service reachable. */
   finalize(canary: Canary): Promise<void>;
+  /**
+   * Routing that would never take effect (a missing gateway, hosts it does not serve, ...), one line per
+   * problem naming the field. Reported as Warning events; optional for routers with nothing to check.
+   */
+  diagnose?(canary: Canary): Promise<string[]>;
 }
 
 /** One query's result. "No data" and errors are never values: they carry the reason to show the user. */
@@ -125,7 +130,12 @@ export type HookResult = { ok: true; status?: number } | { ok: false; reason: st
 
 export interface WebhookCaller {
   /** POSTs Flagger's payload for `hook`; ok iff the receiver answered 2xx within the timeout and retries. */
-  call(canary: Canary, hook: CanaryWebhook, phase: Phase, metadata?: Record<string, string>): Promise<HookResult>;
+  call(
+    canary: Canary,
+    hook: CanaryWebhook,
+    phase: Phase,
+    metadata?: Record<string, string>,
+  ): Promise<HookResult>;
 }
 
 export type Severity = 'info' | 'warn' | 'error';

@@ -10,6 +10,7 @@ import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
 import { isOwnedBy, ownerReferenceTo } from '../shared/owner.js';
+import { routingProblems, type IstioGateway } from './preflight.js';
 import { buildVirtualServiceSpec, routesOf } from './virtual-service.js';
 import {
   ISTIO_GROUP,
@@ -160,6 +161,34 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
       return routes;
     },
 
+    async diagnose(canary) {
+      const refs = (canary.spec.service.gateways ?? []).filter((g) => g !== 'mesh');
+      if (
+        refs.length === 0 &&
+        !(canary.spec.service.hosts ?? []).includes('*') &&
+        !(canary.spec.service.match ?? []).length
+      )
+        return [];
+      const namespace = canary.metadata.namespace ?? 'default';
+      const namespaces = new Set(refs.map((ref) => gatewayNamespace(ref, namespace)));
+      const gateways: IstioGateway[] = [];
+      for (const ns of namespaces) {
+        const list = (await clients.custom.listNamespacedCustomObject({
+          group: ISTIO_GROUP,
+          version: ISTIO_VERSION,
+          namespace: ns,
+          plural: 'gateways',
+        })) as { items: IstioGateway[] };
+        gateways.push(...list.items);
+      }
+      const podLabels = refs.length
+        ? (await clients.apps.listDeploymentForAllNamespaces()).items.map(
+            (d) => d.spec?.template.metadata?.labels ?? {},
+          )
+        : [];
+      return routingProblems(canary, { gateways, podLabels }).map((p) => `${p.field}: ${p.message}`);
+    },
+
     async finalize(canary) {
       const namespace = canary.metadata.namespace ?? 'default';
       const names = serviceNames(canary.spec);
@@ -184,6 +213,12 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
       }
     },
   };
+}
+
+/** `ns/name`, `name.ns` or `name` (the canary's namespace), as Istio resolves gateway references. */
+function gatewayNamespace(ref: string, namespace: string): string {
+  if (ref.includes('/')) return ref.split('/')[0] ?? namespace;
+  return ref.includes('.') ? (ref.split('.')[1] ?? namespace) : namespace;
 }
 
 function cookiesOf(canary: Canary): RouteOptions {

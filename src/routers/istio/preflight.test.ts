@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { Canary } from '../../api/types.js';
+import { routingProblems, type IstioGateway } from './preflight.js';
+
+function canary(
+  service: Partial<Canary['spec']['service']>,
+  analysis: Partial<Canary['spec']['analysis']> = {},
+): Canary {
+  return {
+    apiVersion: 'aviary.dev/v1beta1',
+    kind: 'Canary',
+    metadata: { name: 'podinfo', namespace: 'test' },
+    spec: {
+      provider: 'istio',
+      targetRef: { kind: 'Deployment', name: 'podinfo' },
+      service: { port: 9898, ...service },
+      analysis: { interval: '1m', threshold: 5, stepWeight: 10, ...analysis },
+    },
+  };
+}
+
+const gateway: IstioGateway = {
+  metadata: { name: 'public-gateway', namespace: 'istio-system' },
+  spec: { selector: { istio: 'ingressgateway' }, servers: [{ hosts: ['*.example.com'] }] },
+};
+const ingressPods = [{ istio: 'ingressgateway', app: 'istio-ingressgateway' }];
+
+describe('Istio routing preflight', () => {
+  it('finds nothing wrong with a gateway that exists, selects pods and serves the host', () => {
+    const c = canary({ gateways: ['istio-system/public-gateway'], hosts: ['app.example.com'] });
+    expect(routingProblems(c, { gateways: [gateway], podLabels: ingressPods })).toEqual([]);
+  });
+
+  it('names a gateway that does not exist and how to reference it', () => {
+    const c = canary({ gateways: ['public-gateway'], hosts: ['app.example.com'] });
+    const [problem] = routingProblems(c, { gateways: [gateway], podLabels: ingressPods });
+    expect(problem?.field).toBe('spec.service.gateways[0]');
+    expect(problem?.message).toMatch(
+      /Gateway public-gateway in namespace test.*istio-system\/public-gateway/,
+    );
+  });
+
+  it('warns when the gateway selector matches no ingress gateway pods', () => {
+    const c = canary({ gateways: ['public-gateway.istio-system'], hosts: ['app.example.com'] });
+    const problems = routingProblems(c, { gateways: [gateway], podLabels: [{ istio: 'ingress' }] });
+    expect(problems.map((p) => p.message).join()).toMatch(
+      /selects pods with istio=ingressgateway but no workload/,
+    );
+  });
+
+  it('warns when no host is served by the gateway', () => {
+    const c = canary({ gateways: ['istio-system/public-gateway'], hosts: ['app.example.org'] });
+    const problems = routingProblems(c, { gateways: [gateway], podLabels: ingressPods });
+    expect(problems).toEqual([
+      expect.objectContaining({ field: 'spec.service.hosts', message: expect.stringMatching(/404/) }),
+    ]);
+  });
+
+  it('rejects a wildcard host', () => {
+    expect(routingProblems(canary({ hosts: ['*'] }), { gateways: [], podLabels: [] })[0]?.field).toBe(
+      'spec.service.hosts',
+    );
+  });
+
+  it('catches a load test that calls a path outside the routed URI prefix', () => {
+    const c = canary(
+      { match: [{ uri: { prefix: '/api' } }] },
+      {
+        webhooks: [
+          {
+            name: 'load-test',
+            url: 'http://loadtester/',
+            metadata: { cmd: 'hey -z 1m -q 10 http://podinfo-canary.test:9898/' },
+          },
+        ],
+      },
+    );
+    const [problem] = routingProblems(c, { gateways: [], podLabels: [] });
+    expect(problem?.field).toBe('spec.analysis.webhooks[0].metadata.cmd');
+    expect(problem?.message).toMatch(/calls path \/, outside the routed URI prefixes \[\/api\]/);
+  });
+});
