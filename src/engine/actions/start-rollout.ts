@@ -1,0 +1,31 @@
+/** A new revision was seen: ask confirm-rollout gates, then scale the canary up and start a fresh analysis. */
+import type { CanaryStatus } from '../../api/types.js';
+import { alerts, messages } from '../messages.js';
+import type { Revision } from '../ports.js';
+import { rotateCookies } from '../revision.js';
+import { freshAnalysis } from '../status.js';
+import type { Tick } from '../tick.js';
+import { alertGate, runGate } from './hooks.js';
+
+export function revisionPatch(tick: Tick, revision: Revision): Partial<CanaryStatus> {
+  const identity = tick.canary.metadata.uid ?? tick.name;
+  return {
+    ...freshAnalysis(tick.at),
+    lastAppliedSpec: revision.spec,
+    trackedConfigs: revision.trackedConfigs ?? tick.status.trackedConfigs,
+    ...rotateCookies(tick.status, tick.analysis.sessionAffinity?.cookieName, identity, revision),
+  };
+}
+
+export async function startRollout(tick: Tick, revision: Revision): Promise<CanaryStatus> {
+  const gate = await runGate(tick, 'confirm-rollout');
+  if (!gate.open) {
+    await tick.event('Warning', messages.waitingRollout(tick.name, gate.hook.name));
+    if (tick.phase !== 'Waiting') await alertGate(tick, gate.hook, alerts.waitingRollout());
+    return tick.goto('Waiting');
+  }
+  await tick.event('Normal', messages.newRevision(tick.name));
+  await tick.notify('info', alerts.newRevision(), { phase: 'Progressing', canaryWeight: 0 });
+  await tick.ports.target.scaleCanaryUp(tick.canary);
+  return tick.goto('Progressing', revisionPatch(tick, revision));
+}

@@ -1,0 +1,59 @@
+/** Status bookkeeping shared by every phase: transitions, Flagger's Promoted condition, fresh rollouts. */
+import type { CanaryStatus, Phase } from '../api/types.js';
+
+type Condition = NonNullable<CanaryStatus['conditions']>[number];
+
+const PROMOTED: Record<Phase, { status: string; message: (kind: string) => string }> = {
+  Initializing: { status: 'Unknown', message: (k) => `New ${k} detected, starting initialization.` },
+  Initialized: { status: 'True', message: (k) => `${k} initialization completed.` },
+  Waiting: { status: 'Unknown', message: () => 'Waiting for approval.' },
+  Progressing: { status: 'Unknown', message: () => 'New revision detected, progressing canary analysis.' },
+  WaitingPromotion: { status: 'Unknown', message: () => 'Waiting for approval.' },
+  Promoting: { status: 'Unknown', message: () => 'Canary analysis completed, starting primary rolling update.' },
+  Finalising: { status: 'Unknown', message: () => 'Canary analysis completed, routing all traffic to primary.' },
+  Succeeded: { status: 'True', message: () => 'Canary analysis completed successfully, promotion finished.' },
+  Failed: { status: 'False', message: (k) => `Canary analysis failed, ${k} scaled to zero.` },
+  Terminating: { status: 'Unknown', message: () => 'Canary is being deleted, reverting to the original workload.' },
+  Terminated: { status: 'False', message: () => 'Canary deleted, workload reverted.' },
+};
+
+/** The single `Promoted` condition Flagger keeps, rewritten only when its reason changes. */
+export function promotedCondition(
+  previous: readonly Condition[] | undefined,
+  phase: Phase,
+  kind: string,
+  at: string,
+): Condition[] {
+  const old = previous?.find((c) => c.type === 'Promoted');
+  const { status, message } = PROMOTED[phase];
+  if (old && old.reason === phase && old.status === status) return previous ? [...previous] : [];
+  const condition: Condition = {
+    type: 'Promoted',
+    status,
+    reason: phase,
+    message: message(kind),
+    lastUpdateTime: at,
+    lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : at,
+  };
+  return [...(previous ?? []).filter((c) => c.type !== 'Promoted'), condition];
+}
+
+/** What every fresh analysis (new revision, restart) starts from. */
+export function freshAnalysis(at: string): Partial<CanaryStatus> {
+  return {
+    canaryWeight: 0,
+    iterations: 0,
+    failedChecks: 0,
+    inconclusiveChecks: 0,
+    mirrored: false,
+    lastChecks: [],
+    failureReason: undefined,
+    analysisStartedAt: at,
+    progressStartedAt: at,
+  };
+}
+
+/** Drops keys whose value is undefined so stored statuses compare and serialise cleanly. */
+export function compact(status: CanaryStatus): CanaryStatus {
+  return Object.fromEntries(Object.entries(status).filter(([, v]) => v !== undefined)) as CanaryStatus;
+}

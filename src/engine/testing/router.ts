@@ -1,0 +1,53 @@
+import type { Canary } from '../../api/types.js';
+import type { RouteOptions, Routes, TrafficRouter } from '../ports.js';
+
+export interface RouteChange {
+  routes: Routes;
+  options?: RouteOptions;
+}
+
+/** Routing in memory. Set `applies = false` to play a router that accepts a change but keeps the old split. */
+export class InMemoryRouter implements TrafficRouter {
+  routes: Routes | undefined;
+  options: RouteOptions | undefined;
+  applies = true;
+  finalized = false;
+  /** Every split asked for, in order (applied or not). */
+  readonly requested: RouteChange[] = [];
+  /** Every split actually held, in order, one entry per change. */
+  readonly applied: Routes[] = [];
+
+  reconcile(_canary: Canary): Promise<void> {
+    this.routes ??= { primaryWeight: 100, canaryWeight: 0, mirrored: false };
+    return Promise.resolve();
+  }
+
+  setRoutes(_canary: Canary, routes: Routes, options?: RouteOptions): Promise<void> {
+    this.requested.push({ routes: { ...routes }, ...(options ? { options: { ...options } } : {}) });
+    if (!this.applies) return Promise.resolve();
+    const same =
+      this.routes &&
+      this.routes.canaryWeight === routes.canaryWeight &&
+      this.routes.primaryWeight === routes.primaryWeight &&
+      this.routes.mirrored === routes.mirrored;
+    this.routes = { ...routes };
+    this.options = options;
+    if (!same) this.applied.push({ ...routes });
+    return Promise.resolve();
+  }
+
+  getRoutes(_canary: Canary): Promise<Routes> {
+    return Promise.resolve({ ...(this.routes ?? { primaryWeight: 100, canaryWeight: 0, mirrored: false }) });
+  }
+
+  finalize(_canary: Canary): Promise<void> {
+    this.finalized = true;
+    this.routes = undefined;
+    return Promise.resolve();
+  }
+
+  /** Canary weights of the distinct splits held so far, e.g. [10, 20, 30, 0]; mirrored splits show as "m". */
+  weights(): (number | 'm')[] {
+    return this.applied.map((r) => (r.mirrored ? 'm' : r.canaryWeight));
+  }
+}
