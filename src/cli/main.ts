@@ -8,7 +8,10 @@ import { exitCodeOf } from '../errors.js';
 type Registrar = (program: Command) => void;
 
 /** Subcommand modules, loaded in this order (help lists them in this order). */
-const COMMANDS: (() => Promise<{ register: Registrar }>)[] = [];
+const COMMANDS: (() => Promise<{ register: Registrar }>)[] = [
+  () => import('./commands/validate.js'),
+  () => import('./commands/convert.js'),
+];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('aviary')

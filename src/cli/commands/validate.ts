@@ -1,0 +1,45 @@
+/** `aviary validate -f FILE...`: checks manifests and prints every problem with its fix. */
+import type { Command } from 'commander';
+import { AviaryError } from '../../errors.js';
+import { formatProblem, validateDocuments } from '../../api/validate.js';
+import { readInput } from './read-input.js';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check Canary, MetricTemplate and AlertProvider manifests; exits 1 on any error')
+    .requiredOption('-f, --filename <file>', 'YAML file to check ("-" for stdin); repeatable', collect, [])
+    .option('--no-warnings', 'print errors only')
+    .action(async (opts: { filename: string[]; warnings: boolean }) => {
+      let errors = 0;
+      let warnings = 0;
+      let valid = 0;
+      let checked = 0;
+      for (const file of opts.filename) {
+        const result = validateDocuments(await readInput(file), { warnings: opts.warnings });
+        for (const problem of result.problems) {
+          process.stdout.write(`${formatProblem(problem, `${file}:`)}\n`);
+          if (problem.severity === 'error') errors++;
+          else warnings++;
+        }
+        checked += result.documents.filter((d) => d.checked).length;
+        valid += result.documents.filter((d) => d.valid).length;
+      }
+      const warned = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
+      if (errors > 0) {
+        throw new AviaryError(
+          'INVALID_SPEC',
+          `${plural(errors, 'error')}${warned}: ${valid} of ${plural(checked, 'document')} valid`,
+        );
+      }
+      process.stdout.write(`${plural(valid, 'document')} valid${warned}\n`);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
