@@ -10,6 +10,7 @@ import {
   makeInformer,
   setHeaderOptions,
   type KubeConfig,
+  type KubernetesObject,
   type V1ConfigMap,
   type V1Deployment,
 } from '@kubernetes/client-node';
@@ -224,9 +225,9 @@ describe('custom resources through CustomObjectsApi', () => {
 
   it('works with the generic KubernetesObjectApi (discovery-driven)', async () => {
     const client = KubernetesObjectApi.makeApiClient(kc);
-    const obj = widget('generic', { image: 'a' }, 'apps');
+    const obj = widget('generic', { image: 'a' }, 'apps') as KubernetesObject;
     await client.create(obj);
-    const patched = await client.patch({ ...obj, spec: { image: 'b' } }, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+    const patched = await client.patch({ ...obj, spec: { image: 'b' } } as KubernetesObject, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
     expect((patched as { spec: { image: string } }).spec.image).toBe('b');
   });
 });

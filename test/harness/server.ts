@@ -6,7 +6,8 @@ import { ApiError, errors } from './errors.js';
 import type { Registry } from './registry.js';
 import type { DeleteOptions, RestStore, Result, Target } from './rest-store.js';
 import { parseRoute, verbOf, type Route, type Verb } from './routing.js';
-import { isObject } from './types.js';
+import { wantsTable, toTable } from './table.js';
+import { isObject, type KubeObject } from './types.js';
 import type { WatchHub } from './watch.js';
 
 /** One request as the authorizer would see it: what an RBAC rule must allow for it to pass. */
@@ -159,8 +160,18 @@ export class HttpFront {
             ...(q.get('timeoutSeconds') ? { timeoutSeconds: Number(q.get('timeoutSeconds')) } : {}),
           });
         }
-        if (t.name !== undefined) return this.send(res, this.rest.get(t));
-        return this.send(res, this.rest.list(t, { ...selectors, limit: Number(q.get('limit') ?? 0), continue: q.get('continue') }));
+        if (t.name !== undefined) {
+          const one = this.rest.get(t);
+          if (!wantsTable(req.headers.accept) || t.subresource) return this.send(res, one);
+          const obj = one.body as KubeObject;
+          return this.send(res, { code: 200, body: toTable(rt, t.version, [obj], obj.metadata.resourceVersion ?? '', q.get('includeObject')) });
+        }
+        const list = this.rest.list(t, { ...selectors, limit: Number(q.get('limit') ?? 0), continue: q.get('continue') });
+        if (!wantsTable(req.headers.accept)) return this.send(res, list);
+        const { items, metadata } = list.body as { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string } };
+        const table = toTable(rt, t.version, items, metadata.resourceVersion, q.get('includeObject'));
+        if (metadata.continue) (table.metadata as Record<string, unknown>).continue = metadata.continue;
+        return this.send(res, { code: 200, body: table });
       case 'POST':
         if (t.name !== undefined && !t.subresource) throw errors.methodNotAllowed();
         return this.send(res, this.rest.create(t, decodeBody(body, contentType), opts));
