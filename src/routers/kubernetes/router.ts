@@ -1,0 +1,64 @@
+/**
+ * `provider: kubernetes` (Flagger's NopRouter + KubernetesDefaultRouter): plain ClusterIP Services and
+ * no traffic shifting. Only blue/green works with it: the analysis runs against `<apex>-canary` (load
+ * tests call it directly) while `<apex>` keeps selecting the primary's pods, and promotion switches
+ * what the primary runs, not where the apex points. There is no live weight to read back, so getRoutes
+ * reports what the blue/green phase implies, as Flagger does: all traffic on the canary once
+ * iterations have started (status.iterations > 0), else all on the primary.
+ */
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { Canary } from '../../api/types.js';
+import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { AviaryError } from '../../errors.js';
+import { plain, type KubeClients } from '../../kube/client.js';
+import { toKubeError } from '../../kube/failure.js';
+import { selectorLabelOf } from '../../targets/kubernetes/selector-label.js';
+import { finalizeServices, reconcileServices } from './services.js';
+
+/** The target Deployment's selector label and pod spec (what the Services select and discover). */
+export async function readWorkload(clients: KubeClients, canary: Canary) {
+  const namespace = canary.metadata.namespace ?? 'default';
+  const name = canary.spec.targetRef.name;
+  let target: V1Deployment;
+  try {
+    target = plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));
+  } catch (err) {
+    throw toKubeError(err, `reading deployment ${namespace}/${name} named by targetRef`);
+  }
+  return { selector: selectorLabelOf(target), podSpec: target.spec?.template.spec };
+}
+
+export function kubernetesRouter(clients: KubeClients): TrafficRouter {
+  return {
+    async reconcile(canary) {
+      const { selector, podSpec } = await readWorkload(clients, canary);
+      await reconcileServices(clients, canary, selector, { podSpec });
+    },
+
+    setRoutes(canary, routes) {
+      // Nothing to apply — but a split or a mirror asked of this provider would silently not happen.
+      if (routes.mirrored || (routes.canaryWeight !== 0 && routes.canaryWeight !== 100))
+        return Promise.reject(
+          new AviaryError(
+            'INVALID_SPEC',
+            `provider kubernetes cannot ${routes.mirrored ? 'mirror traffic' : `send ${routes.canaryWeight}% of traffic to the canary`} (canary ${canary.metadata.name}) — use blue/green (analysis.iterations) or a mesh provider such as istio`,
+          ),
+        );
+      return Promise.resolve();
+    },
+
+    getRoutes(canary): Promise<Routes> {
+      const onCanary = (canary.status?.iterations ?? 0) > 0;
+      return Promise.resolve({
+        primaryWeight: onCanary ? 0 : 100,
+        canaryWeight: onCanary ? 100 : 0,
+        mirrored: false,
+      });
+    },
+
+    async finalize(canary) {
+      const { selector } = await readWorkload(clients, canary);
+      await finalizeServices(clients, canary, selector);
+    },
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The Deployment workload target (Flagger's DeploymentController): the user's Deployment is the canary,
+ * Aviary owns `<name>-primary`, which runs the last promoted revision and takes the traffic in between.
+ */
+import type { V1Deployment } from '@kubernetes/client-node';
+import { progressDeadlineMs, readyThreshold } from '../../api/defaults.js';
+import type { Canary } from '../../api/types.js';
+import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
+import { AviaryError } from '../../errors.js';
+import { MERGE_PATCH, plain, type KubeClients } from '../../kube/client.js';
+import { isAlreadyExists, isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
+import { checksums, copyConfigsToPrimary, primaryPodSpec, trackedConfigs } from './config-tracker.js';
+import { digest } from './digest.js';
+import { primaryName } from './metadata.js';
+import { newPrimaryDeployment, primaryMetadata, primaryPodTemplate } from './primary-deployment.js';
+import { readTargetHpa, reconcilePrimaryHpa } from './primary-hpa.js';
+import { deploymentReadiness } from './readiness.js';
+import { REPLICAS_ANNOTATION, rememberedReplicas, scaleUpReplicas } from './replicas.js';
+import { selectorLabelOf } from './selector-label.js';
+
+export interface DeploymentTargetOptions {
+  /** Clock for the progress deadline (ms since the epoch). */
+  now?: () => number;
+  /** Value of the pod-template annotation that forces the primary to roll out on promotion. */
+  rolloutId?: () => string;
+}
+
+/** Phases in which the target is still being taken over (Flagger scales it to zero only then). */
+const TAKEOVER_PHASES = new Set([undefined, 'Initializing']);
+
+export function deploymentTarget(clients: KubeClients, options: DeploymentTargetOptions = {}): WorkloadTarget {
+  const now = options.now ?? Date.now;
+
+  const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
+
+  async function readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
+    try {
+      return plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw toKubeError(err, `reading deployment ${namespace}/${name}`);
+    }
+  }
+
+  async function readTarget(canary: Canary): Promise<V1Deployment> {
+    const ref = canary.spec.targetRef;
+    if (ref.kind !== 'Deployment')
+      throw new AviaryError('INVALID_SPEC', `targetRef kind ${ref.kind} is not handled by the Deployment target`);
+    const namespace = namespaceOf(canary);
+    const target = await readDeployment(namespace, ref.name);
+    if (!target)
+      throw new AviaryError(
+        'NOT_FOUND',
+        `deployment ${namespace}/${ref.name} named by targetRef not found — create it or fix spec.targetRef.name`,
+      );
+    return target;
+  }
+
+  const readPrimary = (canary: Canary) => readDeployment(namespaceOf(canary), primaryName(canary.spec.targetRef.name));
+
+  const rule = (canary: Canary, percent: number | undefined) => ({
+    thresholdPercent: readyThreshold(percent),
+    deadlineMs: progressDeadlineMs(canary.spec),
+    nowMs: now(),
+  });
+
+  /** Merge-patches a deployment, guarded by the resourceVersion it was computed from. */
+  async function patchDeployment(
+    canary: Canary,
+    name: string,
+    change: (current: V1Deployment) => Record<string, unknown> | undefined,
+  ): Promise<void> {
+    const namespace = namespaceOf(canary);
+    try {
+      await retryOnConflict(async () => {
+        const current = await readDeployment(namespace, name);
+        if (!current) throw new AviaryError('NOT_FOUND', `deployment ${namespace}/${name} not found`);
+        const patch = change(current);
+        if (!patch) return;
+        const metadata = { ...(patch.metadata as object | undefined), resourceVersion: current.metadata?.resourceVersion };
+        await clients.apps.patchNamespacedDeployment({ name, namespace, body: { ...patch, metadata } }, MERGE_PATCH);
+      });
+    } catch (err) {
+      if (err instanceof AviaryError) throw err;
+      throw toKubeError(err, `patching deployment ${namespace}/${name}`);
+    }
+  }
+
+  async function scaleTargetToZero(canary: Canary): Promise<void> {
+    await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
+      const replicas = target.spec?.replicas ?? 1;
+      if (replicas === 0) return undefined;
+      return { metadata: { annotations: { [REPLICAS_ANNOTATION]: String(replicas) } }, spec: { replicas: 0 } };
+    });
+  }
+
+  async function createPrimary(canary: Canary, target: V1Deployment): Promise<V1Deployment> {
+    const namespace = namespaceOf(canary);
+    const sel = selectorLabelOf(target);
+    const podSpec = target.spec?.template.spec;
+    if (!podSpec) throw new AviaryError('INVALID_SPEC', `deployment ${target.metadata?.name ?? '?'} has no pod spec`);
+    const tracked = await trackedConfigs(clients, namespace, podSpec, target.metadata?.name ?? '');
+    // Config copies first: a primary created before them would have pods stuck on missing volumes.
+    await copyConfigsToPrimary(clients, canary, namespace, tracked);
+    const hpa = await readTargetHpa(clients, canary, namespace);
+    const body = newPrimaryDeployment(
+      canary,
+      target,
+      sel,
+      primaryPodTemplate(target, sel, primaryPodSpec(podSpec, tracked), options.rolloutId?.()),
+      scaleUpReplicas({ target, hpa }),
+    );
+    try {
+      return plain<V1Deployment>(await clients.apps.createNamespacedDeployment({ namespace, body }));
+    } catch (err) {
+      if (isAlreadyExists(err)) {
+        const existing = await readPrimary(canary);
+        if (existing) return existing;
+      }
+      throw toKubeError(err, `creating deployment ${namespace}/${body.metadata?.name ?? ''}`);
+    }
+  }
+
+  return {
+    async initialize(canary) {
+      const target = await readTarget(canary);
+      selectorLabelOf(target); // fail early, with the fix, before anything is written
+      const primary = (await readPrimary(canary)) ?? (await createPrimary(canary, target));
+      const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
+      if (hpa) await reconcilePrimaryHpa(clients, canary, hpa, primary.metadata?.name ?? '');
+      const readiness = deploymentReadiness(primary, rule(canary, canary.spec.analysis.primaryReadyThreshold));
+      // The target keeps serving until the primary can take over; later phases own the target's scale.
+      if (readiness.ready && TAKEOVER_PHASES.has(canary.status?.phase)) await scaleTargetToZero(canary);
+      return readiness;
+    },
+
+    async revision(canary): Promise<Revision> {
+      const target = await readTarget(canary);
+      const podSpec = target.spec?.template.spec;
+      const tracked = podSpec
+        ? await trackedConfigs(clients, namespaceOf(canary), podSpec, canary.spec.targetRef.name)
+        : [];
+      return { spec: digest(target.spec?.template ?? {}), trackedConfigs: checksums(tracked) };
+    },
+
+    async primaryReadiness(canary): Promise<Readiness> {
+      const primary = await readPrimary(canary);
+      if (!primary)
+        return {
+          ready: false,
+          retriable: true,
+          reason: `deployment ${primaryName(canary.spec.targetRef.name)} not found — waiting for initialization`,
+        };
+      return deploymentReadiness(primary, rule(canary, canary.spec.analysis.primaryReadyThreshold));
+    },
+
+    async canaryReadiness(canary): Promise<Readiness> {
+      return deploymentReadiness(await readTarget(canary), rule(canary, canary.spec.analysis.canaryReadyThreshold));
+    },
+
+    async scaleCanaryUp(canary) {
+      const primary = canary.spec.autoscalerRef ? undefined : await readPrimary(canary);
+      const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
+      await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
+        if ((target.spec?.replicas ?? 0) > 0) return undefined;
+        return { spec: { replicas: scaleUpReplicas({ target, primary, hpa }) } };
+      });
+    },
+
+    scaleCanaryToZero: scaleTargetToZero,
+
+    async promote(canary) {
+      const namespace = namespaceOf(canary);
+      const target = await readTarget(canary);
+      const sel = selectorLabelOf(target);
+      const podSpec = target.spec?.template.spec;
+      if (!podSpec) throw new AviaryError('INVALID_SPEC', `deployment ${target.metadata?.name ?? '?'} has no pod spec`);
+      const tracked = await trackedConfigs(clients, namespace, podSpec, canary.spec.targetRef.name);
+      await copyConfigsToPrimary(clients, canary, namespace, tracked);
+      const template = primaryPodTemplate(target, sel, primaryPodSpec(podSpec, tracked), options.rolloutId?.());
+      const name = primaryName(canary.spec.targetRef.name);
+      try {
+        await retryOnConflict(async () => {
+          const primary = await readPrimary(canary);
+          if (!primary?.spec)
+            throw new AviaryError('NOT_FOUND', `deployment ${namespace}/${name} not found — the canary must be initialized before promotion`);
+          const spec = { ...primary.spec, template };
+          const from = target.spec;
+          if (from?.progressDeadlineSeconds !== undefined) spec.progressDeadlineSeconds = from.progressDeadlineSeconds;
+          if (from?.minReadySeconds !== undefined) spec.minReadySeconds = from.minReadySeconds;
+          if (from?.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = from.revisionHistoryLimit;
+          if (from?.strategy !== undefined) spec.strategy = from.strategy;
+          // With an autoscaler the primary's HPA owns its replica count.
+          const replicas = (from?.replicas ?? 0) > 0 ? from?.replicas : rememberedReplicas(target);
+          if (!canary.spec.autoscalerRef && replicas) spec.replicas = replicas;
+          const meta = primaryMetadata(canary, target, sel);
+          const body: V1Deployment = {
+            ...primary,
+            metadata: {
+              ...primary.metadata,
+              labels: meta.labels,
+              annotations: meta.annotations,
+              ownerReferences: meta.ownerReferences,
+            },
+            spec,
+          };
+          delete body.status;
+          await clients.apps.replaceNamespacedDeployment({ name, namespace, body });
+        });
+      } catch (err) {
+        if (err instanceof AviaryError) throw err;
+        throw toKubeError(err, `promoting deployment ${namespace}/${name}`);
+      }
+      const hpa = await readTargetHpa(clients, canary, namespace);
+      if (hpa) await reconcilePrimaryHpa(clients, canary, hpa, name);
+    },
+
+    async finalize(canary) {
+      // Flagger's Finalize: the target gets the primary's replica count back. The primary, its HPA and the
+      // config copies are owned by the Canary and garbage-collected once the Canary is gone, which keeps the
+      // primary serving until the target is ready and the routers have been reverted.
+      const primary = await readPrimary(canary);
+      const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
+      await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
+        const primaryReplicas = primary?.spec?.replicas ?? 0;
+        const replicas = primaryReplicas > 0 ? primaryReplicas : scaleUpReplicas({ target, hpa });
+        const remembered = target.metadata?.annotations?.[REPLICAS_ANNOTATION] !== undefined;
+        if (target.spec?.replicas === replicas && !remembered) return undefined;
+        return { metadata: { annotations: { [REPLICAS_ANNOTATION]: null } }, spec: { replicas } };
+      });
+    },
+  };
+}

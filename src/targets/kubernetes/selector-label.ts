@@ -1,0 +1,25 @@
+/** The label that tells the target's pods from the primary's (Flagger's -selector-labels). */
+import type { V1Deployment } from '@kubernetes/client-node';
+import { AviaryError } from '../../errors.js';
+
+/** Checked in order; the first present in the target's spec.selector.matchLabels is used. */
+export const SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'] as const;
+
+export interface SelectorLabel {
+  label: string;
+  /** The target's value; the primary's pods carry `<value>-primary`. */
+  value: string;
+}
+
+export function selectorLabelOf(deployment: V1Deployment): SelectorLabel {
+  const matchLabels = deployment.spec?.selector.matchLabels ?? {};
+  for (const label of SELECTOR_LABELS) {
+    const value = matchLabels[label];
+    if (value) return { label, value };
+  }
+  const name = deployment.metadata?.name ?? '?';
+  throw new AviaryError(
+    'INVALID_SPEC',
+    `deployment ${name}: spec.selector.matchLabels has none of ${SELECTOR_LABELS.join(', ')} — add one (e.g. app: ${name}) to the selector and the pod template labels`,
+  );
+}
