@@ -150,7 +150,7 @@ export class HttpFront {
     const selectors = { labelSelector: q.get('labelSelector'), fieldSelector: q.get('fieldSelector') };
     const contentType = req.headers['content-type'] ?? 'application/json';
     switch (req.method) {
-      case 'GET':
+      case 'GET': {
         if (watch) {
           return this.watches.serve(res, t, {
             ...selectors,
@@ -172,6 +172,7 @@ export class HttpFront {
         const table = toTable(rt, t.version, items, metadata.resourceVersion, q.get('includeObject'));
         if (metadata.continue) (table.metadata as Record<string, unknown>).continue = metadata.continue;
         return this.send(res, { code: 200, body: table });
+      }
       case 'POST':
         if (t.name !== undefined && !t.subresource) throw errors.methodNotAllowed();
         return this.send(res, this.rest.create(t, decodeBody(body, contentType), opts));
