@@ -48,3 +48,94 @@ describe('canary strategy', () => {
     expect(world.target.primary?.revision.spec).toBe('v2');
   });
 });
+
+describe('canary with mirroring', () => {
+  it('mirrors for one interval before the first weight shift', async () => {
+    const world = createWorld({ canary: podinfoCanary({ mirror: true }) });
+    await world.initializeThenDeploy();
+    await world.runUntil('Succeeded', 20);
+    expect(world.router.weights()).toEqual(['m', 10, 20, 30, 40, 50, 0]);
+    expect(world.events.messages().filter((m) => m.startsWith('Starting canary analysis'))).toHaveLength(1);
+  });
+});
+
+describe('A/B testing', () => {
+  const ab = () =>
+    podinfoCanary({
+      stepWeight: undefined,
+      maxWeight: undefined,
+      iterations: 3,
+      match: [{ headers: { 'x-canary': { exact: 'insider' } } }],
+    });
+
+  it('routes matching requests to the canary for 3 iterations, then promotes', async () => {
+    const world = createWorld({ canary: ab() });
+    await world.initializeThenDeploy();
+    const progressing: number[] = [];
+    await world.runUntil((w) => {
+      if (w.phase === 'Progressing') progressing.push(w.status.iterations ?? 0);
+      return w.phase === 'Succeeded';
+    }, 20);
+    expect(progressing).toEqual([0, 1, 2, 3]);
+    // 0/100 with a match: only matching requests reach the canary; then everything back to the primary.
+    expect(world.router.applied).toEqual([
+      { primaryWeight: 0, canaryWeight: 100, mirrored: false },
+      { primaryWeight: 100, canaryWeight: 0, mirrored: false },
+    ]);
+    expect(world.events.messages()).toContain('Advance podinfo.test canary iteration 3/3');
+    expect(world.target.primary?.revision.spec).toBe('v2');
+  });
+});
+
+describe('blue/green', () => {
+  const bg = (mirror: boolean) =>
+    podinfoCanary({ stepWeight: undefined, maxWeight: undefined, iterations: 3, mirror });
+
+  it('with mirroring: mirrored during the iterations, all traffic to the canary for one interval, then promote', async () => {
+    const world = createWorld({ canary: bg(true) });
+    await world.initializeThenDeploy();
+    const splits: string[] = [];
+    await world.runUntil((w) => {
+      const r = w.router.routes;
+      splits.push(`${w.phase} ${r?.primaryWeight}/${r?.canaryWeight}${r?.mirrored ? ' mirrored' : ''} it=${w.status.iterations}`);
+      return w.phase === 'Succeeded';
+    }, 20);
+    expect(splits).toEqual([
+      'Progressing 100/0 it=0',
+      'Progressing 100/0 mirrored it=1',
+      'Progressing 100/0 mirrored it=2',
+      'Progressing 100/0 mirrored it=3',
+      'Progressing 0/100 it=4',
+      'Promoting 0/100 it=4',
+      'Finalising 100/0 it=4',
+      'Succeeded 100/0 it=0',
+    ]);
+    expect(world.events.messages()).toContain('Stop traffic mirroring and route all traffic to canary');
+    expect(world.target.primary?.revision.spec).toBe('v2');
+  });
+
+  it('without mirroring: users stay on the primary during the iterations', async () => {
+    const world = createWorld({ canary: bg(false) });
+    await world.initializeThenDeploy();
+    await world.runUntil('Succeeded', 20);
+    expect(world.router.weights()).toEqual([100, 0]);
+    expect(world.events.messages()).toContain('Routing all traffic to canary');
+  });
+});
+
+describe('session affinity', () => {
+  it('gives each canary revision its own cookie and keeps the previous one for the router', async () => {
+    const world = createWorld({ canary: podinfoCanary({ sessionAffinity: { cookieName: 'canary' } }) });
+    await world.initializeThenDeploy('v2');
+    await world.runUntil('Succeeded', 20);
+    const first = world.status.sessionAffinityCookie;
+    expect(first).toMatch(/^canary=[0-9a-f]{8}$/);
+    expect(world.router.requested[0]?.options).toEqual({ canaryCookie: first });
+
+    world.target.deploy('v3');
+    await world.runUntil((w) => (w.status.canaryWeight ?? 0) > 0, 5);
+    expect(world.status.sessionAffinityCookie).not.toBe(first);
+    expect(world.status.previousSessionAffinityCookie).toBe(first);
+    expect(world.router.options).toEqual({ canaryCookie: world.status.sessionAffinityCookie, previousCookie: first });
+  });
+});

@@ -45,7 +45,7 @@ export class InMemoryTarget implements WorkloadTarget {
   initialize(_canary: Canary): Promise<Readiness> {
     this.calls.push('initialize');
     this.primary ??= { revision: { ...this.canary.revision }, replicas: this.desiredReplicas };
-    return Promise.resolve(this.primaryState());
+    return Promise.resolve(this.primaryState(false));
   }
 
   revision(_canary: Canary): Promise<Revision> {
@@ -55,7 +55,7 @@ export class InMemoryTarget implements WorkloadTarget {
   primaryReadiness(_canary: Canary): Promise<Readiness> {
     this.calls.push('primaryReadiness');
     if (!this.primary) return Promise.resolve({ ready: false, retriable: true, reason: 'primary does not exist yet' });
-    return Promise.resolve(this.primaryState());
+    return Promise.resolve(this.primaryState(true));
   }
 
   canaryReadiness(_canary: Canary): Promise<Readiness> {
@@ -94,9 +94,10 @@ export class InMemoryTarget implements WorkloadTarget {
     return Promise.resolve();
   }
 
-  private primaryState(): Readiness {
+  /** Only primaryReadiness counts down a rollout; initialize just reports it. */
+  private primaryState(countDown: boolean): Readiness {
     if (this.primaryHealth === 'ready' && this.rollingOut > 0) {
-      this.rollingOut--;
+      if (countDown) this.rollingOut--;
       return { ready: false, retriable: true, reason: 'waiting for primary rollout to finish' };
     }
     return readiness(this.primaryHealth, 'primary');
