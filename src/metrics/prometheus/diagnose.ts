@@ -35,7 +35,7 @@ export interface DiagnoseOptions {
   hints?: DiagnosisHints;
   /** How far back to look for series (at least ten windows). Default 1h. */
   lookbackMs?: number;
-  /** Most extra requests to Prometheus. Default 8. */
+  /** Most extra requests to Prometheus. Default 10. */
   maxCalls?: number;
   now?: () => number;
 }
@@ -105,7 +105,7 @@ export async function diagnoseNoData(
 async function diagnose(client: PrometheusClient, query: string, options: DiagnoseOptions): Promise<string> {
   const selectors = distinct(extractSelectors(query));
   if (selectors.length === 0) return 'the query selects no metric, so there is nothing to look for';
-  const budget = new Budget(options.maxCalls ?? 8);
+  const budget = new Budget(options.maxCalls ?? 10);
   const now = new Date((options.now ?? Date.now)());
   const longestWindow = Math.max(0, ...selectors.map((s) => (s.range ? (parseDuration(s.range) ?? 0) : 0)));
   const lookbackMs = Math.max(options.lookbackMs ?? 3_600_000, longestWindow * 10);
@@ -137,12 +137,23 @@ async function diagnose(client: PrometheusClient, query: string, options: Diagno
     );
   }
 
-  // 2. The first matcher that matches nothing, given the ones before it.
+  // 2. The first matcher that matches nothing, given the ones before it. Selectors of one query usually share
+  // their leading matchers (numerator and denominator), so label values are asked once per scope.
+  const seen = new Map<string, string[]>();
+  let exhausted = false;
   for (const s of selectors) {
     const accepted: LabelMatcher[] = [];
     for (const m of s.matchers) {
-      if (!budget.take()) break;
-      const values = await client.labelValues(m.label, [formatSelector(s.metric, accepted)], start, now);
+      const scope = formatSelector(s.metric, accepted);
+      let values = seen.get(`${scope}\n${m.label}`);
+      if (!values) {
+        if (!budget.take()) {
+          exhausted = true;
+          break;
+        }
+        values = await client.labelValues(m.label, [scope], start, now);
+        seen.set(`${scope}\n${m.label}`, values);
+      }
       const verdicts = values.map((v) => matcherAccepts(m, v));
       const acceptsAbsent = matcherAccepts(m, '') !== false;
       if (!verdicts.some((v) => v !== false) && !acceptsAbsent) {
@@ -156,7 +167,10 @@ async function diagnose(client: PrometheusClient, query: string, options: Diagno
   for (const s of selectors) {
     const window = s.range ?? '5m';
     const sel = formatSelector(s.metric, s.matchers);
-    if (!budget.take()) break;
+    if (!budget.take()) {
+      exhausted = true;
+      break;
+    }
     const samples = numberOf(await client.query(`sum(count_over_time(${sel}[${window}]))`, now));
     if (samples === undefined) {
       return `series of ${sel} exist (in the last ${lookback}) but none has samples in the last ${window} — ${LOAD_TEST_ADVICE}`;
@@ -169,6 +183,9 @@ async function diagnose(client: PrometheusClient, query: string, options: Diagno
     }
   }
 
+  if (exhausted) {
+    return `the series the query selects exist, and the first ${budget.used} checks found nothing wrong; run the query's parts in the Prometheus UI`;
+  }
   return (
     'every selector matches series with samples in its window, so the expression itself produced nothing ' +
     '(for example 0/0, a comparison that filtered every series, or a binary operation whose sides carry different ' +

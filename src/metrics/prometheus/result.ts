@@ -14,8 +14,15 @@ function labelsOf(metric: Record<string, string>): string {
     .join(',')}}`;
 }
 
+/** Prometheus writes floats as Go does: `+Inf`, `-Inf` and `NaN` besides ordinary numbers. */
+export function parsePromFloat(raw: string | undefined): number {
+  if (raw === '+Inf' || raw === 'Inf') return Infinity;
+  if (raw === '-Inf') return -Infinity;
+  return raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+}
+
 function single(raw: string | undefined): QueryOutcome {
-  const value = Number(raw);
+  const value = parsePromFloat(raw);
   if (raw === undefined || Number.isNaN(value)) {
     return { kind: 'no-data', reason: 'query returned NaN (0/0: nothing was counted in the window)' };
   }

@@ -24,7 +24,7 @@ import { collapseWhitespace, renderQuery, templateModel } from '../template.js';
 import { PrometheusClient, type FetchLike, type PrometheusAuth, type QueryData } from './client.js';
 import { diagnoseNoData, type DiagnosisHints } from './diagnose.js';
 import { latencySample } from './latency.js';
-import { interpretQueryData, numberOf } from './result.js';
+import { interpretQueryData, numberOf, parsePromFloat } from './result.js';
 
 export interface PrometheusMetricSourceOptions {
   /** The metrics server for builtin and inline metrics (Flagger's `-metrics-server` / spec.metricsServer). */
@@ -260,6 +260,6 @@ export function createPrometheusMetricSource(options: PrometheusMetricSourceOpti
 function bucketsOf(data: QueryData): { le: number; count: number }[] {
   if (data.resultType !== 'vector') return [];
   return data.result
-    .map((s) => ({ le: Number(s.metric['le']), count: Number(s.value[1]) }))
+    .map((s) => ({ le: parsePromFloat(s.metric['le']), count: parsePromFloat(s.value[1]) }))
     .filter((b) => !Number.isNaN(b.le) && Number.isFinite(b.count));
 }

@@ -1,0 +1,5 @@
+export {
+  LocalMetricSource,
+  LOCAL_BUILTIN_METRICS,
+  type LocalMetricSourceOptions,
+} from './local-metric-source.js';
