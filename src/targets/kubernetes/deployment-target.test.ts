@@ -24,14 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** Stores an object as if created through the API (typed client models are plain JSON here). */
+const put = (obj: object) => server.create(obj as unknown as KubeObject);
+
 /** A fresh namespace holding podinfo, its two ConfigMaps and its Secret. */
 function world(spec: Partial<Canary['spec']> = {}, replicas = 2) {
   const ns = `t${++namespaces}`;
   server.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  server.create(configMapFor(ns, 'podinfo-env', { color: 'blue' }) as KubeObject);
-  server.create(configMapFor(ns, 'podinfo-config', { 'app.yaml': 'level: info' }) as KubeObject);
+  put(configMapFor(ns, 'podinfo-env', { color: 'blue' }));
+  put(configMapFor(ns, 'podinfo-config', { 'app.yaml': 'level: info' }));
   server.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'podinfo-secret', namespace: ns }, stringData: { TOKEN: 's3cret' } });
-  server.create(deploymentFor(ns, 'podinfo', replicas) as KubeObject);
+  put(deploymentFor(ns, 'podinfo', replicas));
   return { ns, canary: canaryFor(ns, 'podinfo', spec) };
 }
 
@@ -115,7 +118,7 @@ describe('deploymentTarget.initialize', () => {
 
   it('is idempotent: a second and third call write nothing', async () => {
     const { ns, canary } = world({ autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
-    server.create(hpaFor(ns, 'podinfo', 'podinfo') as KubeObject);
+    put(hpaFor(ns, 'podinfo', 'podinfo'));
     await initialized(canary);
     await new Promise((r) => setTimeout(r, 100)); // let the simulators settle
     const before = resourceVersions(ns);
@@ -140,7 +143,7 @@ describe('deploymentTarget.initialize', () => {
     const { ns, canary } = world({
       autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo', primaryScalerReplicas: { maxReplicas: 6 } },
     });
-    server.create(hpaFor(ns, 'podinfo', 'podinfo') as KubeObject);
+    put(hpaFor(ns, 'podinfo', 'podinfo'));
     await initialized(canary);
     const hpa = server.get('horizontalpodautoscalers.autoscaling', ns, 'podinfo-primary');
     expect(hpa?.spec).toMatchObject({
@@ -164,7 +167,7 @@ describe('deploymentTarget.initialize', () => {
       d.spec.selector = { matchLabels: { component: 'web' } };
       if (d.spec.template.metadata) d.spec.template.metadata.labels = { component: 'web' };
     }
-    server.create(d as KubeObject);
+    put(d);
     const err = await target.initialize(canaryFor(ns, 'web')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AviaryError);
     expect((err as Error).message).toMatch(/none of app, name, app.kubernetes.io\/name — add one \(e.g. app: web\)/);
@@ -184,7 +187,7 @@ describe('deploymentTarget.revision', () => {
     const r1 = await target.revision(canary);
     expect(Object.keys(r1.trackedConfigs ?? {}).sort()).toEqual(['configmap/podinfo-config', 'configmap/podinfo-env', 'secret/podinfo-secret']);
     await initialized(canary); // scales the target to zero: not a new revision
-    server.create(configMapFor(ns, 'unrelated', { a: 'b' }) as KubeObject);
+    put(configMapFor(ns, 'unrelated', { a: 'b' }));
     expect(await target.revision(canary)).toEqual(r1);
 
     await clients.core.patchNamespacedConfigMap({ name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } }, MERGE_PATCH);
@@ -279,7 +282,7 @@ describe('deploymentTarget.promote', () => {
 
   it('keeps the primary replica count when an autoscaler owns it', async () => {
     const { ns, canary } = world({ autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
-    server.create(hpaFor(ns, 'podinfo', 'podinfo') as KubeObject);
+    put(hpaFor(ns, 'podinfo', 'podinfo'));
     await initialized(canary);
     await patchTarget(ns, { spec: { replicas: 4 } });
     await target.promote(canary);
