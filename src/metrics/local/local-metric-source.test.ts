@@ -39,7 +39,8 @@ describe('LocalMetricSource', () => {
     window.record('primary', 200, 1);
     expect(await read({ name: 'request-success-rate' })).toEqual({
       kind: 'no-data',
-      reason: 'no requests reached the canary in the last 1m — is traffic flowing through the router at :8080?',
+      reason:
+        'no requests reached the canary in the last 1m — is traffic flowing through the router at :8080?',
     });
     expect((await read({ name: 'request-duration' }, 30_000)).kind).toBe('no-data');
   });
@@ -48,7 +49,9 @@ describe('LocalMetricSource', () => {
     const { read } = setup();
     const unknown = await read({ name: 'error-budget' });
     expect(unknown).toMatchObject({ kind: 'error' });
-    expect(unknown.kind === 'error' && unknown.reason).toMatch(/unknown metric "error-budget".*request-success-rate and request-duration/);
+    expect(unknown.kind === 'error' && unknown.reason).toMatch(
+      /unknown metric "error-budget".*request-success-rate and request-duration/,
+    );
     const templated = await read({ name: 'request-success-rate', templateRef: { name: 'custom' } });
     expect(templated.kind === 'error' && templated.reason).toMatch(/templateRef custom/);
   });
@@ -60,11 +63,11 @@ describe('LocalMetricSource', () => {
     const since = now();
     for (let i = 0; i < 20; i++) window.record('canary', i % 10 === 0 ? 500 : 200, i);
     for (let i = 0; i < 30; i++) window.record('primary', 200, 2);
-    const reading = await new LocalMetricSource({ window, routerPort: () => 1, maxLatencySamples: 10 }).outcomes(
-      canary,
-      { name: 'request-success-rate' },
-      since,
-    );
+    const reading = await new LocalMetricSource({
+      window,
+      routerPort: () => 1,
+      maxLatencySamples: 10,
+    }).outcomes(canary, { name: 'request-success-rate' }, since);
     expect(reading).toMatchObject({
       kind: 'outcomes',
       canary: { requests: 20, errors: 2 },

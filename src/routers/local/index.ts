@@ -1,0 +1,1 @@
+export { LocalTrafficRouter, cookieValue } from './local-router.js';

@@ -1,0 +1,1 @@
+export { LocalWorkloadTarget, versionHash, type LocalTargetOptions } from './local-target.js';
