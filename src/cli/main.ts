@@ -11,6 +11,8 @@ type Registrar = (program: Command) => void;
 const COMMANDS: (() => Promise<{ register: Registrar }>)[] = [
   () => import('./commands/validate.js'),
   () => import('./commands/convert.js'),
+  () => import('./commands/controller.js'),
+  () => import('./commands/loadtester.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -164,14 +164,17 @@ export async function startController(options: ControllerOptions): Promise<Runni
     alertProvider: (namespace, name) => alertProviders.get(name, namespace) as AlertProvider | undefined,
   };
 
+  /**
+   * A changed target starts a waiting canary at once. Canaries mid-analysis are left to their interval:
+   * an extra tick there would advance the weight early (and our own scaling changes the target too).
+   */
   function pokeTargetsOf(deployment: KubernetesObject): void {
     for (const c of canaryInformer.list() as Canary[]) {
-      if (
+      const idle = IDLE_PHASES.has(c.status?.phase ?? 'Initializing');
+      const targeted =
         c.metadata.namespace === deployment.metadata?.namespace &&
-        c.spec.targetRef.name === deployment.metadata?.name
-      ) {
-        scheduler.poke(keyOf(c));
-      }
+        c.spec.targetRef.name === deployment.metadata?.name;
+      if (idle && targeted) scheduler.poke(keyOf(c));
     }
   }
 

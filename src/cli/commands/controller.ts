@@ -1,0 +1,170 @@
+/**
+ * `aviary controller`: the Kubernetes operator. Flags follow Flagger's where they exist
+ * (-metrics-server, -mesh-provider, -slack-url, ...); each also reads an environment variable.
+ */
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { parseDuration } from '../../api/duration.js';
+import { PROVIDERS } from '../../api/schema/index.js';
+import type { Provider } from '../../api/types.js';
+import { compareWithPrimaryRunner } from '../../analysis/compare-with-primary.js';
+import { startController } from '../../controller/controller.js';
+import { kubePortsFactory } from '../../controller/kube-ports.js';
+import { reconcile } from '../../engine/index.js';
+import { AviaryError } from '../../errors.js';
+import { loadKubeConfig, makeClients } from '../../kube/client.js';
+
+interface ControllerFlags {
+  kubeconfig?: string;
+  namespace: string;
+  metricsAddr: string;
+  metricsServer: string;
+  meshProvider: string;
+  logLevel: string;
+  leaderElection: boolean;
+  leaderElectionNamespace: string;
+  minInterval?: string;
+  slackUrl?: string;
+  slackChannel?: string;
+  slackUser?: string;
+  msteamsUrl?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('controller')
+    .description('run the Kubernetes operator: watch Canaries and drive their releases')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)',
+    )
+    .option(
+      '--namespace <ns>',
+      'watch only this namespace (default: all) [env WATCH_NAMESPACE]',
+      process.env.WATCH_NAMESPACE ?? '',
+    )
+    .option(
+      '--metrics-addr <host:port>',
+      'serve /metrics and /healthz here [env METRICS_ADDR]',
+      process.env.METRICS_ADDR ?? ':8080',
+    )
+    .option(
+      '--metrics-server <url>',
+      'Prometheus for builtin metrics [env METRICS_SERVER]',
+      process.env.METRICS_SERVER ?? 'http://prometheus:9090',
+    )
+    .option(
+      '--mesh-provider <name>',
+      'provider for Canaries without spec.provider [env MESH_PROVIDER]',
+      process.env.MESH_PROVIDER ?? 'istio',
+    )
+    .option(
+      '--log-level <level>',
+      'debug, info, warn or error [env LOG_LEVEL]',
+      process.env.LOG_LEVEL ?? 'info',
+    )
+    .option(
+      '--leader-election',
+      'only the replica holding the Lease drives canaries',
+      process.env.LEADER_ELECTION === 'true',
+    )
+    .option(
+      '--leader-election-namespace <ns>',
+      'namespace of the Lease [env LEADER_ELECTION_NAMESPACE]',
+      process.env.LEADER_ELECTION_NAMESPACE ?? 'aviary-system',
+    )
+    .option(
+      '--min-interval <duration>',
+      'floor of analysis intervals (Flagger: 10s); lower only for tests',
+      process.env.MIN_INTERVAL,
+    )
+    .option(
+      '--slack-url <url>',
+      'Slack webhook for canaries without alerts [env SLACK_URL]',
+      process.env.SLACK_URL,
+    )
+    .option('--slack-channel <name>', 'Slack channel [env SLACK_CHANNEL]', process.env.SLACK_CHANNEL)
+    .option('--slack-user <name>', 'Slack user name [env SLACK_USER]', process.env.SLACK_USER)
+    .option(
+      '--msteams-url <url>',
+      'MS Teams webhook for canaries without alerts [env MSTEAMS_URL]',
+      process.env.MSTEAMS_URL,
+    )
+    .action(async (flags: ControllerFlags) => {
+      const log = pino({ level: flags.logLevel, base: { component: 'aviary-controller' } });
+      const meshProvider = flags.meshProvider as Provider;
+      if (!(PROVIDERS as readonly string[]).includes(meshProvider)) {
+        throw new AviaryError(
+          'USAGE',
+          `--mesh-provider: "${flags.meshProvider}" is not one of ${PROVIDERS.join(', ')}`,
+        );
+      }
+      const minimumIntervalMs =
+        flags.minInterval === undefined ? undefined : parseDuration(flags.minInterval);
+      if (flags.minInterval !== undefined && minimumIntervalMs === undefined) {
+        throw new AviaryError(
+          'USAGE',
+          `--min-interval: "${flags.minInterval}" is not a duration such as 1s or 10s`,
+        );
+      }
+      const clients = makeClients(loadKubeConfig(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}));
+      const fallbackAlerts = flags.msteamsUrl
+        ? { spec: { type: 'msteams' as const, address: flags.msteamsUrl } }
+        : flags.slackUrl
+          ? {
+              spec: {
+                type: 'slack' as const,
+                address: flags.slackUrl,
+                ...(flags.slackChannel ? { channel: flags.slackChannel } : {}),
+                ...(flags.slackUser ? { username: flags.slackUser } : {}),
+              },
+            }
+          : undefined;
+      const portsFor = kubePortsFactory({
+        clients,
+        metricsServer: flags.metricsServer,
+        meshProvider,
+        log,
+        ...(fallbackAlerts ? { fallbackAlerts } : {}),
+      });
+      const engineOptions = {
+        compareWithPrimary: compareWithPrimaryRunner.run,
+        ...(minimumIntervalMs === undefined ? {} : { minimumIntervalMs }),
+      };
+      const controller = await startController({
+        clients,
+        namespace: flags.namespace,
+        metricsAddress: flags.metricsAddr,
+        ...(flags.leaderElection
+          ? {
+              leaderElection: {
+                namespace: flags.leaderElectionNamespace,
+                identity: process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
+              },
+            }
+          : {}),
+        ...(minimumIntervalMs === undefined ? {} : { minimumIntervalMs }),
+        log,
+        portsFor,
+        reconcile: (canary, ports) => reconcile(canary, ports, engineOptions),
+      });
+      const address = controller.server?.address();
+      log.info(
+        {
+          namespace: flags.namespace || '(all)',
+          metrics:
+            typeof address === 'object' && address ? `${address.address}:${address.port}` : flags.metricsAddr,
+        },
+        'controller started',
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          log.info('shutting down');
+          void controller.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}

@@ -1,0 +1,138 @@
+/**
+ * Builds the engine's ports for one Canary on Kubernetes: the Deployment target, the Services plus the
+ * mesh router named by `spec.provider` (or the controller's default), Prometheus for metrics, HTTP
+ * webhooks, alert providers resolved from the informer cache, Events and the status subresource.
+ */
+import { providerOf } from '../api/defaults.js';
+import type { Canary, MetricTemplate, Provider } from '../api/types.js';
+import type { EnginePorts, TrafficRouter } from '../engine/ports.js';
+import { AviaryError } from '../errors.js';
+import { HttpWebhookCaller } from '../hooks/index.js';
+import { canaryStore } from '../kube/canary-store.js';
+import type { KubeClients } from '../kube/client.js';
+import { kubeEventRecorder } from '../kube/events.js';
+import { isNotFound } from '../kube/failure.js';
+import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
+import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
+import { istioRouter } from '../routers/istio/router.js';
+import { kubernetesRouter } from '../routers/kubernetes/index.js';
+import { deploymentTarget } from '../targets/kubernetes/index.js';
+import type { ControllerLookups, Logger } from './controller.js';
+
+export interface KubePortsOptions {
+  clients: KubeClients;
+  /** Prometheus address for builtin metrics (`--metrics-server`); a Canary's spec.metricsServer wins. */
+  metricsServer: string;
+  /** Provider for Canaries without spec.provider (`--mesh-provider`). */
+  meshProvider: Provider;
+  /** Alert provider used for canaries without alert entries (Flagger's global -slack-url). */
+  fallbackAlerts?: ResolvedAlertProvider;
+  log: Logger;
+  now?: () => number;
+}
+
+/** Providers whose router exists; the others are accepted by the schema for Flagger parity. */
+const ROUTERS: Partial<Record<Provider, (clients: KubeClients) => TrafficRouter>> = {
+  istio: (clients) => withServices(clients, istioRouter(clients)),
+  kubernetes: (clients) => kubernetesRouter(clients),
+};
+
+export function kubePortsFactory(options: KubePortsOptions) {
+  const { clients } = options;
+  const store = canaryStore(clients);
+  const events = kubeEventRecorder({ clients, log: (m) => options.log.warn(m) });
+  const webhooks = new HttpWebhookCaller();
+  const target = deploymentTarget(clients);
+  const routers = new Map<Provider, TrafficRouter>();
+
+  async function secretData(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    try {
+      const secret = await clients.core.readNamespacedSecret({ name, namespace });
+      return Object.fromEntries(
+        Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      );
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  function routerFor(provider: Provider): TrafficRouter {
+    let router = routers.get(provider);
+    if (!router) {
+      const make = ROUTERS[provider];
+      if (!make) {
+        throw new AviaryError(
+          'INVALID_SPEC',
+          `spec.provider: "${provider}" has no router in this Aviary version yet — supported: ${Object.keys(ROUTERS).join(', ')}`,
+        );
+      }
+      router = make(clients);
+      routers.set(provider, router);
+    }
+    return router;
+  }
+
+  return (canary: Canary, lookups: ControllerLookups): EnginePorts => {
+    const provider = providerOf(canary.spec, options.meshProvider);
+    const namespace = canary.metadata.namespace ?? 'default';
+    return {
+      target,
+      router: routerFor(provider),
+      metrics: createPrometheusMetricSource({
+        address: canary.spec.metricsServer ?? options.metricsServer,
+        provider,
+        templateAuth: async (template: MetricTemplate) => {
+          const ref = template.spec.provider.secretRef;
+          if (!ref) return undefined;
+          const data = await secretData(template.metadata.namespace ?? namespace, ref.name);
+          if (!data)
+            throw new AviaryError(
+              'NOT_FOUND',
+              `secret ${ref.name} named by MetricTemplate ${template.metadata.name} not found`,
+            );
+          return {
+            ...(data.token ? { token: data.token } : {}),
+            ...(data.username ? { username: data.username } : {}),
+            ...(data.password ? { password: data.password } : {}),
+          };
+        },
+      }),
+      templates: {
+        template: (ns, name) => Promise.resolve(lookups.metricTemplate(ns, name)),
+      },
+      webhooks,
+      notifier: createNotifier({
+        resolveProvider: async (ref) => {
+          const provider = lookups.alertProvider(ref.namespace, ref.name);
+          if (!provider) return undefined;
+          const secretRef = provider.spec.secretRef;
+          const secret = secretRef ? await secretData(ref.namespace, secretRef.name) : undefined;
+          return { spec: provider.spec, ...(secret ? { secret } : {}) };
+        },
+        ...(options.fallbackAlerts ? { fallback: options.fallbackAlerts } : {}),
+      }),
+      events,
+      status: store.status,
+      clock: { now: options.now ?? Date.now },
+    };
+  };
+}
+
+/** A mesh router preceded by the ClusterIP Services it routes between (Flagger's KubernetesRouter). */
+function withServices(clients: KubeClients, mesh: TrafficRouter): TrafficRouter {
+  const services = kubernetesRouter(clients);
+  return {
+    async reconcile(canary) {
+      await services.reconcile(canary);
+      await mesh.reconcile(canary);
+    },
+    setRoutes: (canary, routes, options) => mesh.setRoutes(canary, routes, options),
+    getRoutes: (canary) => mesh.getRoutes(canary),
+    async finalize(canary) {
+      await mesh.finalize(canary);
+      await services.finalize(canary);
+    },
+    ...(mesh.diagnose ? { diagnose: mesh.diagnose.bind(mesh) } : {}),
+  };
+}
