@@ -1,7 +1,9 @@
 /**
  * Starts a real Prometheus (the Debian `prometheus` binary) for a test: free port, temporary data directory,
  * 1 s scrape interval, scraping the targets the test gives (usually an `Exporter`). Waits until it is ready
- * and has scraped every target once; `stop()` shuts it down and removes its data.
+ * and has scraped every target once; `stop()` shuts it down and removes its data. Expect about 6 s to start:
+ * Prometheus 2.x is ready within a second, but its discovery manager hands targets to the scrapers only on a
+ * fixed 5 s tick, so share one instance per test file.
  *
  * Without the binary, `prometheusAvailable()` is false so suites can skip, except under CI=true, where
  * `startPrometheus` and `requirePrometheus()` fail loudly: CI must exercise the real thing.
@@ -103,7 +105,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       `--storage.tsdb.path=${join(dataDir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-lifecycle',
-      '--log.level=warn',
+      ...((options.args ?? []).some((a) => a.startsWith('--log.level')) ? [] : ['--log.level=warn']),
       ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
