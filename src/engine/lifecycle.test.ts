@@ -167,14 +167,43 @@ describe('the router is the source of truth', () => {
     expect(world.router.routes?.canaryWeight).toBe(0);
   });
 
-  it('reads weights back each tick: a weight changed outside Aviary is where the next step starts', async () => {
+  it('reads weights back each tick: a split changed outside Aviary is adopted, measured, then stepped from', async () => {
     const world = createWorld();
     await world.initializeThenDeploy();
     await world.tick();
     await world.tick(); // 10
     world.router.routes = { primaryWeight: 70, canaryWeight: 30, mirrored: false };
     await world.tick();
+    expect(world.status.canaryWeight).toBe(30);
+    expect(world.events.messages().at(-1)).toBe(
+      "podinfo.test router holds primary 70%, canary 30%; status said canary 10%: adopting the router's split",
+    );
+    await world.tick();
     expect(world.router.routes.canaryWeight).toBe(40);
+  });
+
+  it('a reconcile run twice on the same status changes the world once', async () => {
+    const world = createWorld({ canary: podinfoCanary({ webhooks: [{ name: 'load', url: 'http://lt/' }] }) });
+    await world.initializeThenDeploy();
+    const { reconcile } = await import('./reconcile.js');
+    const worldState = () => ({
+      routes: world.router.routes,
+      primary: world.target.primary?.revision.spec,
+      replicas: world.target.canary.replicas,
+      phase: world.status.phase,
+      canaryWeight: world.status.canaryWeight,
+      failedChecks: world.status.failedChecks,
+    });
+    for (let i = 0; i < 12 && world.phase !== 'Succeeded'; i++) {
+      const snapshot = world.current();
+      await reconcile(snapshot, world.ports);
+      const once = worldState();
+      await reconcile(snapshot, world.ports);
+      expect(worldState()).toEqual(once);
+      world.clock.advance(60_000);
+    }
+    expect(world.phase).toBe('Succeeded');
+    expect(world.router.weights()).toEqual([10, 20, 30, 40, 50, 0]);
   });
 });
 

@@ -11,7 +11,7 @@ import { judgeReadiness } from '../actions/readiness.js';
 import { rollback, type RollbackCause } from '../actions/rollback.js';
 import { ALL_TO_PRIMARY, applyRoutes, routeFailurePatch } from '../actions/routes.js';
 import { revisionPatch } from '../actions/start-rollout.js';
-import { alerts, messages } from '../messages.js';
+import { alerts, describeRoutes, messages } from '../messages.js';
 import type { Routes } from '../ports.js';
 import { isNewRevision } from '../revision.js';
 import { STRATEGIES, type StepDecision } from '../strategies/index.js';
@@ -70,6 +70,18 @@ const canaryReady: Guard = async (interval) => {
   return tick.stay({ progressStartedAt: canary.since, canaryWeight: routes.canaryWeight, mirrored: routes.mirrored });
 };
 
+/**
+ * The router holds another split than the last written status: the previous tick changed it and died
+ * before writing, this is a duplicate run, or someone edited the routing. Adopt what the router holds and
+ * let this interval measure it, rather than stepping again on top of an unmeasured change.
+ */
+const routerMoved: Guard = async ({ tick, routes }) => {
+  const { canaryWeight = 0, mirrored = false } = tick.status;
+  if (routes.canaryWeight === canaryWeight && routes.mirrored === mirrored) return undefined;
+  await tick.event('Normal', `${tick.name} router holds ${describeRoutes(routes)}; status said canary ${canaryWeight}%: adopting the router's split`);
+  return tick.stay({ canaryWeight: routes.canaryWeight, mirrored: routes.mirrored });
+};
+
 const skip: Guard = async ({ tick }) => (tick.canary.spec.skipAnalysis ? skipAnalysis(tick) : undefined);
 
 const rollbackHook: Guard = async ({ tick, routes }) => {
@@ -113,14 +125,16 @@ const inconclusiveLimit: Guard = async ({ tick, routes }) => {
 };
 
 /**
- * Flagger's order, except that a reached failure limit rolls back before canary readiness is asked: a
- * canary that is both failing and unready must not wait out the progress deadline first.
+ * Flagger's order, except that a reached failure limit rolls back before canary readiness is asked (a
+ * canary that is both failing and unready must not wait out the progress deadline first), plus
+ * `routerMoved`, which keeps a re-run from stepping twice.
  */
 const GUARDS: readonly Guard[] = [
   primaryReady,
   newRevision,
   failedChecksLimit,
   inconclusiveLimit,
+  routerMoved,
   canaryReady,
   skip,
   rollbackHook,
