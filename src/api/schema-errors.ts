@@ -6,7 +6,7 @@
 import type { TSchema } from 'typebox';
 import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
-import { Duration } from './schema/common.js';
+import { DURATION_PATTERN } from './schema/common.js';
 import { closest, pointerSegments, toDottedPath, type FieldProblem } from './problems.js';
 
 type SchemaNode = Record<string, unknown>;
@@ -102,7 +102,7 @@ function describe(root: SchemaNode, value: unknown, error: SchemaError): FieldPr
       ];
     }
     case 'pattern': {
-      if (node?.pattern === (Duration as unknown as SchemaNode).pattern)
+      if (node?.pattern === DURATION_PATTERN)
         return [
           {
             path,

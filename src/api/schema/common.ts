@@ -5,8 +5,9 @@
 import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
 
 /** A Go-style duration as Flagger and Istio accept it: `30s`, `1m`, `1h30m`, `500ms`. */
+export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 export const Duration = Type.String({
-  pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+  pattern: DURATION_PATTERN,
   description: 'duration such as 30s, 1m, 1h30m or 500ms',
 });
 
@@ -29,66 +30,93 @@ export const CrossNamespaceRef = Type.Object({
 export const LocalRef = Type.Object({ name: Type.String({ minLength: 1 }) });
 
 /** Istio StringMatch: exactly one of exact, prefix, regex. */
-export const StringMatch = Type.Object({
-  exact: Type.Optional(Type.String()),
-  prefix: Type.Optional(Type.String()),
-  regex: Type.Optional(Type.String()),
-});
+export const StringMatch = Type.Object(
+  {
+    exact: Type.Optional(Type.String()),
+    prefix: Type.Optional(Type.String()),
+    regex: Type.Optional(Type.String()),
+  },
+  { description: 'Istio StringMatch: one of exact, prefix, regex.' },
+);
 
 /** Istio HTTPMatchRequest (the fields Flagger documents). */
-export const HTTPMatchRequest = Type.Object({
-  name: Type.Optional(Type.String()),
-  uri: Type.Optional(StringMatch),
-  scheme: Type.Optional(StringMatch),
-  method: Type.Optional(StringMatch),
-  authority: Type.Optional(StringMatch),
-  headers: Type.Optional(Type.Record(Type.String(), StringMatch)),
-  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-  sourceLabels: Type.Optional(StringMap),
-  gateways: Type.Optional(Type.Array(Type.String())),
-  queryParams: Type.Optional(Type.Record(Type.String(), StringMatch)),
-  ignoreUriCase: Type.Optional(Type.Boolean()),
-  withoutHeaders: Type.Optional(Type.Record(Type.String(), StringMatch)),
-  sourceNamespace: Type.Optional(Type.String()),
-});
+export const HTTPMatchRequest = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    uri: Type.Optional(StringMatch),
+    scheme: Type.Optional(StringMatch),
+    method: Type.Optional(StringMatch),
+    authority: Type.Optional(StringMatch),
+    headers: Type.Optional(Type.Record(Type.String(), StringMatch)),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    sourceLabels: Type.Optional(StringMap),
+    gateways: Type.Optional(Type.Array(Type.String())),
+    queryParams: Type.Optional(Type.Record(Type.String(), StringMatch)),
+    ignoreUriCase: Type.Optional(Type.Boolean()),
+    withoutHeaders: Type.Optional(Type.Record(Type.String(), StringMatch)),
+    sourceNamespace: Type.Optional(Type.String()),
+  },
+  {
+    description:
+      'Istio HTTPMatchRequest: uri, scheme, method, authority, headers, port, sourceLabels, queryParams, ...',
+  },
+);
 
-export const HeaderOperations = Type.Object({
-  set: Type.Optional(StringMap),
-  add: Type.Optional(StringMap),
-  remove: Type.Optional(Type.Array(Type.String())),
-});
+export const HeaderOperations = Type.Object(
+  {
+    set: Type.Optional(StringMap),
+    add: Type.Optional(StringMap),
+    remove: Type.Optional(Type.Array(Type.String())),
+  },
+  { description: 'Header set/add/remove operations.' },
+);
 
-export const Headers = Type.Object({
-  request: Type.Optional(HeaderOperations),
-  response: Type.Optional(HeaderOperations),
-});
+export const Headers = Type.Object(
+  {
+    request: Type.Optional(HeaderOperations),
+    response: Type.Optional(HeaderOperations),
+  },
+  { description: 'Istio: headers to change on requests and responses.' },
+);
 
-export const HTTPRetry = Type.Object({
-  attempts: Type.Optional(Type.Integer({ minimum: 0 })),
-  perTryTimeout: Type.Optional(Duration),
-  retryOn: Type.Optional(Type.String()),
-});
+export const HTTPRetry = Type.Object(
+  {
+    attempts: Type.Optional(Type.Integer({ minimum: 0 })),
+    perTryTimeout: Type.Optional(Duration),
+    retryOn: Type.Optional(Type.String()),
+  },
+  { description: 'Istio HTTPRetry: attempts, perTryTimeout, retryOn.' },
+);
 
-export const CorsPolicy = Type.Object({
-  allowOrigin: Type.Optional(Type.Array(Type.String())),
-  allowOrigins: Type.Optional(Type.Array(StringMatch)),
-  allowMethods: Type.Optional(Type.Array(Type.String())),
-  allowHeaders: Type.Optional(Type.Array(Type.String())),
-  exposeHeaders: Type.Optional(Type.Array(Type.String())),
-  maxAge: Type.Optional(Duration),
-  allowCredentials: Type.Optional(Type.Boolean()),
-});
+export const CorsPolicy = Type.Object(
+  {
+    allowOrigin: Type.Optional(Type.Array(Type.String())),
+    allowOrigins: Type.Optional(Type.Array(StringMatch)),
+    allowMethods: Type.Optional(Type.Array(Type.String())),
+    allowHeaders: Type.Optional(Type.Array(Type.String())),
+    exposeHeaders: Type.Optional(Type.Array(Type.String())),
+    maxAge: Type.Optional(Duration),
+    allowCredentials: Type.Optional(Type.Boolean()),
+  },
+  { description: 'Istio CorsPolicy of the route.' },
+);
 
-export const Rewrite = Type.Object({
-  uri: Type.Optional(Type.String()),
-  authority: Type.Optional(Type.String()),
-  type: Type.Optional(Type.String()),
-});
+export const Rewrite = Type.Object(
+  {
+    uri: Type.Optional(Type.String()),
+    authority: Type.Optional(Type.String()),
+    type: Type.Optional(Type.String()),
+  },
+  { description: 'Istio rewrite of uri/authority (Gateway API URLRewrite).' },
+);
 
-export const CustomMetadata = Type.Object({
-  labels: Type.Optional(StringMap),
-  annotations: Type.Optional(StringMap),
-});
+export const CustomMetadata = Type.Object(
+  {
+    labels: Type.Optional(StringMap),
+    annotations: Type.Optional(StringMap),
+  },
+  { description: 'Labels and annotations added to a generated service.' },
+);
 
 /** A Kubernetes-style top-level document: apiVersion, kind, metadata, spec. */
 export function Document<S extends TSchema>(kind: string, spec: S) {
@@ -109,6 +137,31 @@ export function Document<S extends TSchema>(kind: string, spec: S) {
  * `Type.Union` of string literals from a list. Same JSON schema as mapping `Type.Literal` over the list, but
  * the static type is the union of the values (a mapped, non-tuple array makes TypeBox infer `never`).
  */
-export function LiteralUnion<const T extends readonly string[]>(values: T): TUnion<[TLiteral<T[number]>]> {
-  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<[TLiteral<T[number]>]>;
+export function LiteralUnion<const T extends readonly string[]>(
+  values: T,
+  options?: { description?: string },
+): TUnion<[TLiteral<T[number]>]> {
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    options,
+  ) as unknown as TUnion<[TLiteral<T[number]>]>;
+}
+
+/** A field-specific Duration (same pattern, its own description). */
+export function duration(description: string) {
+  return Type.String({ pattern: DURATION_PATTERN, description });
+}
+
+/** A field-specific Opaque (kept as written). */
+export function opaque(description: string) {
+  return Type.Unsafe<Record<string, unknown>>({
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    description,
+  });
+}
+
+/** A field-specific map of strings. */
+export function stringMap(description: string) {
+  return Type.Record(Type.String(), Type.String(), { description });
 }
