@@ -34,8 +34,15 @@ describe('runMetricChecks', () => {
   });
 
   it('uses the runner registered for a kind', async () => {
-    const runner = { run: (m: CanaryMetric): Promise<CheckResult> => Promise.resolve({ name: m.name, decision: 'inconclusive', message: 'judge says wait' }) };
-    const results = await runMetricChecks([{ name: 'x', compareWithPrimary: {} }], context(), defaultRunners({ 'compare-with-primary': runner }));
+    const runner = {
+      run: (m: CanaryMetric): Promise<CheckResult> =>
+        Promise.resolve({ name: m.name, decision: 'inconclusive', message: 'judge says wait' }),
+    };
+    const results = await runMetricChecks(
+      [{ name: 'x', compareWithPrimary: {} }],
+      context(),
+      defaultRunners({ 'compare-with-primary': runner }),
+    );
     expect(results).toEqual([{ name: 'x', decision: 'inconclusive', message: 'judge says wait' }]);
   });
 });

@@ -47,7 +47,8 @@ async function resolveTemplate(metric: CanaryMetric, context: CheckContext): Pro
   const ref = metric.templateRef;
   if (!ref) return {};
   const namespace = ref.namespace ?? context.canary.metadata.namespace ?? 'default';
-  if (!context.templates) return { failure: `MetricTemplate ${namespace}/${ref.name} cannot be resolved here` };
+  if (!context.templates)
+    return { failure: `MetricTemplate ${namespace}/${ref.name} cannot be resolved here` };
   const template = await context.templates.template(namespace, ref.name);
   if (!template) {
     return { failure: `MetricTemplate ${namespace}/${ref.name} not found — create it or fix templateRef` };

@@ -57,6 +57,8 @@ describe('judgeReading', () => {
   });
 
   it('a metric without any threshold is recorded, and says it was not judged', () => {
-    expect(judgeReading({ name: 'custom' }, { kind: 'value', value: 3 }, '1m').message).toContain('not judged');
+    expect(judgeReading({ name: 'custom' }, { kind: 'value', value: 3 }, '1m').message).toContain(
+      'not judged',
+    );
   });
 });

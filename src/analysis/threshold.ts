@@ -16,7 +16,8 @@ export interface Bounds {
  */
 export function thresholdBounds(metric: CanaryMetric): Bounds {
   const range = metric.thresholdRange;
-  if (range && (range.min !== undefined || range.max !== undefined)) return { min: range.min, max: range.max };
+  if (range && (range.min !== undefined || range.max !== undefined))
+    return { min: range.min, max: range.max };
   if (metric.threshold === undefined) return {};
   return metric.name === 'request-success-rate' ? { min: metric.threshold } : { max: metric.threshold };
 }
@@ -42,7 +43,11 @@ export function judgeReading(metric: CanaryMetric, reading: MetricReading, inter
   const threshold = formatBounds(bounds);
   const base = { name: metric.name, ...(threshold ? { threshold } : {}) };
   if (reading.kind === 'no-data') {
-    return { ...base, decision: 'fail', message: `no data for ${metric.name} over ${interval}: ${reading.reason}` };
+    return {
+      ...base,
+      decision: 'fail',
+      message: `no data for ${metric.name} over ${interval}: ${reading.reason}`,
+    };
   }
   if (reading.kind === 'error') {
     return { ...base, decision: 'fail', message: `query for ${metric.name} failed: ${reading.reason}` };
@@ -50,7 +55,12 @@ export function judgeReading(metric: CanaryMetric, reading: MetricReading, inter
   const { value, samples } = reading;
   const counted = samples === undefined ? {} : { samples };
   if (!Number.isFinite(value)) {
-    return { ...base, ...counted, decision: 'fail', message: `${metric.name} returned ${value}, not a number to judge` };
+    return {
+      ...base,
+      ...counted,
+      decision: 'fail',
+      message: `${metric.name} returned ${value}, not a number to judge`,
+    };
   }
   if (metric.minSamples !== undefined && samples !== undefined && samples < metric.minSamples) {
     return {
@@ -63,10 +73,22 @@ export function judgeReading(metric: CanaryMetric, reading: MetricReading, inter
   }
   const shown = formatValue(value);
   if (bounds.min !== undefined && value < bounds.min) {
-    return { ...base, ...counted, value, decision: 'fail', message: `${metric.name} ${shown} < ${bounds.min}` };
+    return {
+      ...base,
+      ...counted,
+      value,
+      decision: 'fail',
+      message: `${metric.name} ${shown} < ${bounds.min}`,
+    };
   }
   if (bounds.max !== undefined && value > bounds.max) {
-    return { ...base, ...counted, value, decision: 'fail', message: `${metric.name} ${shown} > ${bounds.max}` };
+    return {
+      ...base,
+      ...counted,
+      value,
+      decision: 'fail',
+      message: `${metric.name} ${shown} > ${bounds.max}`,
+    };
   }
   const message = threshold
     ? `${metric.name} ${shown} ${threshold}`

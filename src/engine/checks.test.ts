@@ -22,7 +22,8 @@ describe('too little traffic', () => {
     expect(world.status.failedChecks ?? 0).toBe(0);
     expect(world.status.lastChecks?.[0]).toMatchObject({ decision: 'inconclusive', samples: 12 });
     await world.tick();
-    const reason = 'not enough traffic: 12 requests in 1m, need 100 — add a load-test webhook or lower minSamples';
+    const reason =
+      'not enough traffic: 12 requests in 1m, need 100 — add a load-test webhook or lower minSamples';
     expect(world.status).toMatchObject({ phase: 'Failed', failureReason: reason });
     expect(world.events.warnings()).toContain(`Rolling back podinfo.test ${reason}`);
     expect(world.router.routes?.canaryWeight).toBe(0);
@@ -42,12 +43,24 @@ describe('metric templates and comparisons', () => {
     apiVersion: 'aviary.dev/v1beta1',
     kind: 'MetricTemplate',
     metadata: { name: 'error-rate', namespace: 'test' },
-    spec: { provider: { type: 'prometheus', address: 'http://prometheus:9090' }, query: 'sum(rate(x[{{ interval }}]))' },
+    spec: {
+      provider: { type: 'prometheus', address: 'http://prometheus:9090' },
+      query: 'sum(rate(x[{{ interval }}]))',
+    },
   };
 
   it('resolves templateRef and passes the template and the metric interval to the source', async () => {
     const world = createWorld({
-      canary: podinfoCanary({ metrics: [{ name: 'errors', interval: '30s', templateRef: { name: 'error-rate' }, thresholdRange: { max: 1 } }] }),
+      canary: podinfoCanary({
+        metrics: [
+          {
+            name: 'errors',
+            interval: '30s',
+            templateRef: { name: 'error-rate' },
+            thresholdRange: { max: 1 },
+          },
+        ],
+      }),
       metrics: { errors: value(0.2) },
     });
     world.templates.add(template);
@@ -58,7 +71,10 @@ describe('metric templates and comparisons', () => {
 
   it('a missing template fails the check with what to fix', async () => {
     const world = createWorld({
-      canary: podinfoCanary({ threshold: 1, metrics: [{ name: 'errors', templateRef: { name: 'nope' }, thresholdRange: { max: 1 } }] }),
+      canary: podinfoCanary({
+        threshold: 1,
+        metrics: [{ name: 'errors', templateRef: { name: 'nope' }, thresholdRange: { max: 1 } }],
+      }),
     });
     await world.initializeThenDeploy();
     await world.runUntil('Failed', 10);
@@ -69,7 +85,10 @@ describe('metric templates and comparisons', () => {
 
   it('compareWithPrimary without a judge fails rather than passes', async () => {
     const world = createWorld({
-      canary: podinfoCanary({ threshold: 1, metrics: [{ name: 'request-success-rate', compareWithPrimary: { maxIncrease: 1 } }] }),
+      canary: podinfoCanary({
+        threshold: 1,
+        metrics: [{ name: 'request-success-rate', compareWithPrimary: { maxIncrease: 1 } }],
+      }),
     });
     await world.initializeThenDeploy();
     await world.runUntil('Failed', 10);
@@ -80,12 +99,24 @@ describe('metric templates and comparisons', () => {
     const seen: number[] = [];
     const world = createWorld({
       canary: podinfoCanary({
-        metrics: [{ name: 'request-success-rate', compareWithPrimary: { maxIncrease: 1 }, thresholdRange: { min: 99 } }],
+        metrics: [
+          {
+            name: 'request-success-rate',
+            compareWithPrimary: { maxIncrease: 1 },
+            thresholdRange: { min: 99 },
+          },
+        ],
       }),
       engine: {
         compareWithPrimary: (metric, context) => {
           seen.push(context.analysisStartedAtMs);
-          return Promise.resolve({ name: metric.name, decision: 'pass', value: 0.1, primaryValue: 0.1, message: 'no worse than primary' });
+          return Promise.resolve({
+            name: metric.name,
+            decision: 'pass',
+            value: 0.1,
+            primaryValue: 0.1,
+            message: 'no worse than primary',
+          });
         },
       },
     });

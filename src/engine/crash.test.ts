@@ -29,7 +29,12 @@ const SCENARIOS: Record<string, Partial<CanaryAnalysis>> = {
   'canary stepWeights': { stepWeight: undefined, maxWeight: undefined, stepWeights: [1, 5, 25, 50] },
   'canary mirror + stepWeightPromotion': { mirror: true, stepWeightPromotion: 20 },
   'canary session affinity': { sessionAffinity: { cookieName: 'canary' } },
-  'a/b': { stepWeight: undefined, maxWeight: undefined, iterations: 3, match: [{ headers: { x: { exact: 'y' } } }] },
+  'a/b': {
+    stepWeight: undefined,
+    maxWeight: undefined,
+    iterations: 3,
+    match: [{ headers: { x: { exact: 'y' } } }],
+  },
   'blue/green': { stepWeight: undefined, maxWeight: undefined, iterations: 3 },
   'blue/green mirror': { stepWeight: undefined, maxWeight: undefined, iterations: 3, mirror: true },
 };
@@ -66,7 +71,11 @@ describe('crash at any line', () => {
 
       await drive(world, (w) => w.phase === 'Initialized', 50);
       world.target.deploy('v2');
-      await drive(world, (w) => w.status.lastAppliedSpec === 'v2' && (w.phase === 'Succeeded' || w.phase === 'Failed'), 200);
+      await drive(
+        world,
+        (w) => w.status.lastAppliedSpec === 'v2' && (w.phase === 'Succeeded' || w.phase === 'Failed'),
+        200,
+      );
 
       expect(world.phase, context).toBe(healthy ? 'Succeeded' : 'Failed');
       expect(world.router.routes, context).toEqual({ primaryWeight: 100, canaryWeight: 0, mirrored: false });

@@ -5,7 +5,11 @@
 import type { Canary } from '../api/types.js';
 import type { Clock, EventRecorder, EventType, WebhookCaller } from './ports.js';
 
-export function withEventWebhooks(events: EventRecorder, webhooks: WebhookCaller, clock: Clock): EventRecorder {
+export function withEventWebhooks(
+  events: EventRecorder,
+  webhooks: WebhookCaller,
+  clock: Clock,
+): EventRecorder {
   return {
     async record(canary: Canary, type: EventType, reason: string, message: string) {
       await events.record(canary, type, reason, message);

@@ -22,7 +22,9 @@ describe('initialization', () => {
     await world.tick();
     expect(world.phase).toBe('Initializing');
     await world.runUntil('Failed', 5);
-    expect(world.status.failureReason).toMatch(/^primary not ready: waiting for primary rollout to finish for more than 180s/);
+    expect(world.status.failureReason).toMatch(
+      /^primary not ready: waiting for primary rollout to finish for more than 180s/,
+    );
     expect(world.notifier.notifications.at(-1)?.severity).toBe('error');
   });
 });
@@ -35,7 +37,9 @@ describe('rollback', () => {
     expect(world.router.routes).toEqual({ primaryWeight: 100, canaryWeight: 0, mirrored: false });
     expect(world.target.canary.replicas).toBe(0);
     expect(world.target.primary?.revision.spec).toBe('v1');
-    expect(world.status.failureReason).toBe('failed checks threshold reached 5: request-success-rate 94.12 < 99');
+    expect(world.status.failureReason).toBe(
+      'failed checks threshold reached 5: request-success-rate 94.12 < 99',
+    );
     // first interval is pre-rollout (weight 10), then five failing intervals hold the weight, then rollback
     expect(world.router.weights()).toEqual([10, 0]);
     const halts = world.events.messages().filter((m) => m.startsWith('Halt advancement'));
@@ -49,7 +53,11 @@ describe('rollback', () => {
       message: 'Failed checks threshold reached 5: request-success-rate 94.12 < 99',
       canaryWeight: 10,
     });
-    expect(alert?.fields).toMatchObject({ 'request-success-rate': '94.12', Threshold: '>= 99', 'Failed checks': '5/5' });
+    expect(alert?.fields).toMatchObject({
+      'request-success-rate': '94.12',
+      Threshold: '>= 99',
+      'Failed checks': '5/5',
+    });
   });
 
   it('a Failed canary stays Failed until the next revision, which starts a new analysis', async () => {
@@ -92,7 +100,9 @@ describe('rollback', () => {
     await world.tick(); // Progressing
     const ticks = await world.runUntil('Failed', 10);
     expect(ticks).toBe(6); // 5 min of "not ready yet", then the deadline
-    expect(world.status.failureReason).toBe('progress deadline exceeded: waiting for canary rollout to finish for more than 300s');
+    expect(world.status.failureReason).toBe(
+      'progress deadline exceeded: waiting for canary rollout to finish for more than 300s',
+    );
     expect(world.events.warnings()).toContain(
       'Rolling back podinfo.test progress deadline exceeded waiting for canary rollout to finish for more than 300s',
     );
@@ -119,7 +129,27 @@ describe('rollback', () => {
     expect(world.router.routes).toEqual({ primaryWeight: 0, canaryWeight: 100, mirrored: false });
     expect(world.status.canaryWeight).toBe(100);
     expect(world.target.canary.replicas).toBe(2);
-    expect(world.events.warnings()).toContain('Promotion of podinfo.test failed, primary not ready: primary progress deadline exceeded');
+    expect(world.events.warnings()).toContain(
+      'Promotion of podinfo.test failed, primary not ready: primary progress deadline exceeded',
+    );
+  });
+
+  it('after a failed promotion, a new revision (once the primary is healthy) starts from zero canary traffic', async () => {
+    const world = createWorld();
+    await world.initializeThenDeploy();
+    await world.runUntil('Promoting', 20);
+    world.target.primaryHealth = 'stuck';
+    await world.tick();
+    expect(world.router.routes?.canaryWeight).toBe(100);
+    world.target.deploy('v3');
+    await world.tick();
+    expect(world.phase).toBe('Failed'); // the primary is still broken: no new analysis beside it
+    world.target.primaryHealth = 'ready';
+    await world.tick();
+    expect(world.status).toMatchObject({ phase: 'Progressing', canaryWeight: 0 });
+    expect(world.router.routes?.canaryWeight).toBe(0);
+    await world.runUntil('Succeeded', 20);
+    expect(world.router.weights().slice(-7)).toEqual([0, 10, 20, 30, 40, 50, 0]);
   });
 
   it('Promoting waits while the primary rolls out, keeping traffic on the canary', async () => {
@@ -143,7 +173,9 @@ describe('the router is the source of truth', () => {
     await world.tick(); // weight 10
     world.router.applies = false;
     await world.tick();
-    expect(world.events.warnings()).toContain('route not applied: asked canary 20%, router holds 10% for podinfo.test');
+    expect(world.events.warnings()).toContain(
+      'route not applied: asked canary 20%, router holds 10% for podinfo.test',
+    );
     expect(world.status).toMatchObject({ failedChecks: 1, canaryWeight: 10 });
     expect(world.status.lastChecks?.at(-1)).toMatchObject({ name: 'traffic-routing', decision: 'fail' });
     world.router.applies = true;
@@ -217,7 +249,13 @@ describe('revisions', () => {
     world.target.deploy('v3');
     await world.tick();
     expect(world.events.messages()).toContain('New revision detected! Restarting analysis for podinfo.test');
-    expect(world.status).toMatchObject({ phase: 'Progressing', canaryWeight: 0, iterations: 0, failedChecks: 0, lastAppliedSpec: 'v3' });
+    expect(world.status).toMatchObject({
+      phase: 'Progressing',
+      canaryWeight: 0,
+      iterations: 0,
+      failedChecks: 0,
+      lastAppliedSpec: 'v3',
+    });
     expect(world.router.routes?.canaryWeight).toBe(0);
     await world.runUntil('Succeeded', 20);
     expect(world.target.primary?.revision.spec).toBe('v3');
@@ -253,7 +291,10 @@ describe('revisions', () => {
 
 describe('spec switches', () => {
   it('skipAnalysis promotes without analysis: Initialized -> Progressing -> Succeeded', async () => {
-    const world = createWorld({ canary: podinfoCanary({}, { skipAnalysis: true }), metrics: FAILING_METRICS });
+    const world = createWorld({
+      canary: podinfoCanary({}, { skipAnalysis: true }),
+      metrics: FAILING_METRICS,
+    });
     await world.initializeThenDeploy();
     await world.tick();
     await world.tick();
@@ -261,7 +302,9 @@ describe('spec switches', () => {
     expect(world.target.primary?.revision.spec).toBe('v2');
     expect(world.target.canary.replicas).toBe(0);
     expect(world.metrics.queries).toHaveLength(0);
-    expect(world.events.messages()).toContain('Promotion completed! Canary analysis was skipped for podinfo.test');
+    expect(world.events.messages()).toContain(
+      'Promotion completed! Canary analysis was skipped for podinfo.test',
+    );
   });
 
   it('suspend freezes the canary where it is; resuming continues', async () => {
@@ -289,7 +332,10 @@ describe('spec switches', () => {
     expect(result.nextTickMs).toBeUndefined();
     expect(world.target.finalized).toBe(true);
     expect(world.router.finalized).toBe(true);
-    expect(world.events.messages().slice(-2)).toEqual(['Terminating canary podinfo.test', 'Terminated canary podinfo.test']);
+    expect(world.events.messages().slice(-2)).toEqual([
+      'Terminating canary podinfo.test',
+      'Terminated canary podinfo.test',
+    ]);
     await world.tick();
     expect(world.target.calls.filter((c) => c === 'finalize')).toHaveLength(1);
   });

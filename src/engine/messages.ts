@@ -19,8 +19,10 @@ export const messages = {
   canaryFailed: (n: string) => `Canary failed! Scaling down ${n}`,
   halt: (n: string, why: string) => `Halt advancement ${n} ${why}`,
   waitingRollout: (n: string, hook: string) => `Halt ${n} advancement waiting for approval ${hook}`,
-  waitingTraffic: (n: string, hook: string) => `Halt ${n} advancement waiting for traffic increase approval ${hook}`,
-  waitingPromotion: (n: string, hook: string) => `Halt ${n} advancement waiting for promotion approval ${hook}`,
+  waitingTraffic: (n: string, hook: string) =>
+    `Halt ${n} advancement waiting for traffic increase approval ${hook}`,
+  waitingPromotion: (n: string, hook: string) =>
+    `Halt ${n} advancement waiting for promotion approval ${hook}`,
   notReady: (n: string, reason: string) => `Halt ${n} advancement: ${reason}`,
   promotionFailed: (n: string, reason: string) => `Promotion of ${n} failed, primary not ready: ${reason}`,
   routeNotApplied: (asked: Routes, held: Routes) =>

@@ -52,7 +52,11 @@ async function decide(tick: Tick): Promise<CanaryStatus> {
   return PHASE_HANDLERS[tick.phase](tick);
 }
 
-export async function reconcile(canary: Canary, ports: EnginePorts, options: EngineOptions = {}): Promise<ReconcileResult> {
+export async function reconcile(
+  canary: Canary,
+  ports: EnginePorts,
+  options: EngineOptions = {},
+): Promise<ReconcileResult> {
   const tick = new Tick(canary, ports, options);
   const status = await decide(tick);
   await ports.status.write(canary, status);

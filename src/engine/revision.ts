@@ -2,7 +2,10 @@
 import type { CanaryStatus } from '../api/types.js';
 import type { Revision } from './ports.js';
 
-function configsDiffer(before: Record<string, string> = {}, after: Record<string, string> | undefined): boolean {
+function configsDiffer(
+  before: Record<string, string> = {},
+  after: Record<string, string> | undefined,
+): boolean {
   if (after === undefined) return false; // the target does not track configs
   const keys = Object.keys(after);
   if (keys.length !== Object.keys(before).length) return true;
@@ -43,6 +46,10 @@ export function rotateCookies(
   if (!cookieName) return {};
   const next = `${cookieName}=${fnv1a(`${identity}/${revision.spec}`)}`;
   const current = status.sessionAffinityCookie;
-  if (current === next) return { sessionAffinityCookie: next, previousSessionAffinityCookie: status.previousSessionAffinityCookie };
+  if (current === next)
+    return {
+      sessionAffinityCookie: next,
+      previousSessionAffinityCookie: status.previousSessionAffinityCookie,
+    };
   return { sessionAffinityCookie: next, previousSessionAffinityCookie: current };
 }

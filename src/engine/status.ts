@@ -9,11 +9,20 @@ const PROMOTED: Record<Phase, { status: string; message: (kind: string) => strin
   Waiting: { status: 'Unknown', message: () => 'Waiting for approval.' },
   Progressing: { status: 'Unknown', message: () => 'New revision detected, progressing canary analysis.' },
   WaitingPromotion: { status: 'Unknown', message: () => 'Waiting for approval.' },
-  Promoting: { status: 'Unknown', message: () => 'Canary analysis completed, starting primary rolling update.' },
-  Finalising: { status: 'Unknown', message: () => 'Canary analysis completed, routing all traffic to primary.' },
+  Promoting: {
+    status: 'Unknown',
+    message: () => 'Canary analysis completed, starting primary rolling update.',
+  },
+  Finalising: {
+    status: 'Unknown',
+    message: () => 'Canary analysis completed, routing all traffic to primary.',
+  },
   Succeeded: { status: 'True', message: () => 'Canary analysis completed successfully, promotion finished.' },
   Failed: { status: 'False', message: (k) => `Canary analysis failed, ${k} scaled to zero.` },
-  Terminating: { status: 'Unknown', message: () => 'Canary is being deleted, reverting to the original workload.' },
+  Terminating: {
+    status: 'Unknown',
+    message: () => 'Canary is being deleted, reverting to the original workload.',
+  },
   Terminated: { status: 'False', message: () => 'Canary deleted, workload reverted.' },
 };
 

@@ -11,7 +11,13 @@ describe('canary strategy', () => {
     expect(world.target.canary.replicas).toBe(0);
     expect(world.status.canaryWeight).toBe(0);
     expect(world.status.lastPromotedSpec).toBe('v2');
-    expect(world.store.phases()).toEqual(['Initialized', 'Progressing', 'Promoting', 'Finalising', 'Succeeded']);
+    expect(world.store.phases()).toEqual([
+      'Initialized',
+      'Progressing',
+      'Promoting',
+      'Finalising',
+      'Succeeded',
+    ]);
     expect(world.events.messages()).toEqual([
       'Initialization done! podinfo.test',
       'New revision detected! Scaling up podinfo.test',
@@ -33,7 +39,9 @@ describe('canary strategy', () => {
   });
 
   it('stepWeights [1,5,25,50]', async () => {
-    const world = createWorld({ canary: podinfoCanary({ stepWeight: undefined, maxWeight: undefined, stepWeights: [1, 5, 25, 50] }) });
+    const world = createWorld({
+      canary: podinfoCanary({ stepWeight: undefined, maxWeight: undefined, stepWeights: [1, 5, 25, 50] }),
+    });
     await world.initializeThenDeploy();
     await world.runUntil('Succeeded', 20);
     expect(world.router.weights()).toEqual([1, 5, 25, 50, 0]);
@@ -97,7 +105,9 @@ describe('blue/green', () => {
     const splits: string[] = [];
     await world.runUntil((w) => {
       const r = w.router.routes;
-      splits.push(`${w.phase} ${r?.primaryWeight}/${r?.canaryWeight}${r?.mirrored ? ' mirrored' : ''} it=${w.status.iterations}`);
+      splits.push(
+        `${w.phase} ${r?.primaryWeight}/${r?.canaryWeight}${r?.mirrored ? ' mirrored' : ''} it=${w.status.iterations}`,
+      );
       return w.phase === 'Succeeded';
     }, 20);
     expect(splits).toEqual([
@@ -136,6 +146,9 @@ describe('session affinity', () => {
     await world.runUntil((w) => (w.status.canaryWeight ?? 0) > 0, 5);
     expect(world.status.sessionAffinityCookie).not.toBe(first);
     expect(world.status.previousSessionAffinityCookie).toBe(first);
-    expect(world.router.options).toEqual({ canaryCookie: world.status.sessionAffinityCookie, previousCookie: first });
+    expect(world.router.options).toEqual({
+      canaryCookie: world.status.sessionAffinityCookie,
+      previousCookie: first,
+    });
   });
 });

@@ -93,7 +93,12 @@ export class Tick {
     };
     if (changed) {
       status.lastTransitionTime = this.at;
-      status.conditions = promotedCondition(this.status.conditions, phase, this.canary.spec.targetRef.kind, this.at);
+      status.conditions = promotedCondition(
+        this.status.conditions,
+        phase,
+        this.canary.spec.targetRef.kind,
+        this.at,
+      );
     }
     return compact(status);
   }

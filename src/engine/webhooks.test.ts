@@ -3,7 +3,12 @@ import type { CanaryWebhook, WebhookType } from '../api/types.js';
 import { OK, closed, createWorld, podinfoCanary } from './testing/index.js';
 
 function withHook(type: WebhookType, extra: Partial<CanaryWebhook> = {}, analysis = {}) {
-  const hook: CanaryWebhook = { name: `${type}-hook`, type, url: `http://flagger-loadtester.test/${type}`, ...extra };
+  const hook: CanaryWebhook = {
+    name: `${type}-hook`,
+    type,
+    url: `http://flagger-loadtester.test/${type}`,
+    ...extra,
+  };
   return createWorld({ canary: podinfoCanary({ webhooks: [hook], ...analysis }) });
 }
 
@@ -17,8 +22,12 @@ describe('webhook gates', () => {
     expect(world.phase).toBe('Waiting');
     expect(world.status.failedChecks ?? 0).toBe(0);
     expect(world.target.canary.replicas).toBe(0);
-    expect(world.events.warnings()).toContain('Halt podinfo.test advancement waiting for approval confirm-rollout-hook');
-    expect(world.notifier.notifications.filter((n) => n.message === 'Canary is waiting for approval.')).toHaveLength(1);
+    expect(world.events.warnings()).toContain(
+      'Halt podinfo.test advancement waiting for approval confirm-rollout-hook',
+    );
+    expect(
+      world.notifier.notifications.filter((n) => n.message === 'Canary is waiting for approval.'),
+    ).toHaveLength(1);
     world.webhooks.open('confirm-rollout-hook');
     await world.tick();
     expect(world.phase).toBe('Progressing');
@@ -58,7 +67,9 @@ describe('webhook gates', () => {
     expect(world.status.failedChecks).toBe(1);
     expect(world.metrics.queries.length).toBe(before);
     await world.runUntil('Failed', 3);
-    expect(world.status.failureReason).toBe('failed checks threshold reached 2: rollout check rollout-hook failed: hey exited 1');
+    expect(world.status.failureReason).toBe(
+      'failed checks threshold reached 2: rollout check rollout-hook failed: hey exited 1',
+    );
   });
 
   it('a hook without a type is a rollout hook', async () => {
@@ -98,7 +109,9 @@ describe('webhook gates', () => {
     expect(world.phase).toBe('WaitingPromotion');
     expect(world.metrics.queries.length).toBe(queries + 4);
     expect(world.router.routes?.canaryWeight).toBe(50);
-    expect(world.notifier.messages().filter((m) => m === 'Canary promotion is waiting for approval.')).toHaveLength(1);
+    expect(
+      world.notifier.messages().filter((m) => m === 'Canary promotion is waiting for approval.'),
+    ).toHaveLength(1);
     world.webhooks.open('confirm-promotion-hook');
     await world.tick();
     expect(world.phase).toBe('Promoting');
@@ -126,7 +139,10 @@ describe('webhook gates', () => {
     await world.tick();
     expect(world.phase).toBe('Failed');
     expect(world.events.warnings()).toContain('Rolling back podinfo.test manual webhook invoked');
-    expect(world.notifier.notifications.at(-1)).toMatchObject({ severity: 'warn', message: 'Rolling back manual webhook invoked' });
+    expect(world.notifier.notifications.at(-1)).toMatchObject({
+      severity: 'warn',
+      message: 'Rolling back manual webhook invoked',
+    });
     expect(world.router.routes?.canaryWeight).toBe(0);
   });
 

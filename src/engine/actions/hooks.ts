@@ -27,7 +27,11 @@ export async function runCheckHooks(tick: Tick, type: 'pre-rollout' | 'rollout')
       results.push({ name: hook.name, decision: 'pass', message: `${type} check ${hook.name} passed` });
       continue;
     }
-    results.push({ name: hook.name, decision: 'fail', message: `${type} check ${hook.name} failed: ${result.reason}` });
+    results.push({
+      name: hook.name,
+      decision: 'fail',
+      message: `${type} check ${hook.name} failed: ${result.reason}`,
+    });
     break; // Flagger stops at the first failing hook: later hooks (and metrics) would judge a broken setup
   }
   return results;

@@ -17,7 +17,10 @@ export async function promote(tick: Tick, patch: Partial<CanaryStatus> = {}): Pr
 export async function succeed(tick: Tick, skipped: boolean): Promise<CanaryStatus> {
   await tick.ports.target.scaleCanaryToZero(tick.canary);
   await tick.event('Normal', skipped ? messages.skipped(tick.name) : messages.promoted(tick.name));
-  await tick.notify('info', skipped ? alerts.skipped() : alerts.succeeded(), { phase: 'Succeeded', canaryWeight: 0 });
+  await tick.notify('info', skipped ? alerts.skipped() : alerts.succeeded(), {
+    phase: 'Succeeded',
+    canaryWeight: 0,
+  });
   await runPostRollout(tick, 'Succeeded');
   return tick.goto('Succeeded', {
     canaryWeight: 0,

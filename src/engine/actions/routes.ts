@@ -7,7 +7,8 @@ import { messages } from '../messages.js';
 import type { RouteOptions, Routes } from '../ports.js';
 import type { Tick } from '../tick.js';
 
-export type RouteOutcome = { applied: true; routes: Routes } | { applied: false; routes: Routes; check: CheckResult };
+export type RouteOutcome =
+  { applied: true; routes: Routes } | { applied: false; routes: Routes; check: CheckResult };
 
 export const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
 export const ALL_TO_CANARY: Routes = { primaryWeight: 0, canaryWeight: 100, mirrored: false };
@@ -21,7 +22,11 @@ export function routeOptions(tick: Tick): RouteOptions | undefined {
   };
 }
 
-export async function applyRoutes(tick: Tick, routes: Routes, options = routeOptions(tick)): Promise<RouteOutcome> {
+export async function applyRoutes(
+  tick: Tick,
+  routes: Routes,
+  options = routeOptions(tick),
+): Promise<RouteOutcome> {
   const { router } = tick.ports;
   await router.setRoutes(tick.canary, routes, options);
   const held = await router.getRoutes(tick.canary);

@@ -6,6 +6,7 @@ import { rotateCookies } from '../revision.js';
 import { freshAnalysis } from '../status.js';
 import type { Tick } from '../tick.js';
 import { alertGate, runGate } from './hooks.js';
+import { ALL_TO_PRIMARY, applyRoutes } from './routes.js';
 
 export function revisionPatch(tick: Tick, revision: Revision): Partial<CanaryStatus> {
   const identity = tick.canary.metadata.uid ?? tick.name;
@@ -23,6 +24,12 @@ export async function startRollout(tick: Tick, revision: Revision): Promise<Cana
     await tick.event('Warning', messages.waitingRollout(tick.name, gate.hook.name));
     if (tick.phase !== 'Waiting') await alertGate(tick, gate.hook, alerts.waitingRollout());
     return tick.goto('Waiting');
+  }
+  // After a failed promotion the canary held all traffic; a new analysis starts from none.
+  const routes = await tick.ports.router.getRoutes(tick.canary);
+  if (routes.canaryWeight !== 0 || routes.mirrored) {
+    const outcome = await applyRoutes(tick, ALL_TO_PRIMARY);
+    if (!outcome.applied) return tick.stay({ canaryWeight: outcome.routes.canaryWeight });
   }
   await tick.event('Normal', messages.newRevision(tick.name));
   await tick.notify('info', alerts.newRevision(), { phase: 'Progressing', canaryWeight: 0 });

@@ -34,7 +34,11 @@ const primaryReady: Guard = async ({ tick, routes }) => {
   if (primary.kind === 'ready') return undefined;
   const reason = `primary not ready: ${primary.reason}`;
   if (primary.kind === 'deadline') {
-    return rollback(tick, { reason, event: reason, alert: `Rolling back, ${reason}`, severity: 'error' }, routes);
+    return rollback(
+      tick,
+      { reason, event: reason, alert: `Rolling back, ${reason}`, severity: 'error' },
+      routes,
+    );
   }
   await tick.event('Warning', messages.notReady(tick.name, reason));
   return tick.stay({ canaryWeight: routes.canaryWeight, mirrored: routes.mirrored });
@@ -67,7 +71,11 @@ const canaryReady: Guard = async (interval) => {
     return rollback(tick, cause, routes);
   }
   await tick.event('Warning', messages.notReady(tick.name, `canary not ready: ${canary.reason}`));
-  return tick.stay({ progressStartedAt: canary.since, canaryWeight: routes.canaryWeight, mirrored: routes.mirrored });
+  return tick.stay({
+    progressStartedAt: canary.since,
+    canaryWeight: routes.canaryWeight,
+    mirrored: routes.mirrored,
+  });
 };
 
 /**
@@ -78,7 +86,10 @@ const canaryReady: Guard = async (interval) => {
 const routerMoved: Guard = async ({ tick, routes }) => {
   const { canaryWeight = 0, mirrored = false } = tick.status;
   if (routes.canaryWeight === canaryWeight && routes.mirrored === mirrored) return undefined;
-  await tick.event('Normal', `${tick.name} router holds ${describeRoutes(routes)}; status said canary ${canaryWeight}%: adopting the router's split`);
+  await tick.event(
+    'Normal',
+    `${tick.name} router holds ${describeRoutes(routes)}; status said canary ${canaryWeight}%: adopting the router's split`,
+  );
   return tick.stay({ canaryWeight: routes.canaryWeight, mirrored: routes.mirrored });
 };
 
@@ -88,7 +99,16 @@ const rollbackHook: Guard = async ({ tick, routes }) => {
   const hook = await rollbackRequested(tick);
   if (!hook) return undefined;
   const reason = `rollback requested by webhook ${hook.name}`;
-  return rollback(tick, { reason, event: 'manual webhook invoked', alert: 'Rolling back manual webhook invoked', severity: 'warn' }, routes);
+  return rollback(
+    tick,
+    {
+      reason,
+      event: 'manual webhook invoked',
+      alert: 'Rolling back manual webhook invoked',
+      severity: 'warn',
+    },
+    routes,
+  );
 };
 
 function lastCheck(tick: Tick, decision: CheckResult['decision']): CheckResult | undefined {
@@ -121,7 +141,11 @@ const inconclusiveLimit: Guard = async ({ tick, routes }) => {
   const limit = maxInconclusive(tick.analysis);
   if ((tick.status.inconclusiveChecks ?? 0) < limit) return undefined;
   const reason = lastCheck(tick, 'inconclusive')?.message ?? `${limit} inconclusive intervals in a row`;
-  return rollback(tick, { reason, event: reason, alert: `Canary analysis failed: ${reason}`, severity: 'error' }, routes);
+  return rollback(
+    tick,
+    { reason, event: reason, alert: `Canary analysis failed: ${reason}`, severity: 'error' },
+    routes,
+  );
 };
 
 /**
@@ -142,7 +166,10 @@ const GUARDS: readonly Guard[] = [
 
 /** The interval's checks: pre-rollout hooks on the very first interval, else rollout hooks then metrics. */
 async function runChecks({ tick, routes }: Interval): Promise<CheckResult[]> {
-  const first = routes.canaryWeight === 0 && (tick.status.iterations ?? 0) === 0 && !(tick.analysis.mirror && routes.mirrored);
+  const first =
+    routes.canaryWeight === 0 &&
+    (tick.status.iterations ?? 0) === 0 &&
+    !(tick.analysis.mirror && routes.mirrored);
   if (first) {
     await tick.event('Normal', messages.starting(tick.name));
     return runCheckHooks(tick, 'pre-rollout');
@@ -150,7 +177,10 @@ async function runChecks({ tick, routes }: Interval): Promise<CheckResult[]> {
   const hooks = await runCheckHooks(tick, 'rollout');
   if (verdictOf(hooks) === 'fail') return hooks;
   const { compareWithPrimary, checkRunners } = tick.options;
-  const runners = defaultRunners({ ...(compareWithPrimary ? { 'compare-with-primary': { run: compareWithPrimary } } : {}), ...checkRunners });
+  const runners = defaultRunners({
+    ...(compareWithPrimary ? { 'compare-with-primary': { run: compareWithPrimary } } : {}),
+    ...checkRunners,
+  });
   const startedAt = Date.parse(tick.status.analysisStartedAt ?? tick.at);
   const context = {
     canary: tick.canary,
@@ -162,7 +192,10 @@ async function runChecks({ tick, routes }: Interval): Promise<CheckResult[]> {
   return [...hooks, ...(await runMetricChecks(tick.analysis.metrics ?? [], context, runners))];
 }
 
-async function waitForPromotion(interval: Interval, hook: { name: string; muteAlert?: boolean; url: string }) {
+async function waitForPromotion(
+  interval: Interval,
+  hook: { name: string; muteAlert?: boolean; url: string },
+) {
   const { tick } = interval;
   await tick.event('Warning', messages.waitingPromotion(tick.name, hook.name));
   if (tick.phase !== 'WaitingPromotion') await alertGate(tick, hook, alerts.waitingPromotion());
@@ -177,7 +210,10 @@ async function carryOut(interval: Interval, decision: StepDecision): Promise<Can
     const gate = await runGate(tick, 'confirm-promotion', 'Progressing');
     return gate.open ? promote(tick, patch) : waitForPromotion(interval, gate.hook);
   }
-  const gated = decision.gate === 'confirm-traffic-increase' && tick.phase === 'WaitingPromotion' ? undefined : decision.gate;
+  const gated =
+    decision.gate === 'confirm-traffic-increase' && tick.phase === 'WaitingPromotion'
+      ? undefined
+      : decision.gate;
   if (gated) {
     const gate = await runGate(tick, gated, 'Progressing');
     if (!gate.open && gated === 'confirm-promotion') return waitForPromotion(interval, gate.hook);
@@ -188,7 +224,12 @@ async function carryOut(interval: Interval, decision: StepDecision): Promise<Can
     }
   }
   const outcome = await applyRoutes(tick, decision.routes);
-  if (!outcome.applied) return tick.stay({ ...patch, ...routeFailurePatch(tick, outcome), lastChecks: [...(patch.lastChecks ?? []), outcome.check] });
+  if (!outcome.applied)
+    return tick.stay({
+      ...patch,
+      ...routeFailurePatch(tick, outcome),
+      lastChecks: [...(patch.lastChecks ?? []), outcome.check],
+    });
   await tick.event('Normal', decision.message);
   return tick.stay({
     ...patch,
@@ -200,7 +241,11 @@ async function carryOut(interval: Interval, decision: StepDecision): Promise<Can
 
 export async function analysing(tick: Tick): Promise<CanaryStatus> {
   const routes = await tick.ports.router.getRoutes(tick.canary);
-  const interval: Interval = { tick, routes, patch: { canaryWeight: routes.canaryWeight, mirrored: routes.mirrored } };
+  const interval: Interval = {
+    tick,
+    routes,
+    patch: { canaryWeight: routes.canaryWeight, mirrored: routes.mirrored },
+  };
   for (const guard of GUARDS) {
     const ended = await guard(interval);
     if (ended) return ended;

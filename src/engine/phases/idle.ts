@@ -35,7 +35,11 @@ async function startWhenPrimaryReady(tick: Tick, revision: Revision): Promise<Ca
     if (primary.kind === 'deadline' && tick.phase === 'Waiting') {
       const routes = await tick.ports.router.getRoutes(tick.canary);
       const reason = `primary not ready: ${primary.reason}`;
-      return rollback(tick, { reason, event: reason, alert: `Rolling back, ${reason}`, severity: 'error' }, routes);
+      return rollback(
+        tick,
+        { reason, event: reason, alert: `Rolling back, ${reason}`, severity: 'error' },
+        routes,
+      );
     }
     if (primary.kind === 'deadline') {
       await tick.event('Warning', messages.notReady(tick.name, `primary not ready: ${primary.reason}`));

@@ -27,7 +27,10 @@ export async function initializing(tick: Tick): Promise<CanaryStatus> {
   await target.scaleCanaryToZero(tick.canary);
   await router.reconcile(tick.canary);
   await tick.event('Normal', messages.initialized(tick.name));
-  await tick.notify('info', alerts.initialized(tick.canary.spec.targetRef.kind), { phase: 'Initialized', canaryWeight: 0 });
+  await tick.notify('info', alerts.initialized(tick.canary.spec.targetRef.kind), {
+    phase: 'Initialized',
+    canaryWeight: 0,
+  });
   return tick.goto('Initialized', {
     canaryWeight: 0,
     failedChecks: 0,

@@ -37,7 +37,11 @@ export function promoting(tick: Tick): Promise<CanaryStatus> {
     const routes = await tick.ports.router.getRoutes(tick.canary);
     const outcome = await applyRoutes(tick, towardsPrimary(tick, routes));
     if (!outcome.applied) return tick.stay(routeFailurePatch(tick, outcome));
-    const weights = { canaryWeight: outcome.routes.canaryWeight, mirrored: false, progressStartedAt: undefined };
+    const weights = {
+      canaryWeight: outcome.routes.canaryWeight,
+      mirrored: false,
+      progressStartedAt: undefined,
+    };
     if (outcome.routes.primaryWeight < TOTAL_WEIGHT) {
       await tick.event('Normal', messages.advancePrimary(tick.name, outcome.routes.primaryWeight));
       return tick.stay(weights);

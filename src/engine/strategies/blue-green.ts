@@ -11,7 +11,11 @@ export const blueGreenStep: StrategyStep = ({ analysis, routes, iterations, prov
   if (iterations < total) {
     return {
       kind: 'shift',
-      routes: { primaryWeight: 100, canaryWeight: 0, mirrored: Boolean(analysis.mirror) && provider !== 'kubernetes' },
+      routes: {
+        primaryWeight: 100,
+        canaryWeight: 0,
+        mirrored: Boolean(analysis.mirror) && provider !== 'kubernetes',
+      },
       iterations: iterations + 1,
       message: messages.advanceIteration(name, iterations + 1, total),
     };

@@ -10,11 +10,17 @@ export const canaryStep: StrategyStep = ({ analysis, routes, name }) => {
   const weight = routes.canaryWeight;
   if (weight >= maxWeight(analysis)) return { kind: 'promote' };
   const step = nextStepWeight(analysis, weight);
-  if (step <= 0) return { kind: 'hold', reason: 'no stepWeight or stepWeights: the canary weight cannot grow' };
+  if (step <= 0)
+    return { kind: 'hold', reason: 'no stepWeight or stepWeights: the canary weight cannot grow' };
   // Traffic increases are gated, except the one that ends mirroring (Flagger).
   const gate = routes.mirrored ? undefined : ('confirm-traffic-increase' as const);
   if (analysis.mirror && weight === 0 && !routes.mirrored) {
-    return { kind: 'shift', routes: { primaryWeight: TOTAL_WEIGHT, canaryWeight: 0, mirrored: true }, gate, message: messages.mirror(name) };
+    return {
+      kind: 'shift',
+      routes: { primaryWeight: TOTAL_WEIGHT, canaryWeight: 0, mirrored: true },
+      gate,
+      message: messages.mirror(name),
+    };
   }
   const canaryWeight = Math.min(TOTAL_WEIGHT, weight + step);
   return {

@@ -4,7 +4,10 @@ import type { Canary, CanaryAnalysis, CanarySpec } from '../../api/types.js';
  * podinfo in namespace test: a 1m interval, threshold 5, stepWeight 10 up to 50, and the two builtin
  * checks (success rate >= 99 %, p99 latency <= 500 ms). Override any part.
  */
-export function podinfoCanary(analysis: Partial<CanaryAnalysis> = {}, spec: Partial<CanarySpec> = {}): Canary {
+export function podinfoCanary(
+  analysis: Partial<CanaryAnalysis> = {},
+  spec: Partial<CanarySpec> = {},
+): Canary {
   return {
     apiVersion: 'aviary.dev/v1beta1',
     kind: 'Canary',

@@ -2,7 +2,8 @@ import type { Canary, CanaryMetric, MetricTemplate } from '../../api/types.js';
 import type { MetricQuery, MetricReading, MetricSource, OutcomeReading, TemplateResolver } from '../ports.js';
 
 /** One reading, a sequence (the last one repeats), or a function of the query and the call count. */
-export type MetricScript = MetricReading | MetricReading[] | ((query: MetricQuery, call: number) => MetricReading);
+export type MetricScript =
+  MetricReading | MetricReading[] | ((query: MetricQuery, call: number) => MetricReading);
 
 export const value = (v: number, samples?: number): MetricReading =>
   samples === undefined ? { kind: 'value', value: v } : { kind: 'value', value: v, samples };

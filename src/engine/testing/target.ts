@@ -11,7 +11,8 @@ export interface Workload {
 
 function readiness(health: Health, who: string): Readiness {
   if (health === 'ready') return { ready: true };
-  if (health === 'stuck') return { ready: false, retriable: false, reason: `${who} progress deadline exceeded` };
+  if (health === 'stuck')
+    return { ready: false, retriable: false, reason: `${who} progress deadline exceeded` };
   return { ready: false, retriable: true, reason: `waiting for ${who} rollout to finish` };
 }
 
@@ -34,7 +35,10 @@ export class InMemoryTarget implements WorkloadTarget {
     revision: Revision | string = 'v1',
     readonly desiredReplicas = 2,
   ) {
-    this.canary = { revision: typeof revision === 'string' ? { spec: revision } : revision, replicas: desiredReplicas };
+    this.canary = {
+      revision: typeof revision === 'string' ? { spec: revision } : revision,
+      replicas: desiredReplicas,
+    };
   }
 
   /** The user applies a new version of the target. */
@@ -54,7 +58,8 @@ export class InMemoryTarget implements WorkloadTarget {
 
   primaryReadiness(_canary: Canary): Promise<Readiness> {
     this.calls.push('primaryReadiness');
-    if (!this.primary) return Promise.resolve({ ready: false, retriable: true, reason: 'primary does not exist yet' });
+    if (!this.primary)
+      return Promise.resolve({ ready: false, retriable: true, reason: 'primary does not exist yet' });
     return Promise.resolve(this.primaryState(true));
   }
 

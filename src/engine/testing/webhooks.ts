@@ -34,12 +34,23 @@ export class ScriptedWebhooks implements WebhookCaller {
     return this.set(name, closed(reason));
   }
 
-  call(_canary: Canary, hook: CanaryWebhook, phase: Phase, metadata?: Record<string, string>): Promise<HookResult> {
-    this.calls.push({ name: hook.name, type: hook.type ?? 'rollout', phase, ...(metadata ? { metadata } : {}) });
+  call(
+    _canary: Canary,
+    hook: CanaryWebhook,
+    phase: Phase,
+    metadata?: Record<string, string>,
+  ): Promise<HookResult> {
+    this.calls.push({
+      name: hook.name,
+      type: hook.type ?? 'rollout',
+      phase,
+      ...(metadata ? { metadata } : {}),
+    });
     const call = this.counts.get(hook.name) ?? 0;
     this.counts.set(hook.name, call + 1);
     const script = this.scripts.get(hook.name);
-    if (script === undefined) return Promise.resolve(hook.type === 'rollback' ? closed('no rollback requested') : OK);
+    if (script === undefined)
+      return Promise.resolve(hook.type === 'rollback' ? closed('no rollback requested') : OK);
     if (typeof script === 'function') return Promise.resolve(script(call));
     if (Array.isArray(script)) return Promise.resolve(script[Math.min(call, script.length - 1)] ?? OK);
     return Promise.resolve(script);

@@ -85,7 +85,9 @@ export class World {
       await this.tick();
       if (reached(this)) return n;
     }
-    throw new Error(`not reached after ${max} ticks; phase ${this.phase}, events:\n${this.events.messages().join('\n')}`);
+    throw new Error(
+      `not reached after ${max} ticks; phase ${this.phase}, events:\n${this.events.messages().join('\n')}`,
+    );
   }
 
   /** Initializes the canary (v1 on the primary), then deploys `spec` as the new revision. */
