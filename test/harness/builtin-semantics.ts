@@ -63,11 +63,16 @@ export function validateDeployment(d: KubeObject, old: KubeObject | undefined): 
   const spec = obj(d.spec);
   const selector = spec.selector;
   const templateLabels = obj(obj(obj(spec.template).metadata).labels);
-  if (!isObject(selector)) out.push({ field: 'spec.selector', reason: 'FieldValueRequired', message: 'Required value' });
+  if (!isObject(selector))
+    out.push({ field: 'spec.selector', reason: 'FieldValueRequired', message: 'Required value' });
   else {
     const matchLabels = obj(selector.matchLabels);
     if (Object.keys(matchLabels).length === 0 && !Array.isArray(selector.matchExpressions)) {
-      out.push({ field: 'spec.selector', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selector)}: empty selector is invalid for deployment` });
+      out.push({
+        field: 'spec.selector',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(selector)}: empty selector is invalid for deployment`,
+      });
     }
     if (Object.entries(matchLabels).some(([k, v]) => templateLabels[k] !== v)) {
       out.push({
@@ -77,11 +82,19 @@ export function validateDeployment(d: KubeObject, old: KubeObject | undefined): 
       });
     }
     if (old && JSON.stringify(obj(old.spec).selector) !== JSON.stringify(selector)) {
-      out.push({ field: 'spec.selector', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(selector)}: field is immutable` });
+      out.push({
+        field: 'spec.selector',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(selector)}: field is immutable`,
+      });
     }
   }
   if (typeof spec.replicas === 'number' && spec.replicas < 0) {
-    out.push({ field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0` });
+    out.push({
+      field: 'spec.replicas',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0`,
+    });
   }
   out.push(...validatePodSpec(obj(obj(spec.template).spec), 'spec.template.spec'));
   return out;
@@ -96,8 +109,18 @@ function validatePodSpec(spec: JsonObject, path: string): FieldError[] {
   }
   containers.forEach((c, i) => {
     const container = obj(c);
-    if (!container.name) out.push({ field: `${path}.containers[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
-    if (!container.image) out.push({ field: `${path}.containers[${i}].image`, reason: 'FieldValueRequired', message: 'Required value' });
+    if (!container.name)
+      out.push({
+        field: `${path}.containers[${i}].name`,
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+      });
+    if (!container.image)
+      out.push({
+        field: `${path}.containers[${i}].image`,
+        reason: 'FieldValueRequired',
+        message: 'Required value',
+      });
   });
   return out;
 }
@@ -134,12 +157,17 @@ export function validateService(svc: KubeObject, old: KubeObject | undefined): F
   }
   if (Array.isArray(spec.ports) && spec.ports.length > 1) {
     spec.ports.forEach((p, i) => {
-      if (!obj(p).name) out.push({ field: `spec.ports[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
+      if (!obj(p).name)
+        out.push({ field: `spec.ports[${i}].name`, reason: 'FieldValueRequired', message: 'Required value' });
     });
   }
   const oldIp = obj(old?.spec).clusterIP;
   if (oldIp && spec.clusterIP !== oldIp) {
-    out.push({ field: 'spec.clusterIP', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(spec.clusterIP)}: field is immutable` });
+    out.push({
+      field: 'spec.clusterIP',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(spec.clusterIP)}: field is immutable`,
+    });
   }
   return out;
 }
@@ -148,12 +176,18 @@ export function validateHpa(hpa: KubeObject): FieldError[] {
   const spec = obj(hpa.spec);
   const out: FieldError[] = [];
   const ref = obj(spec.scaleTargetRef);
-  if (!ref.kind) out.push({ field: 'spec.scaleTargetRef.kind', reason: 'FieldValueRequired', message: 'Required value' });
-  if (!ref.name) out.push({ field: 'spec.scaleTargetRef.name', reason: 'FieldValueRequired', message: 'Required value' });
+  if (!ref.kind)
+    out.push({ field: 'spec.scaleTargetRef.kind', reason: 'FieldValueRequired', message: 'Required value' });
+  if (!ref.name)
+    out.push({ field: 'spec.scaleTargetRef.name', reason: 'FieldValueRequired', message: 'Required value' });
   if (typeof spec.maxReplicas !== 'number') {
     out.push({ field: 'spec.maxReplicas', reason: 'FieldValueRequired', message: 'Required value' });
   } else if (typeof spec.minReplicas === 'number' && spec.minReplicas > spec.maxReplicas) {
-    out.push({ field: 'spec.maxReplicas', reason: 'FieldValueInvalid', message: `Invalid value: ${spec.maxReplicas}: must be greater than or equal to \`minReplicas\`` });
+    out.push({
+      field: 'spec.maxReplicas',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${spec.maxReplicas}: must be greater than or equal to \`minReplicas\``,
+    });
   }
   return out;
 }
@@ -175,7 +209,10 @@ export function prepareLease(lease: KubeObject): void {
     const value = spec[field];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string' || !MICRO_TIME.test(value)) {
-      const fraction = typeof value === 'string' ? (/(\.\d*)?(Z|[+-]\d{2}:\d{2})$/.exec(value)?.[0] ?? value) : String(value);
+      const fraction =
+        typeof value === 'string'
+          ? (/(\.\d*)?(Z|[+-]\d{2}:\d{2})$/.exec(value)?.[0] ?? value)
+          : String(value);
       throw errors.badRequest(
         `Lease in version "v1" cannot be handled as a Lease: parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05.000000Z07:00": cannot parse ${JSON.stringify(fraction)} as ".000000"`,
       );
@@ -194,7 +231,8 @@ export function prepareSecret(secret: KubeObject): void {
   setDefault(secret, 'type', 'Opaque');
   if (isObject(secret.stringData)) {
     const data = ensure(secret, 'data');
-    for (const [k, v] of Object.entries(secret.stringData)) data[k] = Buffer.from(String(v)).toString('base64');
+    for (const [k, v] of Object.entries(secret.stringData))
+      data[k] = Buffer.from(String(v)).toString('base64');
     delete secret.stringData;
   }
 }

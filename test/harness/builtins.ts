@@ -13,7 +13,13 @@ import type { ResourceType } from './types.js';
 
 type BuiltinOptions = Partial<Omit<ResourceType, 'group' | 'versions' | 'plural' | 'kind'>>;
 
-function builtin(group: string, version: string, plural: string, kind: string, opts: BuiltinOptions = {}): ResourceType {
+function builtin(
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+  opts: BuiltinOptions = {},
+): ResourceType {
   return {
     group,
     versions: [{ name: version }],
@@ -34,13 +40,23 @@ function builtin(group: string, version: string, plural: string, kind: string, o
   };
 }
 
-const DEPLOYMENT_SCALE = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
+const DEPLOYMENT_SCALE = {
+  specReplicasPath: '.spec.replicas',
+  statusReplicasPath: '.status.replicas',
+  labelSelectorPath: '.spec.selector',
+};
 
 /** The built-in resources Aviary (and kubectl in its tests) touch. */
 export function builtinResources(): ResourceType[] {
   const rbac = 'rbac.authorization.k8s.io';
   return [
-    builtin('', 'v1', 'namespaces', 'Namespace', { namespaced: false, status: true, shortNames: ['ns'], nameRule: 'label', prepare: prepareNamespace }),
+    builtin('', 'v1', 'namespaces', 'Namespace', {
+      namespaced: false,
+      status: true,
+      shortNames: ['ns'],
+      nameRule: 'label',
+      prepare: prepareNamespace,
+    }),
     builtin('', 'v1', 'pods', 'Pod', { status: true, shortNames: ['po'], categories: ['all'] }),
     builtin('', 'v1', 'services', 'Service', {
       status: true,
@@ -50,7 +66,12 @@ export function builtinResources(): ResourceType[] {
       prepare: prepareService,
       validate: validateService,
     }),
-    builtin('', 'v1', 'endpoints', 'Endpoints', { shortNames: ['ep'], allowCreateOnUpdate: true, listKind: 'EndpointsList', singular: 'endpoints' }),
+    builtin('', 'v1', 'endpoints', 'Endpoints', {
+      shortNames: ['ep'],
+      allowCreateOnUpdate: true,
+      listKind: 'EndpointsList',
+      singular: 'endpoints',
+    }),
     builtin('', 'v1', 'configmaps', 'ConfigMap', { shortNames: ['cm'] }),
     builtin('', 'v1', 'secrets', 'Secret', { prepare: prepareSecret }),
     builtin('', 'v1', 'serviceaccounts', 'ServiceAccount', { shortNames: ['sa'] }),
@@ -64,7 +85,13 @@ export function builtinResources(): ResourceType[] {
       prepare: prepareDeployment,
       validate: validateDeployment,
     }),
-    builtin('apps', 'v1', 'replicasets', 'ReplicaSet', { status: true, scale: DEPLOYMENT_SCALE, shortNames: ['rs'], categories: ['all'], tracksGeneration: true }),
+    builtin('apps', 'v1', 'replicasets', 'ReplicaSet', {
+      status: true,
+      scale: DEPLOYMENT_SCALE,
+      shortNames: ['rs'],
+      categories: ['all'],
+      tracksGeneration: true,
+    }),
     builtin('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', {
       status: true,
       shortNames: ['hpa'],
@@ -73,8 +100,15 @@ export function builtinResources(): ResourceType[] {
       prepare: prepareHpa,
       validate: validateHpa,
     }),
-    builtin('networking.k8s.io', 'v1', 'ingresses', 'Ingress', { status: true, shortNames: ['ing'], tracksGeneration: true }),
-    builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', { allowCreateOnUpdate: true, prepare: prepareLease }),
+    builtin('networking.k8s.io', 'v1', 'ingresses', 'Ingress', {
+      status: true,
+      shortNames: ['ing'],
+      tracksGeneration: true,
+    }),
+    builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', {
+      allowCreateOnUpdate: true,
+      prepare: prepareLease,
+    }),
     builtin('events.k8s.io', 'v1', 'events', 'Event', { shortNames: ['ev'], allowCreateOnUpdate: true }),
     builtin(rbac, 'v1', 'roles', 'Role', { nameRule: 'path' }),
     builtin(rbac, 'v1', 'rolebindings', 'RoleBinding', { nameRule: 'path' }),

@@ -32,7 +32,8 @@ export function wireCrdRegistration(store: Store, registry: Registry): () => voi
       return;
     }
     const rt = resourceTypeFromCrd(event.object);
-    if (before && groupResource(before) !== groupResource(rt)) registry.unregister(before.group, before.plural);
+    if (before && groupResource(before) !== groupResource(rt))
+      registry.unregister(before.group, before.plural);
     served.set(name, rt);
     registry.register(rt);
   });

@@ -2,7 +2,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { compareVersions } from './registry.js';
-import { isObject, type FieldError, type KubeObject, type PrinterColumn, type ResourceType, type Schema } from './types.js';
+import {
+  isObject,
+  type FieldError,
+  type KubeObject,
+  type PrinterColumn,
+  type ResourceType,
+  type Schema,
+} from './types.js';
 
 /** The parts of apiextensions.k8s.io/v1 CustomResourceDefinition the harness reads. */
 interface CrdVersion {
@@ -10,14 +17,24 @@ interface CrdVersion {
   served?: boolean;
   storage?: boolean;
   schema?: { openAPIV3Schema?: Schema };
-  subresources?: { status?: object; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
+  subresources?: {
+    status?: object;
+    scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  };
   additionalPrinterColumns?: PrinterColumn[];
 }
 
 interface CrdSpec {
   group?: string;
   scope?: string;
-  names?: { plural?: string; singular?: string; kind?: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  names?: {
+    plural?: string;
+    singular?: string;
+    kind?: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
   versions?: CrdVersion[];
 }
 
@@ -36,18 +53,35 @@ export function validateCrd(crd: KubeObject): FieldError[] {
   required('spec.names.plural', spec.names?.plural);
   required('spec.names.kind', spec.names?.kind);
   if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') {
-    out.push({ field: 'spec.scope', reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"` });
+    out.push({
+      field: 'spec.scope',
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(spec.scope ?? '')}: supported values: "Cluster", "Namespaced"`,
+    });
   }
   const versions = spec.versions ?? [];
   if (versions.length === 0) required('spec.versions', undefined);
   if (versions.filter((v) => v.storage).length !== 1) {
-    out.push({ field: 'spec.versions', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(versions.map((v) => v.name))}: must have exactly one version marked as storage version` });
+    out.push({
+      field: 'spec.versions',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(versions.map((v) => v.name))}: must have exactly one version marked as storage version`,
+    });
   }
   versions.forEach((v, i) => {
-    if (!v.schema?.openAPIV3Schema) out.push({ field: `spec.versions[${i}].schema.openAPIV3Schema`, reason: 'FieldValueRequired', message: 'Required value: schemas are required' });
+    if (!v.schema?.openAPIV3Schema)
+      out.push({
+        field: `spec.versions[${i}].schema.openAPIV3Schema`,
+        reason: 'FieldValueRequired',
+        message: 'Required value: schemas are required',
+      });
   });
   if (spec.group && spec.names?.plural && crd.metadata.name !== `${spec.names.plural}.${spec.group}`) {
-    out.push({ field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(crd.metadata.name)}: must be spec.names.plural+"."+spec.group` });
+    out.push({
+      field: 'metadata.name',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(crd.metadata.name)}: must be spec.names.plural+"."+spec.group`,
+    });
   }
   return out;
 }
@@ -89,7 +123,13 @@ export function resourceTypeFromCrd(crd: KubeObject): ResourceType {
 export function establishedStatus(crd: KubeObject): Record<string, unknown> {
   const spec = specOf(crd);
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const condition = (type: string, reason: string, message: string) => ({ type, status: 'True', lastTransitionTime: now, reason, message });
+  const condition = (type: string, reason: string, message: string) => ({
+    type,
+    status: 'True',
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
   return {
     acceptedNames: spec.names ?? {},
     storedVersions: (spec.versions ?? []).filter((v) => v.storage).map((v) => v.name),

@@ -53,7 +53,8 @@ export class DeploymentSimulator {
       return;
     }
     const generation = event.object.metadata.generation ?? 1;
-    if (this.rolloutStarted.get(key)?.generation !== generation) this.rolloutStarted.set(key, { generation, at: Date.now() });
+    if (this.rolloutStarted.get(key)?.generation !== generation)
+      this.rolloutStarted.set(key, { generation, at: Date.now() });
     this.schedule(key, this.delayMs);
   }
 
@@ -82,26 +83,53 @@ export class DeploymentSimulator {
     const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
     const stuck = d.metadata.annotations?.[STUCK_ANNOTATION] === 'true' && replicas > 0;
     const rsName = `${d.metadata.name ?? ''}-${templateHash(spec.template)}`;
-    const previous = isObject(d.status) && Array.isArray(d.status.conditions) ? (d.status.conditions as Condition[]) : [];
+    const previous =
+      isObject(d.status) && Array.isArray(d.status.conditions) ? (d.status.conditions as Condition[]) : [];
     const counts: Record<string, number> = stuck
       ? { replicas, updatedReplicas: replicas, unavailableReplicas: replicas }
       : { replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas };
     let conditions: Omit<Condition, 'lastUpdateTime' | 'lastTransitionTime'>[];
     if (!stuck) {
       conditions = [
-        { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` },
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        },
       ];
     } else {
-      const deadlineMs = (typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600) * 1000;
+      const deadlineMs =
+        (typeof spec.progressDeadlineSeconds === 'number' ? spec.progressDeadlineSeconds : 600) * 1000;
       const started = this.rolloutStarted.get(key)?.at ?? Date.now();
       const remaining = started + deadlineMs - Date.now();
       if (remaining > 0) this.schedule(key, remaining + 5);
       conditions = [
-        { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+        {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        },
         remaining > 0
-          ? { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` }
-          : { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` },
+          ? {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'ReplicaSetUpdated',
+              message: `ReplicaSet "${rsName}" is progressing.`,
+            }
+          : {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${rsName}" has timed out progressing.`,
+            },
       ];
     }
     // Keep timestamps of unchanged conditions, so that an unchanged status compares equal.

@@ -21,7 +21,11 @@ export function versionInfo(): Record<string, string> {
 }
 
 export function coreVersions(): Record<string, unknown> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+  };
 }
 
 function apiGroup(name: string, versions: string[]): Record<string, unknown> {
@@ -56,14 +60,33 @@ function entries(rt: ResourceType): Record<string, unknown>[] {
     ...(rt.categories.length ? { categories: rt.categories } : {}),
   };
   const subs: Record<string, unknown>[] = [];
-  if (rt.status) subs.push({ name: `${rt.plural}/status`, singularName: '', namespaced: rt.namespaced, kind: rt.kind, verbs: SUBRESOURCE_VERBS });
+  if (rt.status)
+    subs.push({
+      name: `${rt.plural}/status`,
+      singularName: '',
+      namespaced: rt.namespaced,
+      kind: rt.kind,
+      verbs: SUBRESOURCE_VERBS,
+    });
   if (rt.scale) {
-    subs.push({ name: `${rt.plural}/scale`, singularName: '', namespaced: rt.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUBRESOURCE_VERBS });
+    subs.push({
+      name: `${rt.plural}/scale`,
+      singularName: '',
+      namespaced: rt.namespaced,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: SUBRESOURCE_VERBS,
+    });
   }
   return [main, ...subs];
 }
 
-export function resourceList(registry: Registry, groupName: string, version: string): Record<string, unknown> | undefined {
+export function resourceList(
+  registry: Registry,
+  groupName: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const resources = registry.inGroupVersion(groupName, version);
   if (resources.length === 0) return undefined;
   return {

@@ -40,10 +40,20 @@ function kindDetails(rt: Pick<ResourceType, 'group' | 'plural'>, name: string) {
 
 export const errors = {
   notFound(rt: Pick<ResourceType, 'group' | 'plural'>, name: string): ApiError {
-    return new ApiError(404, 'NotFound', `${qualifiedResource(rt)} "${name}" not found`, kindDetails(rt, name));
+    return new ApiError(
+      404,
+      'NotFound',
+      `${qualifiedResource(rt)} "${name}" not found`,
+      kindDetails(rt, name),
+    );
   },
   alreadyExists(rt: Pick<ResourceType, 'group' | 'plural'>, name: string): ApiError {
-    return new ApiError(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, kindDetails(rt, name));
+    return new ApiError(
+      409,
+      'AlreadyExists',
+      `${qualifiedResource(rt)} "${name}" already exists`,
+      kindDetails(rt, name),
+    );
   },
   conflict(rt: Pick<ResourceType, 'group' | 'plural'>, name: string, why?: string): ApiError {
     return new ApiError(
@@ -73,7 +83,11 @@ export const errors = {
     return new ApiError(405, 'MethodNotAllowed', message);
   },
   unsupportedMediaType(contentType: string): ApiError {
-    return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+    return new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+    );
   },
   expired(message: string): ApiError {
     return new ApiError(410, 'Expired', message);

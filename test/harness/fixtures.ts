@@ -8,13 +8,22 @@ export const WIDGET_CRD: KubeObject = {
   spec: {
     group: 'test.aviary.dev',
     scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wd'] },
+    names: {
+      plural: 'widgets',
+      singular: 'widget',
+      kind: 'Widget',
+      listKind: 'WidgetList',
+      shortNames: ['wd'],
+    },
     versions: [
       {
         name: 'v1',
         served: true,
         storage: true,
-        subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+        subresources: {
+          status: {},
+          scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
+        },
         additionalPrinterColumns: [{ name: 'Mode', type: 'string', jsonPath: '.spec.mode' }],
         schema: {
           openAPIV3Schema: {
@@ -49,7 +58,11 @@ export const WIDGET_CRD: KubeObject = {
   },
 };
 
-export function widget(name: string, spec: Record<string, unknown> = { image: 'podinfo:6.0.0' }, namespace = 'default'): KubeObject {
+export function widget(
+  name: string,
+  spec: Record<string, unknown> = { image: 'podinfo:6.0.0' },
+  namespace = 'default',
+): KubeObject {
   return { apiVersion: 'test.aviary.dev/v1', kind: 'Widget', metadata: { name, namespace }, spec };
 }
 
@@ -63,7 +76,15 @@ export function deployment(name: string, namespace = 'default', replicas = 2): K
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: 'ghcr.io/stefanprodan/podinfo:6.0.0', ports: [{ name: 'http', containerPort: 9898 }] }] },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: 'ghcr.io/stefanprodan/podinfo:6.0.0',
+              ports: [{ name: 'http', containerPort: 9898 }],
+            },
+          ],
+        },
       },
     },
   };

@@ -62,7 +62,9 @@ export class GarbageCollector {
         });
         continue;
       }
-      const otherOwnerAlive = obj.metadata.ownerReferences?.some((r) => r.uid !== ownerUid && live.has(r.uid));
+      const otherOwnerAlive = obj.metadata.ownerReferences?.some(
+        (r) => r.uid !== ownerUid && live.has(r.uid),
+      );
       if (otherOwnerAlive || obj.metadata.deletionTimestamp) continue;
       this.tryDelete(rt, obj);
     }
@@ -88,7 +90,12 @@ export class GarbageCollector {
 
   private tryDelete(rt: ResourceType, obj: KubeObject): void {
     try {
-      this.rest.delete({ rt, version: rt.storageVersion, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}), name: obj.metadata.name ?? '' });
+      this.rest.delete({
+        rt,
+        version: rt.storageVersion,
+        ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+        name: obj.metadata.name ?? '',
+      });
     } catch {
       // Already gone: another deletion won the race, which is fine.
     }

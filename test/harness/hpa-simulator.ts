@@ -54,7 +54,12 @@ export class HpaSimulator {
     // An HPA leaves a workload scaled to zero alone (scaling is "disabled" at 0 replicas).
     const desired = current === 0 ? 0 : Math.min(max, Math.max(min, current));
     if (desired !== current) {
-      this.rest.mutate(deployments, namespace, ref.name, (d) => ((d.spec as Record<string, unknown>).replicas = desired));
+      this.rest.mutate(
+        deployments,
+        namespace,
+        ref.name,
+        (d) => ((d.spec as Record<string, unknown>).replicas = desired),
+      );
     }
     const targetStatus = isObject(target.status) ? target.status : {};
     const status = {

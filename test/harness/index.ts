@@ -103,29 +103,50 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
   const watches = new WatchHub(store, rest, opts.bookmarkIntervalMs ?? 5000);
   const front = new HttpFront(registry, rest, watches);
   const gc = new GarbageCollector(store, registry, rest);
-  const deployments = opts.simulateDeployments === false ? undefined : new DeploymentSimulator(store, registry, rest, opts.deploymentReadyDelayMs ?? 50);
+  const deployments =
+    opts.simulateDeployments === false
+      ? undefined
+      : new DeploymentSimulator(store, registry, rest, opts.deploymentReadyDelayMs ?? 50);
   const hpas = opts.simulateHpas === false ? undefined : new HpaSimulator(store, registry, rest);
 
   const resolve = (resource: string): ResourceType => {
     const dot = resource.indexOf('.');
     const [plural, group] = dot < 0 ? [resource, ''] : [resource.slice(0, dot), resource.slice(dot + 1)];
     const rt = registry.get(group, plural);
-    if (!rt) throw new Error(`fake apiserver: unknown resource ${resource} (use the plural, qualified by group: deployments.apps)`);
+    if (!rt)
+      throw new Error(
+        `fake apiserver: unknown resource ${resource} (use the plural, qualified by group: deployments.apps)`,
+      );
     return rt;
   };
   const create = (obj: KubeObject): KubeObject => {
-    const [group, version] = (obj.apiVersion ?? '').includes('/') ? (obj.apiVersion ?? '').split('/') : ['', obj.apiVersion ?? ''];
+    const [group, version] = (obj.apiVersion ?? '').includes('/')
+      ? (obj.apiVersion ?? '').split('/')
+      : ['', obj.apiVersion ?? ''];
     const rt = registry.byKind(group ?? '', obj.kind ?? '');
-    if (!rt || !version) throw new Error(`fake apiserver: no resource serves ${obj.apiVersion ?? '?'} ${obj.kind ?? '?'}`);
-    const target = { rt, version, ...(rt.namespaced ? { namespace: obj.metadata.namespace ?? 'default' } : {}) };
+    if (!rt || !version)
+      throw new Error(`fake apiserver: no resource serves ${obj.apiVersion ?? '?'} ${obj.kind ?? '?'}`);
+    const target = {
+      rt,
+      version,
+      ...(rt.namespaced ? { namespace: obj.metadata.namespace ?? 'default' } : {}),
+    };
     return rest.create(target, obj).body as KubeObject;
   };
   const registerCrd = (crd: KubeObject): KubeObject => {
-    const existing = store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, crd.metadata.name ?? '');
+    const existing = store.get(
+      'apiextensions.k8s.io/customresourcedefinitions',
+      undefined,
+      crd.metadata.name ?? '',
+    );
     if (!existing) return create(crd);
     const crdType = resolve('customresourcedefinitions.apiextensions.k8s.io');
-    const body = { ...clone(crd), metadata: { ...crd.metadata, resourceVersion: existing.metadata.resourceVersion } };
-    return rest.update({ rt: crdType, version: 'v1', name: crd.metadata.name ?? '' }, body).body as KubeObject;
+    const body = {
+      ...clone(crd),
+      metadata: { ...crd.metadata, resourceVersion: existing.metadata.resourceVersion },
+    };
+    return rest.update({ rt: crdType, version: 'v1', name: crd.metadata.name ?? '' }, body)
+      .body as KubeObject;
   };
   const registerCrdFiles = async (files: string[]) => {
     for (const crd of await readCrdFiles(files)) registerCrd(crd);
@@ -158,7 +179,10 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
       for (;;) {
         const obj = store.get(gr, namespace, name);
         if (predicate(obj)) return obj;
-        if (Date.now() > deadline) throw new Error(`fake apiserver: timed out waiting for ${resource} ${namespace ?? ''}/${name}; last seen: ${JSON.stringify(obj)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `fake apiserver: timed out waiting for ${resource} ${namespace ?? ''}/${name}; last seen: ${JSON.stringify(obj)}`,
+          );
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -187,10 +211,17 @@ export async function startFakeApiServer(opts: FakeApiServerOptions = {}): Promi
 }
 
 /** client-node's ApiException carries the metav1.Status as text; tests often want its reason. */
-export function statusOf(err: unknown): { code?: number; reason?: string; message?: string; details?: Record<string, unknown> } {
+export function statusOf(err: unknown): {
+  code?: number;
+  reason?: string;
+  message?: string;
+  details?: Record<string, unknown>;
+} {
   const body = (err as { body?: unknown }).body;
   try {
-    return typeof body === 'string' ? (JSON.parse(body) as ReturnType<typeof statusOf>) : ((body ?? {}) as ReturnType<typeof statusOf>);
+    return typeof body === 'string'
+      ? (JSON.parse(body) as ReturnType<typeof statusOf>)
+      : ((body ?? {}) as ReturnType<typeof statusOf>);
   } catch {
     return { message: String(body) };
   }

@@ -15,7 +15,9 @@ export async function writeKubeconfig(dir: string, url: string, namespace = 'def
     kind: 'Config',
     clusters: [{ name: 'aviary-harness', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: 'aviary-harness', user: { token: 'harness-token' } }],
-    contexts: [{ name: 'aviary-harness', context: { cluster: 'aviary-harness', user: 'aviary-harness', namespace } }],
+    contexts: [
+      { name: 'aviary-harness', context: { cluster: 'aviary-harness', user: 'aviary-harness', namespace } },
+    ],
     'current-context': 'aviary-harness',
   };
   await writeFile(path, stringify(config), { mode: 0o600 });

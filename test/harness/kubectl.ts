@@ -20,8 +20,16 @@ const VALIDATING = new Set(['create', 'apply', 'replace']);
  * against the harness: its own kubeconfig, a private discovery cache, and --validate=false where
  * kubectl would otherwise fetch /openapi/v2 as protobuf.
  */
-export function runKubectl(kubeconfig: string, cacheDir: string, args: string[], opts: KubectlOptions = {}): Promise<KubectlResult> {
-  const extra = VALIDATING.has(args[0] ?? '') && !args.some((a) => a.startsWith('--validate')) ? ['--validate=false'] : [];
+export function runKubectl(
+  kubeconfig: string,
+  cacheDir: string,
+  args: string[],
+  opts: KubectlOptions = {},
+): Promise<KubectlResult> {
+  const extra =
+    VALIDATING.has(args[0] ?? '') && !args.some((a) => a.startsWith('--validate'))
+      ? ['--validate=false']
+      : [];
   const argv = ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args, ...extra];
   const env = { ...process.env };
   delete env.KUBECONFIG;

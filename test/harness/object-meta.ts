@@ -9,7 +9,11 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 export function validateName(rt: ResourceType, name: string): FieldError[] {
   const invalid = (detail: string): FieldError[] => [
-    { field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(name)}: ${detail}` },
+    {
+      field: 'metadata.name',
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(name)}: ${detail}`,
+    },
   ];
   switch (rt.nameRule) {
     case 'subdomain':
@@ -36,10 +40,19 @@ function validateQualifiedKey(field: string, key: string): FieldError[] {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : '';
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const ok = name.length <= 63 && QUALIFIED_NAME.test(name) && (slash < 0 || (prefix.length <= 253 && SUBDOMAIN.test(prefix)));
+  const ok =
+    name.length <= 63 &&
+    QUALIFIED_NAME.test(name) &&
+    (slash < 0 || (prefix.length <= 253 && SUBDOMAIN.test(prefix)));
   return ok
     ? []
-    : [{ field, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character` }];
+    : [
+        {
+          field,
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+        },
+      ];
 }
 
 export function validateObjectMeta(obj: KubeObject, old: KubeObject | undefined): FieldError[] {
@@ -54,12 +67,17 @@ export function validateObjectMeta(obj: KubeObject, old: KubeObject | undefined)
       });
     }
   }
-  for (const key of Object.keys(obj.metadata.annotations ?? {})) out.push(...validateQualifiedKey('metadata.annotations', key));
+  for (const key of Object.keys(obj.metadata.annotations ?? {}))
+    out.push(...validateQualifiedKey('metadata.annotations', key));
   if (old?.metadata.deletionTimestamp) {
     const before = new Set(old.metadata.finalizers ?? []);
     const added = (obj.metadata.finalizers ?? []).filter((f) => !before.has(f));
     if (added.length > 0) {
-      out.push({ field: 'metadata.finalizers', reason: 'FieldValueForbidden', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}` });
+      out.push({
+        field: 'metadata.finalizers',
+        reason: 'FieldValueForbidden',
+        message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+      });
     }
   }
   return out;

@@ -3,7 +3,10 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from './pat
 
 describe('patch formats', () => {
   it('merge patch replaces lists and deletes with null', () => {
-    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null }, l: [3] })).toEqual({ a: { c: 2 }, l: [3] });
+    expect(applyMergePatch({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { b: null }, l: [3] })).toEqual({
+      a: { c: 2 },
+      l: [3],
+    });
   });
 
   it('JSON patch supports add/remove/replace/move/copy/test and the append index', () => {
@@ -30,14 +33,29 @@ describe('patch formats', () => {
       volumes: [{ name: 'v1' }, { name: 'v2' }],
     };
     const out = applyStrategicMergePatch(spec, {
-      containers: [{ name: 'app', image: 'a:2', env: [{ name: 'B', value: '2' }] }, { name: 'sidecar', $patch: 'delete' }],
+      containers: [
+        { name: 'app', image: 'a:2', env: [{ name: 'B', value: '2' }] },
+        { name: 'sidecar', $patch: 'delete' },
+      ],
       volumes: [{ name: 'v1', $patch: 'delete' }],
       '$setElementOrder/volumes': [{ name: 'v2' }],
     });
     expect(out).toEqual({
-      containers: [{ name: 'app', image: 'a:2', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }], ports: [{ containerPort: 80 }] }],
+      containers: [
+        {
+          name: 'app',
+          image: 'a:2',
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'B', value: '2' },
+          ],
+          ports: [{ containerPort: 80 }],
+        },
+      ],
       volumes: [{ name: 'v2' }],
     });
-    expect(applyStrategicMergePatch({ selector: { a: '1', b: '2' } }, { selector: { $patch: 'replace', c: '3' } })).toEqual({ selector: { c: '3' } });
+    expect(
+      applyStrategicMergePatch({ selector: { a: '1', b: '2' } }, { selector: { $patch: 'replace', c: '3' } }),
+    ).toEqual({ selector: { c: '3' } });
   });
 });

@@ -60,7 +60,11 @@ function unprocessable(message: string): ApiError {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (isObject(value)) {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical(value[k])]),
+    );
   }
   return value;
 }
@@ -68,7 +72,10 @@ function canonical(value: unknown): unknown {
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) throw unprocessable(`invalid JSON pointer: ${pointer}`);
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function getAt(doc: unknown, pointer: string): unknown {
@@ -111,7 +118,8 @@ function removeAt(doc: unknown, pointer: string): unknown {
 
 function arrayIndex(part: string, max: number, pointer: string): number {
   const index = Number(part);
-  if (!/^\d+$/.test(part) || index > max) throw unprocessable(`Unable to access invalid index: ${part} (${pointer})`);
+  if (!/^\d+$/.test(part) || index > max)
+    throw unprocessable(`Unable to access invalid index: ${part} (${pointer})`);
   return index;
 }
 
@@ -211,6 +219,7 @@ function reorder(list: unknown[], order: unknown[], keyOf?: (item: JsonObject) =
 
 function stripDirectives(value: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) if (!k.startsWith('$')) out[k] = isObject(v) ? stripDirectives(v) : clone(v);
+  for (const [k, v] of Object.entries(value))
+    if (!k.startsWith('$')) out[k] = isObject(v) ? stripDirectives(v) : clone(v);
   return out;
 }

@@ -57,7 +57,10 @@ export class Registry {
       for (const v of rt.versions) versions.add(v.name);
       byGroup.set(rt.group, versions);
     }
-    return [...byGroup.entries()].map(([name, versions]) => ({ name, versions: [...versions].sort(compareVersions) }));
+    return [...byGroup.entries()].map(([name, versions]) => ({
+      name,
+      versions: [...versions].sort(compareVersions),
+    }));
   }
 
   inGroupVersion(group: string, version: string): ResourceType[] {

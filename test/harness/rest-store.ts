@@ -120,14 +120,25 @@ export class RestStore {
     const obj = this.decode(t, input);
     const meta = obj.metadata;
     if (meta.resourceVersion) {
-      throw new ApiError(500, 'InternalError', 'Internal error occurred: resourceVersion should not be set on objects to be created');
+      throw new ApiError(
+        500,
+        'InternalError',
+        'Internal error occurred: resourceVersion should not be set on objects to be created',
+      );
     }
     if (t.rt.namespaced) this.checkNamespaceAcceptsContent(meta.namespace ?? '');
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     if (!meta.name) {
-      throw errors.invalid(t.rt, '', [{ field: 'metadata.name', reason: 'FieldValueRequired', message: 'Required value: name or generateName is required' }]);
+      throw errors.invalid(t.rt, '', [
+        {
+          field: 'metadata.name',
+          reason: 'FieldValueRequired',
+          message: 'Required value: name or generateName is required',
+        },
+      ]);
     }
-    if (this.store.get(groupResource(t.rt), meta.namespace, meta.name)) throw errors.alreadyExists(t.rt, meta.name);
+    if (this.store.get(groupResource(t.rt), meta.namespace, meta.name))
+      throw errors.alreadyExists(t.rt, meta.name);
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTime();
     delete meta.deletionTimestamp;
@@ -151,7 +162,9 @@ export class RestStore {
     }
     const obj = this.decode(t, input);
     if (obj.metadata.name !== t.name) {
-      throw errors.badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${t.name ?? ''})`);
+      throw errors.badRequest(
+        `the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${t.name ?? ''})`,
+      );
     }
     const existing = this.store.get(groupResource(t.rt), t.namespace, t.name ?? '');
     if (!existing) {
@@ -164,7 +177,11 @@ export class RestStore {
     const rv = obj.metadata.resourceVersion;
     if (!rv && t.rt.custom) {
       throw errors.invalid(t.rt, t.name ?? '', [
-        { field: 'metadata.resourceVersion', reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update' },
+        {
+          field: 'metadata.resourceVersion',
+          reason: 'FieldValueInvalid',
+          message: 'Invalid value: 0x0: must be specified for an update',
+        },
       ]);
     }
     if (rv) this.checkPrecondition(t, existing, rv);
@@ -173,7 +190,12 @@ export class RestStore {
 
   patch(t: Target, contentType: string, rawBody: string, opts: WriteOptions = {}): Result {
     const type = contentType.split(';')[0]?.trim() ?? '';
-    const known = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+    const known = [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+      'application/apply-patch+yaml',
+    ];
     if (!known.includes(type) || (t.rt.custom && type === 'application/strategic-merge-patch+json')) {
       throw errors.unsupportedMediaType(type);
     }
@@ -192,7 +214,8 @@ export class RestStore {
       if (type === 'application/apply-patch+yaml' && !t.subresource) return this.create(t, patch, opts);
       throw errors.notFound(t.rt, t.name ?? '');
     }
-    const current = t.subresource === 'scale' ? readScale(t.rt, existing) : this.present(t.rt, existing, t.version);
+    const current =
+      t.subresource === 'scale' ? readScale(t.rt, existing) : this.present(t.rt, existing, t.version);
     const apply = (): unknown => {
       switch (type) {
         case 'application/json-patch+json':
@@ -221,7 +244,11 @@ export class RestStore {
     const existing = this.mustGet(t);
     const pre = options.preconditions ?? {};
     if (pre.uid && pre.uid !== existing.metadata.uid) {
-      throw errors.conflict(t.rt, t.name ?? '', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`);
+      throw errors.conflict(
+        t.rt,
+        t.name ?? '',
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`,
+      );
     }
     if (pre.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
       throw errors.conflict(
@@ -231,32 +258,46 @@ export class RestStore {
       );
     }
     if (pendingFinalizers(existing).length > 0) {
-      if (existing.metadata.deletionTimestamp || options.dryRun) return { code: 200, body: this.present(t.rt, existing, t.version) };
+      if (existing.metadata.deletionTimestamp || options.dryRun)
+        return { code: 200, body: this.present(t.rt, existing, t.version) };
       // Graceful deletion: mark, bump generation, keep the object until its finalizers are gone.
       const marked = clone(existing);
       marked.metadata.deletionTimestamp = nowTime();
       marked.metadata.deletionGracePeriodSeconds = 0;
       if (t.rt.tracksGeneration) marked.metadata.generation = (marked.metadata.generation ?? 0) + 1;
-      if (t.rt.group === '' && t.rt.plural === 'namespaces') marked.status = { ...(isObject(marked.status) ? marked.status : {}), phase: 'Terminating' };
+      if (t.rt.group === '' && t.rt.plural === 'namespaces')
+        marked.status = { ...(isObject(marked.status) ? marked.status : {}), phase: 'Terminating' };
       const stored = this.store.put(groupResource(t.rt), marked);
       return { code: 200, body: this.present(t.rt, stored, t.version) };
     }
     if (options.dryRun) return this.deletedResponse(t, existing);
-    const gone = this.store.remove(groupResource(t.rt), t.namespace, t.name ?? '', { propagationPolicy: options.propagationPolicy }) ?? existing;
+    const gone =
+      this.store.remove(groupResource(t.rt), t.namespace, t.name ?? '', {
+        propagationPolicy: options.propagationPolicy,
+      }) ?? existing;
     return this.deletedResponse(t, gone);
   }
 
   deleteCollection(t: Target, list: ListOptions, options: DeleteOptions = {}): Result {
     const labels = parseLabelSelector(list.labelSelector);
     const fields = parseFieldSelector(list.fieldSelector);
-    const victims = this.store.list(groupResource(t.rt), t.namespace).filter((o) => labels(o.metadata.labels) && fields(o));
+    const victims = this.store
+      .list(groupResource(t.rt), t.namespace)
+      .filter((o) => labels(o.metadata.labels) && fields(o));
     const items = victims.map((o) => {
       const result = this.delete({ ...t, namespace: o.metadata.namespace, name: o.metadata.name }, options);
-      return isObject(result.body) && result.body.kind !== 'Status' ? result.body : this.present(t.rt, o, t.version);
+      return isObject(result.body) && result.body.kind !== 'Status'
+        ? result.body
+        : this.present(t.rt, o, t.version);
     });
     return {
       code: 200,
-      body: { kind: t.rt.listKind, apiVersion: apiVersionOf(t.rt.group, t.version), metadata: { resourceVersion: String(this.store.currentRevision) }, items },
+      body: {
+        kind: t.rt.listKind,
+        apiVersion: apiVersionOf(t.rt.group, t.version),
+        metadata: { resourceVersion: String(this.store.currentRevision) },
+        items,
+      },
     };
   }
 
@@ -265,12 +306,24 @@ export class RestStore {
    * through the same semantics as an HTTP update (a status write when `subresource` is 'status').
    * Returns undefined when the object does not exist.
    */
-  mutate(rt: ResourceType, namespace: string | undefined, name: string, change: (obj: KubeObject) => void, subresource?: string): KubeObject | undefined {
+  mutate(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    change: (obj: KubeObject) => void,
+    subresource?: string,
+  ): KubeObject | undefined {
     const existing = this.store.get(groupResource(rt), namespace, name);
     if (!existing) return undefined;
     const candidate = clone(existing);
     change(candidate);
-    const t: Target = { rt, version: rt.storageVersion, ...(namespace ? { namespace } : {}), name, ...(subresource ? { subresource } : {}) };
+    const t: Target = {
+      rt,
+      version: rt.storageVersion,
+      ...(namespace ? { namespace } : {}),
+      name,
+      ...(subresource ? { subresource } : {}),
+    };
     return this.commit(t, existing, candidate, {}, 200).body as KubeObject;
   }
 
@@ -301,16 +354,22 @@ export class RestStore {
     if (!isObject(obj.metadata)) obj.metadata = {};
     const expected = apiVersionOf(t.rt.group, t.version);
     if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {
-      throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
+      throw errors.badRequest(
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`,
+      );
     }
     if (obj.kind !== undefined && obj.kind !== t.rt.kind) {
-      throw errors.badRequest(`${t.rt.kind} in version "${t.version}" cannot be handled as a ${t.rt.kind}: kind ${String(obj.kind)} does not match`);
+      throw errors.badRequest(
+        `${t.rt.kind} in version "${t.version}" cannot be handled as a ${t.rt.kind}: kind ${String(obj.kind)} does not match`,
+      );
     }
     obj.apiVersion = apiVersionOf(t.rt.group, t.rt.storageVersion);
     obj.kind = t.rt.kind;
     if (t.rt.namespaced) {
       if (obj.metadata.namespace && t.namespace && obj.metadata.namespace !== t.namespace) {
-        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw errors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       obj.metadata.namespace = t.namespace ?? obj.metadata.namespace ?? '';
     } else delete obj.metadata.namespace;
@@ -325,13 +384,28 @@ export class RestStore {
         403,
         'Forbidden',
         `namespaces "${namespace}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-        { name: namespace, kind: 'namespaces', causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] },
+        {
+          name: namespace,
+          kind: 'namespaces',
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
       );
     }
   }
 
   /** Defaulting, pruning and validation; throws 422 (or 400 in strict mode) like admission + validation. */
-  private admit(t: Target, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): { object: KubeObject; warnings: string[] } {
+  private admit(
+    t: Target,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    opts: WriteOptions,
+  ): { object: KubeObject; warnings: string[] } {
     const problems: FieldError[] = [];
     const warnings: string[] = [];
     let object = obj;
@@ -341,9 +415,12 @@ export class RestStore {
       object = result.object as KubeObject;
       if (result.unknownFields.length > 0) {
         if (opts.fieldValidation === 'Strict') {
-          throw errors.badRequest(`strict decoding error: ${result.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
+          throw errors.badRequest(
+            `strict decoding error: ${result.unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`,
+          );
         }
-        if (opts.fieldValidation !== 'Ignore') warnings.push(...result.unknownFields.map((f) => `unknown field "${f}"`));
+        if (opts.fieldValidation !== 'Ignore')
+          warnings.push(...result.unknownFields.map((f) => `unknown field "${f}"`));
       }
       problems.push(...result.errors);
     } else {
@@ -356,7 +433,13 @@ export class RestStore {
   }
 
   /** Common tail of update and patch: subresource rules, generation, finalizers, no-op detection. */
-  private commit(t: Target, existing: KubeObject, input: KubeObject, opts: WriteOptions, code: number): Result {
+  private commit(
+    t: Target,
+    existing: KubeObject,
+    input: KubeObject,
+    opts: WriteOptions,
+    code: number,
+  ): Result {
     let candidate: KubeObject;
     if (t.subresource === 'status') {
       // /status changes status only; metadata and spec come from the stored object.
@@ -369,7 +452,15 @@ export class RestStore {
       candidate = input;
       const meta = candidate.metadata;
       const old = existing.metadata;
-      for (const key of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace', 'generateName'] as const) {
+      for (const key of [
+        'uid',
+        'creationTimestamp',
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'generation',
+        'namespace',
+        'generateName',
+      ] as const) {
         if (old[key] === undefined) delete meta[key];
         else meta[key] = old[key] as never;
       }
@@ -388,7 +479,10 @@ export class RestStore {
     if (object.metadata.deletionTimestamp && pendingFinalizers(object).length === 0) {
       // The last finalizer is gone: the update completes the deletion.
       if (opts.dryRun) return { code, body: this.present(t.rt, object, t.version), warnings };
-      const gone = this.store.remove(gr, object.metadata.namespace, object.metadata.name ?? '', { finalState: object }) ?? object;
+      const gone =
+        this.store.remove(gr, object.metadata.namespace, object.metadata.name ?? '', {
+          finalState: object,
+        }) ?? object;
       return { code, body: this.present(t.rt, gone, t.version), warnings };
     }
     // Writing identical content is a no-op that keeps the resourceVersion, as in kube-apiserver.
@@ -424,7 +518,10 @@ export class RestStore {
 /** metadata.finalizers, plus a Namespace's spec.finalizers (the namespace controller's "kubernetes"). */
 export function pendingFinalizers(obj: KubeObject): string[] {
   const own = obj.metadata.finalizers ?? [];
-  const spec = isObject(obj.spec) && obj.kind === 'Namespace' && Array.isArray(obj.spec.finalizers) ? (obj.spec.finalizers as string[]) : [];
+  const spec =
+    isObject(obj.spec) && obj.kind === 'Namespace' && Array.isArray(obj.spec.finalizers)
+      ? (obj.spec.finalizers as string[])
+      : [];
   return [...own, ...spec];
 }
 

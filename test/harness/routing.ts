@@ -38,8 +38,18 @@ export function parseRoute(pathname: string, registry: Registry): Route {
   if (legacyWatch) rest = rest.slice(1);
   const base = { kind: 'resource' as const, group, version, legacyWatch };
   // `namespaces/<ns>/<resource>…` is a namespaced path unless <resource> is a subresource of the Namespace itself.
-  if (rest[0] === 'namespaces' && rest.length >= 3 && registry.resolve(group, version, rest[2] ?? '')?.rt.namespaced) {
-    return { ...base, namespace: rest[1], resource: rest[2] ?? '', ...opt('name', rest[3]), ...opt('subresource', rest[4]) };
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    registry.resolve(group, version, rest[2] ?? '')?.rt.namespaced
+  ) {
+    return {
+      ...base,
+      namespace: rest[1],
+      resource: rest[2] ?? '',
+      ...opt('name', rest[3]),
+      ...opt('subresource', rest[4]),
+    };
   }
   return { ...base, resource: rest[0] ?? '', ...opt('name', rest[1]), ...opt('subresource', rest[2]) };
 }

@@ -6,7 +6,13 @@ import { isObject, type KubeObject, type ResourceType } from './types.js';
 export interface Scale {
   kind: 'Scale';
   apiVersion: 'autoscaling/v1';
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; creationTimestamp?: string };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string;
+  };
   spec: { replicas: number };
   status: { replicas: number; selector?: string };
 }
@@ -39,7 +45,9 @@ export function readScale(rt: ResourceType, obj: KubeObject): Scale {
     spec: { replicas: Number(read(obj, rt.scale.specReplicasPath) ?? 0) },
     status: {
       replicas: Number(read(obj, rt.scale.statusReplicasPath) ?? 0),
-      ...(selector !== undefined ? { selector: typeof selector === 'string' ? selector : selectorToString(selector) } : {}),
+      ...(selector !== undefined
+        ? { selector: typeof selector === 'string' ? selector : selectorToString(selector) }
+        : {}),
     },
   };
 }
@@ -49,17 +57,27 @@ export function writeScale(rt: ResourceType, obj: KubeObject, replicas: number):
   write(obj, rt.scale.specReplicasPath, replicas);
 }
 
-export function scaleFromInput(input: unknown, name: string): { metadata: { resourceVersion?: string }; spec: { replicas: number } } {
+export function scaleFromInput(
+  input: unknown,
+  name: string,
+): { metadata: { resourceVersion?: string }; spec: { replicas: number } } {
   const scale = isObject(input) ? input : {};
   const spec = isObject(scale.spec) ? scale.spec : {};
   const metadata = isObject(scale.metadata) ? scale.metadata : {};
   if (typeof spec.replicas !== 'number' || spec.replicas < 0) {
     throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, name, [
-      { field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0` },
+      {
+        field: 'spec.replicas',
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0`,
+      },
     ]);
   }
   return {
-    metadata: typeof metadata.resourceVersion === 'string' && metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {},
+    metadata:
+      typeof metadata.resourceVersion === 'string' && metadata.resourceVersion
+        ? { resourceVersion: metadata.resourceVersion }
+        : {},
     spec: { replicas: spec.replicas },
   };
 }

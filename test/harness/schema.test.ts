@@ -14,7 +14,8 @@ beforeAll(async () => {
   }
 });
 
-const check = (kind: string, obj: Record<string, unknown>) => processCustomResource(schemas.get(kind), obj as KubeObject);
+const check = (kind: string, obj: Record<string, unknown>) =>
+  processCustomResource(schemas.get(kind), obj as KubeObject);
 
 describe('Istio CRD schemas', () => {
   it('accept what a canary router writes', () => {
@@ -50,7 +51,10 @@ describe('Istio CRD schemas', () => {
     const dr = check('DestinationRule', {
       spec: {
         host: 'podinfo-canary',
-        trafficPolicy: { loadBalancer: { consistentHash: { httpCookie: { name: 'canary', ttl: '60s' } } }, tls: { mode: 'ISTIO_MUTUAL' } },
+        trafficPolicy: {
+          loadBalancer: { consistentHash: { httpCookie: { name: 'canary', ttl: '60s' } } },
+          tls: { mode: 'ISTIO_MUTUAL' },
+        },
         subsets: [{ name: 'canary', labels: { app: 'podinfo' } }],
       },
     });
@@ -59,7 +63,12 @@ describe('Istio CRD schemas', () => {
 
   it('reject wrong types, missing required fields, bad enums and ambiguous oneOf', () => {
     const vs = check('VirtualService', {
-      spec: { hosts: 'podinfo', http: [{ route: [{ destination: {}, weight: 10.5 }], match: [{ uri: { exact: '/a', prefix: '/' } }] }] },
+      spec: {
+        hosts: 'podinfo',
+        http: [
+          { route: [{ destination: {}, weight: 10.5 }], match: [{ uri: { exact: '/a', prefix: '/' } }] },
+        ],
+      },
     });
     expect(vs.errors.map((e) => `${e.field} ${e.reason}`).sort()).toEqual([
       'spec.hosts FieldValueTypeInvalid',
@@ -67,12 +76,18 @@ describe('Istio CRD schemas', () => {
       'spec.http[0].route[0].destination.host FieldValueRequired',
       'spec.http[0].route[0].weight FieldValueTypeInvalid',
     ]);
-    const dr = check('DestinationRule', { spec: { host: 'a', trafficPolicy: { tls: { mode: 'SOMETIMES' } } } });
-    expect(dr.errors).toEqual([expect.objectContaining({ field: 'spec.trafficPolicy.tls.mode', reason: 'FieldValueNotSupported' })]);
+    const dr = check('DestinationRule', {
+      spec: { host: 'a', trafficPolicy: { tls: { mode: 'SOMETIMES' } } },
+    });
+    expect(dr.errors).toEqual([
+      expect.objectContaining({ field: 'spec.trafficPolicy.tls.mode', reason: 'FieldValueNotSupported' }),
+    ]);
   });
 
   it('prune unknown fields outside x-kubernetes-preserve-unknown-fields', () => {
-    const vs = check('VirtualService', { spec: { hosts: ['a'], typo: 1, http: [{ route: [{ destination: { host: 'a', colour: 'red' } }] }] } });
+    const vs = check('VirtualService', {
+      spec: { hosts: ['a'], typo: 1, http: [{ route: [{ destination: { host: 'a', colour: 'red' } }] }] },
+    });
     expect(vs.unknownFields).toEqual(['spec.typo', 'spec.http[0].route[0].destination.colour']);
     expect(vs.object.spec).toEqual({ hosts: ['a'], http: [{ route: [{ destination: { host: 'a' } }] }] });
   });
@@ -95,12 +110,18 @@ describe('structural schema rules', () => {
     },
   };
   it('defaults, keeps int-or-string and preserved fields, drops non-nullable nulls', () => {
-    const result = processCustomResource(schema, { metadata: {}, spec: { port: 'http', opaque: { a: { b: 1 } }, items: null } } as KubeObject);
+    const result = processCustomResource(schema, {
+      metadata: {},
+      spec: { port: 'http', opaque: { a: { b: 1 } }, items: null },
+    } as KubeObject);
     expect(result.errors).toEqual([]);
     expect(result.object.spec).toEqual({ port: 'http', weight: 0, opaque: { a: { b: 1 } } });
   });
   it('reports bounds, lengths and counts with apimachinery wording', () => {
-    const result = processCustomResource(schema, { metadata: {}, spec: { port: true, weight: 101, name: 'toolong', items: ['a', 'b'] } } as KubeObject);
+    const result = processCustomResource(schema, {
+      metadata: {},
+      spec: { port: true, weight: 101, name: 'toolong', items: ['a', 'b'] },
+    } as KubeObject);
     expect(result.errors.map((e) => `${e.field}: ${e.message}`)).toEqual([
       'spec.port: Invalid value: true: spec.port in body must be of type integer,string: "boolean"',
       'spec.weight: Invalid value: 101: spec.weight in body should be less than or equal to 100',

@@ -35,15 +35,24 @@ function withoutRootRequirements(schema: Schema): Schema {
   return { ...schema, properties };
 }
 
-function pruneAndDefault(schema: Schema, value: unknown, path: string, unknown: string[], root = false): void {
+function pruneAndDefault(
+  schema: Schema,
+  value: unknown,
+  path: string,
+  unknown: string[],
+  root = false,
+): void {
   if (Array.isArray(value)) {
-    if (schema.items) for (const [i, item] of value.entries()) pruneAndDefault(schema.items, item, `${path}[${i}]`, unknown);
+    if (schema.items)
+      for (const [i, item] of value.entries()) pruneAndDefault(schema.items, item, `${path}[${i}]`, unknown);
     return;
   }
   if (!isObject(value)) return;
   const properties = schema.properties ?? {};
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
-  const additional = isObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined;
+  const additional = isObject(schema.additionalProperties)
+    ? (schema.additionalProperties as Schema)
+    : undefined;
   for (const key of Object.keys(value)) {
     if (root && ROOT_FIELDS.has(key)) continue;
     const child = properties[key] ?? additional;
@@ -117,22 +126,38 @@ function typeMatches(type: Schema['type'], value: unknown): boolean {
 export function validate(schema: Schema, value: unknown, path: string, out: FieldError[]): void {
   if (value === null) {
     if (!schema.nullable && schema.type) {
-      out.push({ field: path, reason: 'FieldValueTypeInvalid', message: `Invalid value: "null": ${path} in body must be of type ${schema.type}: "null"` });
+      out.push({
+        field: path,
+        reason: 'FieldValueTypeInvalid',
+        message: `Invalid value: "null": ${path} in body must be of type ${schema.type}: "null"`,
+      });
     }
     return;
   }
   if (schema['x-kubernetes-int-or-string']) {
     if (!(typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) {
-      out.push({ field: path, reason: 'FieldValueTypeInvalid', message: `Invalid value: ${show(value)}: ${path} in body must be of type integer,string: ${JSON.stringify(typeName(value))}` });
+      out.push({
+        field: path,
+        reason: 'FieldValueTypeInvalid',
+        message: `Invalid value: ${show(value)}: ${path} in body must be of type integer,string: ${JSON.stringify(typeName(value))}`,
+      });
       return;
     }
   } else if (!typeMatches(schema.type, value)) {
-    out.push({ field: path, reason: 'FieldValueTypeInvalid', message: `Invalid value: ${JSON.stringify(typeName(value))}: ${path} in body must be of type ${schema.type}: ${JSON.stringify(typeName(value))}` });
+    out.push({
+      field: path,
+      reason: 'FieldValueTypeInvalid',
+      message: `Invalid value: ${JSON.stringify(typeName(value))}: ${path} in body must be of type ${schema.type}: ${JSON.stringify(typeName(value))}`,
+    });
     return;
   }
   if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
     const supported = schema.enum.map((e) => JSON.stringify(e)).join(', ');
-    out.push({ field: path, reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported}` });
+    out.push({
+      field: path,
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported}`,
+    });
   }
   if (typeof value === 'number') validateNumber(schema, value, path, out);
   if (typeof value === 'string') validateString(schema, value, path, out);
@@ -144,12 +169,24 @@ export function validate(schema: Schema, value: unknown, path: string, out: Fiel
 function validateNumber(schema: Schema, value: number, path: string, out: FieldError[]): void {
   if (schema.minimum !== undefined) {
     if (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum) {
-      out.push(invalid(path, value, `should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${schema.minimum}`));
+      out.push(
+        invalid(
+          path,
+          value,
+          `should be greater than ${schema.exclusiveMinimum ? '' : 'or equal to '}${schema.minimum}`,
+        ),
+      );
     }
   }
   if (schema.maximum !== undefined) {
     if (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum) {
-      out.push(invalid(path, value, `should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${schema.maximum}`));
+      out.push(
+        invalid(
+          path,
+          value,
+          `should be less than ${schema.exclusiveMaximum ? '' : 'or equal to '}${schema.maximum}`,
+        ),
+      );
     }
   }
   if (schema.multipleOf !== undefined && value % schema.multipleOf !== 0) {
@@ -167,7 +204,11 @@ const FORMATS: Record<string, RegExp> = {
 function validateString(schema: Schema, value: string, path: string, out: FieldError[]): void {
   const length = [...value].length;
   if (schema.maxLength !== undefined && length > schema.maxLength) {
-    out.push({ field: path, reason: 'FieldValueTooLong', message: `Too long: may not be more than ${schema.maxLength} bytes` });
+    out.push({
+      field: path,
+      reason: 'FieldValueTooLong',
+      message: `Too long: may not be more than ${schema.maxLength} bytes`,
+    });
   }
   if (schema.minLength !== undefined && length < schema.minLength) {
     out.push(invalid(path, value, `should be at least ${schema.minLength} chars long`));
@@ -176,12 +217,17 @@ function validateString(schema: Schema, value: string, path: string, out: FieldE
     out.push(invalid(path, value, `should match '${schema.pattern}'`));
   }
   const format = schema.format ? FORMATS[schema.format] : undefined;
-  if (format && !format.test(value)) out.push(invalid(path, value, `must be of type ${schema.format}: ${JSON.stringify(value)}`));
+  if (format && !format.test(value))
+    out.push(invalid(path, value, `must be of type ${schema.format}: ${JSON.stringify(value)}`));
 }
 
 function validateArray(schema: Schema, value: unknown[], path: string, out: FieldError[]): void {
   if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-    out.push({ field: path, reason: 'FieldValueTooMany', message: `Too many: ${value.length}: must have at most ${schema.maxItems} items` });
+    out.push({
+      field: path,
+      reason: 'FieldValueTooMany',
+      message: `Too many: ${value.length}: must have at most ${schema.maxItems} items`,
+    });
   }
   if (schema.minItems !== undefined && value.length < schema.minItems) {
     out.push(invalid(path, value, `should have at least ${schema.minItems} items`));
@@ -191,8 +237,16 @@ function validateArray(schema: Schema, value: unknown[], path: string, out: Fiel
     const keys = schema['x-kubernetes-list-map-keys'] ?? [];
     const seen = new Set<string>();
     value.forEach((item, i) => {
-      const identity = listType === 'map' && isObject(item) ? JSON.stringify(keys.map((k) => item[k])) : JSON.stringify(item);
-      if (seen.has(identity)) out.push({ field: `${path}[${i}]`, reason: 'FieldValueDuplicate', message: `Duplicate value: ${identity}` });
+      const identity =
+        listType === 'map' && isObject(item)
+          ? JSON.stringify(keys.map((k) => item[k]))
+          : JSON.stringify(item);
+      if (seen.has(identity))
+        out.push({
+          field: `${path}[${i}]`,
+          reason: 'FieldValueDuplicate',
+          message: `Duplicate value: ${identity}`,
+        });
       seen.add(identity);
     });
   }
@@ -201,17 +255,24 @@ function validateArray(schema: Schema, value: unknown[], path: string, out: Fiel
 
 function validateObject(schema: Schema, value: JsonObject, path: string, out: FieldError[]): void {
   for (const key of schema.required ?? []) {
-    if (value[key] === undefined) out.push({ field: join(path, key), reason: 'FieldValueRequired', message: 'Required value' });
+    if (value[key] === undefined)
+      out.push({ field: join(path, key), reason: 'FieldValueRequired', message: 'Required value' });
   }
   const count = Object.keys(value).length;
   if (schema.maxProperties !== undefined && count > schema.maxProperties) {
-    out.push({ field: path, reason: 'FieldValueTooMany', message: `Too many: ${count}: must have at most ${schema.maxProperties} items` });
+    out.push({
+      field: path,
+      reason: 'FieldValueTooMany',
+      message: `Too many: ${count}: must have at most ${schema.maxProperties} items`,
+    });
   }
   if (schema.minProperties !== undefined && count < schema.minProperties) {
     out.push(invalid(path, value, `should have at least ${schema.minProperties} properties`));
   }
   for (const [key, child] of Object.entries(value)) {
-    const childSchema = schema.properties?.[key] ?? (isObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined);
+    const childSchema =
+      schema.properties?.[key] ??
+      (isObject(schema.additionalProperties) ? (schema.additionalProperties as Schema) : undefined);
     if (childSchema && child !== undefined) validate(childSchema, child, join(path, key), out);
   }
 }
@@ -231,5 +292,6 @@ function validateCombinators(schema: Schema, value: unknown, path: string, out: 
     const matching = schema.oneOf.filter((s) => passes(s, value, path)).length;
     if (matching !== 1) out.push(invalid(path, value, 'must validate one and only one schema (oneOf)'));
   }
-  if (schema.not && passes(schema.not, value, path)) out.push(invalid(path, value, 'must not validate the schema (not)'));
+  if (schema.not && passes(schema.not, value, path))
+    out.push(invalid(path, value, 'must not validate the schema (not)'));
 }

@@ -39,7 +39,10 @@ function splitTopLevel(selector: string): string[] {
 function parseRequirement(text: string): Requirement {
   let m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(text);
   if (m) {
-    const values = (m[3] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+    const values = (m[3] ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     return { key: m[1] ?? '', op: m[2] === 'in' ? 'in' : 'notin', values };
   }
   m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(text);
@@ -86,7 +89,12 @@ function fieldReader(field: string): (obj: KubeObject) => string {
   if (field === 'metadata.name') return (o) => o.metadata.name ?? '';
   if (field === 'metadata.namespace') return (o) => o.metadata.namespace ?? '';
   // A few type-specific fields the real server supports and controllers use.
-  if (field === 'spec.nodeName' || field === 'status.phase' || field === 'type' || field.startsWith('involvedObject.')) {
+  if (
+    field === 'spec.nodeName' ||
+    field === 'status.phase' ||
+    field === 'type' ||
+    field.startsWith('involvedObject.')
+  ) {
     return (o) => {
       let cur: unknown = o;
       for (const part of field.split('.')) cur = (cur as Record<string, unknown> | undefined)?.[part];

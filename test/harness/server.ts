@@ -87,7 +87,9 @@ export class HttpFront {
     try {
       const body = await readBody(req);
       const route = parseRoute(url.pathname, this.registry);
-      const watch = route.kind === 'resource' && (route.legacyWatch || ['true', '1'].includes(url.searchParams.get('watch') ?? ''));
+      const watch =
+        route.kind === 'resource' &&
+        (route.legacyWatch || ['true', '1'].includes(url.searchParams.get('watch') ?? ''));
       if (route.kind === 'resource') {
         record.verb = verbOf(method, route.name !== undefined, watch);
         Object.assign(record, {
@@ -103,7 +105,8 @@ export class HttpFront {
         record.nonResourceURL = url.pathname;
       }
       await this.applyFaults(record);
-      if (route.kind === 'nonResource') return this.send(res, { code: 200, body: this.nonResource(route.path) });
+      if (route.kind === 'nonResource')
+        return this.send(res, { code: 200, body: this.nonResource(route.path) });
       this.dispatch(req, res, url, route, body, watch);
     } catch (err) {
       this.sendError(res, err);
@@ -121,16 +124,31 @@ export class HttpFront {
     const groupOnly = /^\/apis\/([^/]+)$/.exec(trimmed);
     if (groupOnly) return group(this.registry, groupOnly[1] ?? '') ?? notFound(path);
     const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(trimmed);
-    if (groupVersion) return resourceList(this.registry, groupVersion[1] ?? '', groupVersion[2] ?? '') ?? notFound(path);
+    if (groupVersion)
+      return resourceList(this.registry, groupVersion[1] ?? '', groupVersion[2] ?? '') ?? notFound(path);
     // /openapi/v2 and /v3 are not served: kubectl then needs --validate=false (it cannot validate offline).
     return notFound(path);
   }
 
-  private dispatch(req: IncomingMessage, res: ServerResponse, url: URL, route: Extract<Route, { kind: 'resource' }>, body: string, watch: boolean): void {
+  private dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    route: Extract<Route, { kind: 'resource' }>,
+    body: string,
+    watch: boolean,
+  ): void {
     const resolved = this.registry.resolve(route.group, route.version, route.resource);
-    if (!resolved) throw errors.notFoundPath(`${route.group ? route.group + '/' : ''}${route.version}, Resource=${route.resource}`);
+    if (!resolved)
+      throw errors.notFoundPath(
+        `${route.group ? route.group + '/' : ''}${route.version}, Resource=${route.resource}`,
+      );
     const { rt } = resolved;
-    if (route.subresource && !(route.subresource === 'status' && rt.status) && !(route.subresource === 'scale' && rt.scale)) {
+    if (
+      route.subresource &&
+      !(route.subresource === 'status' && rt.status) &&
+      !(route.subresource === 'scale' && rt.scale)
+    ) {
       throw errors.notFoundPath(`${rt.plural}/${route.subresource}`);
     }
     if (rt.namespaced === false && route.namespace) throw errors.notFoundPath(url.pathname);
@@ -164,11 +182,21 @@ export class HttpFront {
           const one = this.rest.get(t);
           if (!wantsTable(req.headers.accept) || t.subresource) return this.send(res, one);
           const obj = one.body as KubeObject;
-          return this.send(res, { code: 200, body: toTable(rt, t.version, [obj], obj.metadata.resourceVersion ?? '', q.get('includeObject')) });
+          return this.send(res, {
+            code: 200,
+            body: toTable(rt, t.version, [obj], obj.metadata.resourceVersion ?? '', q.get('includeObject')),
+          });
         }
-        const list = this.rest.list(t, { ...selectors, limit: Number(q.get('limit') ?? 0), continue: q.get('continue') });
+        const list = this.rest.list(t, {
+          ...selectors,
+          limit: Number(q.get('limit') ?? 0),
+          continue: q.get('continue'),
+        });
         if (!wantsTable(req.headers.accept)) return this.send(res, list);
-        const { items, metadata } = list.body as { items: KubeObject[]; metadata: { resourceVersion: string; continue?: string } };
+        const { items, metadata } = list.body as {
+          items: KubeObject[];
+          metadata: { resourceVersion: string; continue?: string };
+        };
         const table = toTable(rt, t.version, items, metadata.resourceVersion, q.get('includeObject'));
         if (metadata.continue) (table.metadata as Record<string, unknown>).continue = metadata.continue;
         return this.send(res, { code: 200, body: table });
@@ -184,7 +212,8 @@ export class HttpFront {
         return this.send(res, this.rest.patch(t, contentType, body, opts));
       case 'DELETE': {
         const deleteOptions = this.deleteOptions(body, q);
-        if (t.name === undefined) return this.send(res, this.rest.deleteCollection(t, selectors, deleteOptions));
+        if (t.name === undefined)
+          return this.send(res, this.rest.deleteCollection(t, selectors, deleteOptions));
         return this.send(res, this.rest.delete(t, deleteOptions));
       }
       default:
@@ -195,17 +224,26 @@ export class HttpFront {
   private deleteOptions(body: string, q: URLSearchParams): DeleteOptions {
     const parsed: unknown = body.trim() ? decodeBody(body, 'application/json') : {};
     const options = isObject(parsed) ? parsed : {};
-    const policy = q.get('propagationPolicy') ?? (typeof options.propagationPolicy === 'string' ? options.propagationPolicy : undefined);
-    const dryRun = q.getAll('dryRun').includes('All') || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
+    const policy =
+      q.get('propagationPolicy') ??
+      (typeof options.propagationPolicy === 'string' ? options.propagationPolicy : undefined);
+    const dryRun =
+      q.getAll('dryRun').includes('All') || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
     return {
       ...(policy ? { propagationPolicy: policy } : {}),
-      ...(isObject(options.preconditions) ? { preconditions: options.preconditions as DeleteOptions['preconditions'] } : {}),
+      ...(isObject(options.preconditions)
+        ? { preconditions: options.preconditions as DeleteOptions['preconditions'] }
+        : {}),
       dryRun,
     };
   }
 
   private async applyFaults(record: RequestRecord): Promise<void> {
-    const qualified = record.resource ? (record.apiGroup ? `${record.resource}.${record.apiGroup}` : record.resource) : undefined;
+    const qualified = record.resource
+      ? record.apiGroup
+        ? `${record.resource}.${record.apiGroup}`
+        : record.resource
+      : undefined;
     const fault = this.faults.find(
       (f) =>
         f.remaining > 0 &&
@@ -219,7 +257,13 @@ export class HttpFront {
     fault.remaining--;
     if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault.code) {
-      const reasons: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
+      const reasons: Record<number, string> = {
+        409: 'Conflict',
+        429: 'TooManyRequests',
+        500: 'InternalError',
+        503: 'ServiceUnavailable',
+        504: 'Timeout',
+      };
       throw new ApiError(
         fault.code,
         fault.reason ?? reasons[fault.code] ?? 'Unknown',
@@ -244,7 +288,14 @@ export class HttpFront {
       res.end();
       return;
     }
-    const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
+    const apiError =
+      err instanceof ApiError
+        ? err
+        : new ApiError(
+            500,
+            'InternalError',
+            `Internal error occurred: ${(err as Error)?.message ?? String(err)}`,
+          );
     if (!(err instanceof ApiError)) console.error('[fake-apiserver] internal error', err);
     res.writeHead(apiError.code, { 'Content-Type': 'application/json', ...apiError.headers });
     res.end(JSON.stringify(apiError.toStatus()));

@@ -100,7 +100,13 @@ export class Store {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(type: WatchEventType, gr: string, object: KubeObject, previous?: KubeObject, propagationPolicy?: string): void {
+  private emit(
+    type: WatchEventType,
+    gr: string,
+    object: KubeObject,
+    previous?: KubeObject,
+    propagationPolicy?: string,
+  ): void {
     const event: StoreEvent = {
       rv: this.revision,
       type,

@@ -17,17 +17,30 @@ export function wantsTable(accept: string | undefined): boolean {
   return /as=Table/.test(accept ?? '');
 }
 
-export function toTable(rt: ResourceType, version: string, objects: KubeObject[], resourceVersion: string, includeObject: string | null): Record<string, unknown> {
+export function toTable(
+  rt: ResourceType,
+  version: string,
+  objects: KubeObject[],
+  resourceVersion: string,
+  includeObject: string | null,
+): Record<string, unknown> {
   const columns = [
     { name: 'Name', type: 'string', format: 'name', cell: (o: KubeObject) => o.metadata.name ?? '' },
     ...columnsFor(rt, version),
   ];
-  if (!columns.some((c) => c.name === 'Age')) columns.push({ name: 'Age', type: 'date', cell: (o) => age(o.metadata.creationTimestamp) });
+  if (!columns.some((c) => c.name === 'Age'))
+    columns.push({ name: 'Age', type: 'date', cell: (o) => age(o.metadata.creationTimestamp) });
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
-    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: '', priority: 0 })),
+    columnDefinitions: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: '',
+      priority: 0,
+    })),
     rows: objects.map((o) => ({
       cells: columns.map((c) => c.cell(o)),
       object:
@@ -45,7 +58,12 @@ function columnsFor(rt: ResourceType, version: string): Column[] {
   switch (`${rt.group}/${rt.plural}`) {
     case 'apps/deployments':
       return [
-        { name: 'Ready', type: 'string', cell: (o) => `${Number(get(o, '.status.readyReplicas') ?? 0)}/${Number(get(o, '.spec.replicas') ?? 0)}` },
+        {
+          name: 'Ready',
+          type: 'string',
+          cell: (o) =>
+            `${Number(get(o, '.status.readyReplicas') ?? 0)}/${Number(get(o, '.spec.replicas') ?? 0)}`,
+        },
         { name: 'Up-to-date', type: 'integer', cell: (o) => Number(get(o, '.status.updatedReplicas') ?? 0) },
         { name: 'Available', type: 'integer', cell: (o) => Number(get(o, '.status.availableReplicas') ?? 0) },
       ];
@@ -57,7 +75,10 @@ function columnsFor(rt: ResourceType, version: string): Column[] {
         {
           name: 'Port(s)',
           type: 'string',
-          cell: (o) => ((get(o, '.spec.ports') as { port: number; protocol?: string }[] | undefined) ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
+          cell: (o) =>
+            ((get(o, '.spec.ports') as { port: number; protocol?: string }[] | undefined) ?? [])
+              .map((p) => `${p.port}/${p.protocol ?? 'TCP'}`)
+              .join(','),
         },
       ];
     case '/namespaces':
@@ -83,13 +104,18 @@ function printerColumn(c: PrinterColumn): Column {
 
 /** The JSONPath subset printer columns use: `.a.b`, `.a[0]`, `.a[?(@.type=="Ready")].status`. */
 export function jsonPath(obj: unknown, path: string): unknown {
-  const tokens = path.replace(/^\{?\.?/, '').replace(/\}$/, '').match(/[^.[\]]+|\[[^\]]*\]/g) ?? [];
+  const tokens =
+    path
+      .replace(/^\{?\.?/, '')
+      .replace(/\}$/, '')
+      .match(/[^.[\]]+|\[[^\]]*\]/g) ?? [];
   let cur: unknown = obj;
   for (const token of tokens) {
     if (cur === undefined || cur === null) return undefined;
     const filter = /^\[\?\(@\.([\w.]+)\s*==\s*["']?([^"')]*)["']?\)\]$/.exec(token);
     const index = /^\[(\d+)\]$/.exec(token);
-    if (filter && Array.isArray(cur)) cur = cur.find((item) => isObject(item) && String(item[filter[1] ?? '']) === filter[2]);
+    if (filter && Array.isArray(cur))
+      cur = cur.find((item) => isObject(item) && String(item[filter[1] ?? '']) === filter[2]);
     else if (index && Array.isArray(cur)) cur = cur[Number(index[1])];
     else if (isObject(cur)) cur = cur[token];
     else return undefined;

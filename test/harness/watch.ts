@@ -43,7 +43,10 @@ export class WatchHub {
     const fields = parseFieldSelector(params.fieldSelector);
     const gr = groupResource(t.rt);
     const matches = (o: KubeObject | undefined): boolean =>
-      o !== undefined && (t.namespace === undefined || o.metadata.namespace === t.namespace) && labels(o.metadata.labels) && fields(o);
+      o !== undefined &&
+      (t.namespace === undefined || o.metadata.namespace === t.namespace) &&
+      labels(o.metadata.labels) &&
+      fields(o);
 
     const rv = params.resourceVersion ?? '';
     const fromScratch = rv === '' || rv === '0';
@@ -51,18 +54,28 @@ export class WatchHub {
     if (!Number.isInteger(since)) throw errors.badRequest(`invalid resource version: ${rv}`);
     const history = fromScratch ? [] : this.store.eventsSince(gr, since);
 
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
     const bookmark = (annotations?: Record<string, string>) =>
       send('BOOKMARK', {
         kind: t.rt.kind,
         apiVersion: apiVersionOf(t.rt.group, t.version),
-        metadata: { resourceVersion: String(this.store.currentRevision), ...(annotations ? { annotations } : {}) },
+        metadata: {
+          resourceVersion: String(this.store.currentRevision),
+          ...(annotations ? { annotations } : {}),
+        },
       });
 
     if (history === undefined) {
-      send('ERROR', errors.expired(`too old resource version: ${since} (${this.store.currentRevision})`).toStatus());
+      send(
+        'ERROR',
+        errors.expired(`too old resource version: ${since} (${this.store.currentRevision})`).toStatus(),
+      );
       res.end();
       return;
     }
@@ -80,14 +93,17 @@ export class WatchHub {
     };
 
     if (fromScratch) {
-      for (const obj of this.store.list(gr, t.namespace).filter(matches)) send('ADDED', this.rest.present(t.rt, obj, t.version));
-      if (params.sendInitialEvents && params.allowWatchBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+      for (const obj of this.store.list(gr, t.namespace).filter(matches))
+        send('ADDED', this.rest.present(t.rt, obj, t.version));
+      if (params.sendInitialEvents && params.allowWatchBookmarks)
+        bookmark({ 'k8s.io/initial-events-end': 'true' });
     } else history.forEach(deliver);
 
     const unsubscribe = this.store.subscribe(deliver);
     const timers: NodeJS.Timeout[] = [];
     if (params.allowWatchBookmarks) timers.push(setInterval(() => bookmark(), this.bookmarkIntervalMs));
-    if (params.timeoutSeconds && params.timeoutSeconds > 0) timers.push(setTimeout(() => res.end(), params.timeoutSeconds * 1000));
+    if (params.timeoutSeconds && params.timeoutSeconds > 0)
+      timers.push(setTimeout(() => res.end(), params.timeoutSeconds * 1000));
     const watch: ActiveWatch = {
       res,
       close: () => {
