@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { crdDocuments, type JSONSchemaProps } from './crd.js';
+import { specMarkdown } from './spec-docs.js';
 
 const HEADER = '# Generated from src/api/schema by `npm run gen:crds`. Do not edit.\n';
 
@@ -18,5 +19,6 @@ export function generatedFiles(): Record<string, string> {
   files['deploy/crds/kustomization.yaml'] =
     HEADER +
     stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: names });
+  files['docs/spec.md'] = specMarkdown();
   return files;
 }
