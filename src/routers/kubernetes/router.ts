@@ -11,8 +11,9 @@ import type { Canary } from '../../api/types.js';
 import type { Routes, TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
-import { toKubeError } from '../../kube/failure.js';
+import { isNotFound, toKubeError } from '../../kube/failure.js';
 import { selectorLabelOf } from '../../targets/kubernetes/selector-label.js';
+import { SERVICE_ROLES } from './service-spec.js';
 import { finalizeServices, reconcileServices } from './services.js';
 
 /** The target Deployment's selector label and pod spec (what the Services select and discover). */
@@ -28,11 +29,27 @@ export async function readWorkload(clients: KubeClients, canary: Canary) {
   return { selector: selectorLabelOf(target), podSpec: target.spec?.template.spec };
 }
 
+/** Whether `<target>-primary` has pods that can serve (the apex may select them). */
+async function primaryServes(clients: KubeClients, canary: Canary): Promise<boolean> {
+  const namespace = canary.metadata.namespace ?? 'default';
+  const name = `${canary.spec.targetRef.name}-primary`;
+  try {
+    const primary = plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));
+    return (primary.status?.availableReplicas ?? 0) > 0;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw toKubeError(err, `reading deployment ${namespace}/${name}`);
+  }
+}
+
 export function kubernetesRouter(clients: KubeClients): TrafficRouter {
   return {
     async reconcile(canary) {
+      // The apex is pointed at the primary only once primary pods can serve (Flagger: after IsPrimaryReady),
+      // so taking over a user's Service never leaves it selecting nothing.
       const { selector, podSpec } = await readWorkload(clients, canary);
-      await reconcileServices(clients, canary, selector, { podSpec });
+      const roles = (await primaryServes(clients, canary)) ? SERVICE_ROLES : (['primary', 'canary'] as const);
+      await reconcileServices(clients, canary, selector, { podSpec, roles });
     },
 
     setRoutes(canary, routes) {

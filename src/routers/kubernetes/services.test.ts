@@ -1,9 +1,10 @@
-import type { V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApiServer, type FakeApiServer, type KubeObject } from '../../../test/harness/index.js';
 import type { Canary, CanaryService } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import { makeClients, type KubeClients } from '../../kube/client.js';
+import { deploymentTarget } from '../../targets/kubernetes/deployment-target.js';
 import { canaryFor, deploymentFor } from '../../targets/kubernetes/testing/fixtures.js';
 import { servicePorts } from './ports.js';
 import { kubernetesRouter } from './router.js';
@@ -15,7 +16,7 @@ let namespaces = 0;
 const selector = { label: 'app', value: 'podinfo' };
 
 beforeAll(async () => {
-  server = await startFakeApiServer({ simulateDeployments: false, simulateHpas: false });
+  server = await startFakeApiServer({ deploymentReadyDelayMs: 10, simulateHpas: false });
   clients = makeClients(server.kubeConfig());
 });
 afterAll(() => server.close());
@@ -23,11 +24,15 @@ afterAll(() => server.close());
 function world(service: Partial<CanaryService> = {}): { ns: string; canary: Canary } {
   const ns = `s${++namespaces}`;
   server.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  for (const name of ['podinfo-env', 'podinfo-config'])
+    server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { color: 'blue' } });
+  server.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'podinfo-secret', namespace: ns }, data: {} });
   server.create(deploymentFor(ns) as unknown as KubeObject);
   return { ns, canary: canaryFor(ns, 'podinfo', { service: { port: 9898, ...service } }) };
 }
 
 const svc = (ns: string, name: string) => server.get('services', ns, name) as V1Service | undefined;
+const replicasOf = (ns: string) => (server.get('deployments.apps', ns, 'podinfo') as V1Deployment | undefined)?.spec?.replicas;
 const rvs = (ns: string) => server.list('services', ns).map((s) => s.metadata.resourceVersion);
 
 describe('reconcileServices', () => {
@@ -86,6 +91,19 @@ describe('reconcileServices', () => {
       spec: { type: 'NodePort', selector: { app: 'podinfo' }, ports: [{ name: 'http', port: 9898, targetPort: 9898, nodePort: 30080 }] },
     });
     const router = kubernetesRouter(clients);
+    await router.reconcile(canary); // no primary pods yet: the apex must keep selecting the target
+    expect(svc(ns, 'podinfo')?.spec?.selector).toEqual({ app: 'podinfo' });
+    expect(svc(ns, 'podinfo-primary')).toBeDefined();
+
+    // Wired as the controller does: the apex moves to the primary before the target scales to zero.
+    const target = deploymentTarget(clients, {
+      beforeScaleToZero: async (c, sel) => {
+        expect(replicasOf(ns)).toBe(2);
+        await reconcileServices(clients, c, sel);
+      },
+    });
+    for (let ready = false; !ready; await new Promise((r) => setTimeout(r, 15))) ready = (await target.initialize(canary)).ready;
+    expect(replicasOf(ns)).toBe(0);
     await router.reconcile(canary);
     const apex = svc(ns, 'podinfo');
     expect(apex?.spec?.selector).toEqual({ app: 'podinfo-primary' });

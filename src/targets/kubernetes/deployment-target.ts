@@ -16,13 +16,19 @@ import { newPrimaryDeployment, primaryMetadata, primaryPodTemplate } from './pri
 import { readTargetHpa, reconcilePrimaryHpa } from './primary-hpa.js';
 import { deploymentReadiness } from './readiness.js';
 import { REPLICAS_ANNOTATION, rememberedReplicas, scaleUpReplicas } from './replicas.js';
-import { selectorLabelOf } from './selector-label.js';
+import { selectorLabelOf, type SelectorLabel } from './selector-label.js';
 
 export interface DeploymentTargetOptions {
   /** Clock for the progress deadline (ms since the epoch). */
   now?: () => number;
   /** Value of the pod-template annotation that forces the primary to roll out on promotion. */
   rolloutId?: () => string;
+  /**
+   * Runs once the primary is ready, just before the target is scaled to zero during initialization.
+   * Pass the Services reconcile here (`reconcileServices` from routers/kubernetes) so that the apex
+   * Service selects the primary's pods before the target's pods go — Flagger's order, with no gap.
+   */
+  beforeScaleToZero?: (canary: Canary, selector: SelectorLabel) => Promise<void>;
 }
 
 /** Phases in which the target is still being taken over (Flagger scales it to zero only then). */
@@ -124,13 +130,16 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
   return {
     async initialize(canary) {
       const target = await readTarget(canary);
-      selectorLabelOf(target); // fail early, with the fix, before anything is written
+      const selector = selectorLabelOf(target); // fail early, with the fix, before anything is written
       const primary = (await readPrimary(canary)) ?? (await createPrimary(canary, target));
       const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
       if (hpa) await reconcilePrimaryHpa(clients, canary, hpa, primary.metadata?.name ?? '');
       const readiness = deploymentReadiness(primary, rule(canary, canary.spec.analysis.primaryReadyThreshold));
       // The target keeps serving until the primary can take over; later phases own the target's scale.
-      if (readiness.ready && TAKEOVER_PHASES.has(canary.status?.phase)) await scaleTargetToZero(canary);
+      if (readiness.ready && TAKEOVER_PHASES.has(canary.status?.phase)) {
+        await options.beforeScaleToZero?.(canary, selector);
+        await scaleTargetToZero(canary);
+      }
       return readiness;
     },
 
