@@ -60,6 +60,8 @@ export const compareWithPrimaryRunner: CheckRunner = {
             { canary: canary.latenciesMs ?? [], primary: primary.latenciesMs ?? [], elapsedMs },
             latencyOptionsFromSpec(metric.name, spec),
           );
-    return toCheckResult(verdict);
+    // A fail backed by evidence is final (rolls back at once); a fail for bad input is an ordinary failed check.
+    const result = toCheckResult(verdict);
+    return verdict.decision === 'fail' && verdict.reason === 'evidence' ? { ...result, final: true } : result;
   },
 };

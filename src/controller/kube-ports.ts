@@ -15,7 +15,7 @@ import { isNotFound } from '../kube/failure.js';
 import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
 import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
 import { istioRouter } from '../routers/istio/router.js';
-import { kubernetesRouter } from '../routers/kubernetes/index.js';
+import { kubernetesRouter, reconcileServices } from '../routers/kubernetes/index.js';
 import { deploymentTarget } from '../targets/kubernetes/index.js';
 import type { ControllerLookups, Logger } from './controller.js';
 
@@ -42,7 +42,10 @@ export function kubePortsFactory(options: KubePortsOptions) {
   const store = canaryStore(clients);
   const events = kubeEventRecorder({ clients, log: (m) => options.log.warn(m) });
   const webhooks = new HttpWebhookCaller();
-  const target = deploymentTarget(clients);
+  // The apex Service must point at the primary before the target's pods go away.
+  const target = deploymentTarget(clients, {
+    beforeScaleToZero: (canary, selector) => reconcileServices(clients, canary, selector),
+  });
   const routers = new Map<Provider, TrafficRouter>();
 
   async function secretData(namespace: string, name: string): Promise<Record<string, string> | undefined> {

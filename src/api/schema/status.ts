@@ -28,6 +28,11 @@ export const CheckResult = Type.Object({
   primarySamples: Type.Optional(Type.Number()),
   threshold: Type.Optional(Type.String()),
   message: Type.String(),
+  /**
+   * Aviary: a conclusive verdict of the sequential judge. Its false-alarm rate is already bounded by
+   * alpha, so a final fail rolls back at once instead of counting towards the failed-check threshold.
+   */
+  final: Type.Optional(Type.Boolean()),
 });
 
 export const CanaryStatus = Type.Object({

@@ -6,6 +6,7 @@ import { providerOf, strategyOf } from '../../api/defaults.js';
 import { defaultRunners, runMetricChecks, verdictOf } from '../../analysis/checks.js';
 import type { CanaryStatus, CheckResult } from '../../api/types.js';
 import { runCheckHooks } from '../actions/hooks.js';
+import { rollback } from '../actions/rollback.js';
 import { messages } from '../messages.js';
 import { STRATEGIES } from '../strategies/index.js';
 import type { Tick } from '../tick.js';
@@ -59,6 +60,19 @@ export async function analysing(tick: Tick): Promise<CanaryStatus> {
   if (verdict === 'fail') {
     for (const check of checks.filter((c) => c.decision === 'fail')) {
       await tick.event('Warning', messages.halt(tick.name, check.message));
+    }
+    const conclusive = checks.find((c) => c.decision === 'fail' && c.final);
+    if (conclusive) {
+      return rollback(
+        tick,
+        {
+          reason: conclusive.message,
+          event: `conclusive regression: ${conclusive.message}`,
+          alert: `Rolling back, the canary is worse than the primary: ${conclusive.message}`,
+          severity: 'error',
+        },
+        routes,
+      );
     }
     return tick.stay({ ...interval.patch, failedChecks: (tick.status.failedChecks ?? 0) + 1 });
   }
