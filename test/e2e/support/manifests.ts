@@ -1,0 +1,80 @@
+/**
+ * The scenarios' objects come from examples/kubernetes (the tutorial a user follows), moved to the
+ * scenario's namespace and sped up: a 1 s analysis interval and webhooks pointed at the local receiver.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../harness/index.js';
+
+export const EXAMPLES = fileURLToPath(new URL('../../../examples/kubernetes/', import.meta.url));
+
+export function readManifests(file: string): KubeObject[] {
+  return parseAllDocuments(readFileSync(`${EXAMPLES}${file}`, 'utf8'))
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+}
+
+type Json = Record<string, unknown>;
+
+/** podinfo's Deployment and HPA from examples/kubernetes/podinfo.yaml, in `namespace`. */
+export function podinfoWorkload(namespace: string): KubeObject[] {
+  return readManifests('podinfo.yaml')
+    .filter((o) => o.kind !== 'Namespace')
+    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
+}
+
+export interface CanaryOverrides {
+  /** Merged over spec.analysis (webhooks are rewritten to the receiver first). */
+  analysis?: Json;
+  /** Merged over spec. */
+  spec?: Json;
+}
+
+/**
+ * examples/kubernetes/podinfo-canary.yaml in `namespace`, analysing every second, its webhooks calling
+ * `<receiver>/hooks/<namespace>/<webhook name>`.
+ */
+export function podinfoCanary(
+  namespace: string,
+  receiverUrl: string,
+  overrides: CanaryOverrides = {},
+): KubeObject {
+  const [canary] = readManifests('podinfo-canary.yaml');
+  if (!canary) throw new Error('examples/kubernetes/podinfo-canary.yaml holds no Canary');
+  const spec = canary.spec as Json & { analysis: Json & { webhooks?: Json[] } };
+  const webhooks = (spec.analysis.webhooks ?? []).map((hook) => ({
+    ...hook,
+    url: `${receiverUrl}/hooks/${namespace}/${String(hook.name)}`,
+  }));
+  return {
+    ...canary,
+    metadata: { ...canary.metadata, namespace },
+    spec: {
+      ...spec,
+      ...overrides.spec,
+      analysis: { ...spec.analysis, interval: '1s', webhooks, ...overrides.analysis },
+    },
+  };
+}
+
+export function setImage(objects: KubeObject[], image: string): KubeObject[] {
+  return objects.map((o) => {
+    if (o.kind !== 'Deployment') return o;
+    const copy = structuredClone(o) as KubeObject & {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    for (const c of copy.spec.template.spec.containers) c.image = image;
+    return copy;
+  });
+}
+
+export function imageOf(deployment: KubeObject | undefined): string | undefined {
+  const spec = deployment?.spec as
+    { template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
+  return spec?.template?.spec?.containers?.[0]?.image;
+}
+
+export function replicasOf(deployment: KubeObject | undefined): number | undefined {
+  return (deployment?.spec as { replicas?: number } | undefined)?.replicas;
+}
