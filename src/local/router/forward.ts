@@ -108,5 +108,16 @@ export function forward(req: IncomingMessage, res: ServerResponse, options: Forw
     upstreamReq.destroy();
   });
   req.on('error', () => upstreamReq.destroy());
-  req.pipe(upstreamReq);
+  if (hasBody(req)) {
+    req.pipe(upstreamReq);
+  } else {
+    // No body: headers go out in one write instead of waiting a tick for the empty stream to end.
+    upstreamReq.end();
+    req.resume();
+  }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
