@@ -19,6 +19,8 @@ import { startWorld, type World } from './support/world.js';
 
 const OLD_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.0';
 const NEW_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.1';
+/** Each scenario needs 10-25 s alone; six at once on a loaded two-core machine take longer. */
+const SCENARIO_TIMEOUT_MS = 150_000;
 const NAMESPACES = ['test', 'failing', 'abtest', 'bluegreen', 'crash', 'nodata'];
 
 let world: World;
@@ -74,32 +76,36 @@ async function expectPromoted(s: Scenario): Promise<void> {
 }
 
 describe.skipIf(!requirePrometheus())('aviary controller process + Istio + real Prometheus', () => {
-  it.concurrent('(a) a healthy canary walks 10..50% and is promoted', async () => {
-    const s = await startRollout('test');
-    const recorder = s.recordSplits();
-    await s.untilPhase('Progressing');
-    const status = await s.untilPhase('Succeeded');
-    const splits = recorder.stop();
+  it.concurrent(
+    '(a) a healthy canary walks 10..50% and is promoted',
+    async () => {
+      const s = await startRollout('test');
+      const recorder = s.recordSplits();
+      await s.untilPhase('Progressing');
+      const status = await s.untilPhase('Succeeded');
+      const splits = recorder.stop();
 
-    expect(status.phase).toBe('Succeeded');
-    const canaryWeights = splits.map((x) => x.canary);
-    await s.check(
-      JSON.stringify(canaryWeights) === JSON.stringify([0, 10, 20, 30, 40, 50, 0]),
-      `canary weights seen in the VirtualService: ${JSON.stringify(canaryWeights)}`,
-    );
-    expect(splits.every((x) => x.primary + x.canary === 100)).toBe(true);
-    await expectPromoted(s);
-    expect(world.receiver.calls('/hooks/test/acceptance-test').length).toBeGreaterThanOrEqual(1);
-    expect(world.receiver.calls('/hooks/test/load-test').length).toBeGreaterThanOrEqual(5);
-    const events = (await s.events()).map((e) => e.message);
-    expect(events).toEqual(
-      expect.arrayContaining([
-        'Advance podinfo.test canary weight 10',
-        'Advance podinfo.test canary weight 50',
-        expect.stringMatching(/^Promotion completed!/),
-      ]),
-    );
-  });
+      expect(status.phase).toBe('Succeeded');
+      const canaryWeights = splits.map((x) => x.canary);
+      await s.check(
+        JSON.stringify(canaryWeights) === JSON.stringify([0, 10, 20, 30, 40, 50, 0]),
+        `canary weights seen in the VirtualService: ${JSON.stringify(canaryWeights)}`,
+      );
+      expect(splits.every((x) => x.primary + x.canary === 100)).toBe(true);
+      await expectPromoted(s);
+      expect(world.receiver.calls('/hooks/test/acceptance-test').length).toBeGreaterThanOrEqual(1);
+      expect(world.receiver.calls('/hooks/test/load-test').length).toBeGreaterThanOrEqual(5);
+      const events = (await s.events()).map((e) => e.message);
+      expect(events).toEqual(
+        expect.arrayContaining([
+          'Advance podinfo.test canary weight 10',
+          'Advance podinfo.test canary weight 50',
+          expect.stringMatching(/^Promotion completed!/),
+        ]),
+      );
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 
   it.concurrent(
     '(b) a failing canary is rolled back after threshold failed checks, with Events and a Slack alert',
@@ -178,6 +184,7 @@ describe.skipIf(!requirePrometheus())('aviary controller process + Istio + real 
       };
       expect(failure).toMatchObject({ channel: 'releases', username: 'aviary' });
     },
+    SCENARIO_TIMEOUT_MS,
   );
 
   it.concurrent(
@@ -240,6 +247,7 @@ describe.skipIf(!requirePrometheus())('aviary controller process + Istio + real 
         ['podinfo-canary', 0],
       ]);
     },
+    SCENARIO_TIMEOUT_MS,
   );
 
   it.concurrent(
@@ -273,6 +281,7 @@ describe.skipIf(!requirePrometheus())('aviary controller process + Istio + real 
         `blue/green split had partial weights: ${JSON.stringify(splits)}`,
       );
     },
+    SCENARIO_TIMEOUT_MS,
   );
 
   it.concurrent(
@@ -316,6 +325,7 @@ ${await s.dump()}`);
         `canary weights across the handover: ${JSON.stringify(weights)}`,
       );
     },
+    SCENARIO_TIMEOUT_MS,
   );
 
   it.concurrent(
@@ -342,5 +352,6 @@ ${await s.dump()}`);
       expect(diagnostic).toContain('podinfo-primary');
       expect(replicasOf(s.deployment('podinfo'))).toBe(0);
     },
+    SCENARIO_TIMEOUT_MS,
   );
 });

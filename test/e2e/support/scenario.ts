@@ -3,7 +3,7 @@
  * reads, polling with readable timeouts (canary status, events, VirtualService and the controller's log
  * tail in the message), and a recorder of the traffic split the VirtualService holds over time.
  */
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type CoreV1Event } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../harness/index.js';
 import {
@@ -56,10 +56,15 @@ export class Scenario {
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
 
+  /**
+   * `reads: 'store'` reads the harness's storage instead of going through the API, so that every
+   * non-kubectl request in the request log is the controller's (the RBAC test counts them).
+   */
   constructor(
     readonly world: World,
     readonly namespace: string,
     readonly canaryName = 'podinfo',
+    private readonly reads: 'client' | 'store' = 'client',
   ) {
     const config = world.api.kubeConfig();
     this.custom = config.makeApiClient(CustomObjectsApi);
@@ -97,6 +102,11 @@ export class Scenario {
   }
 
   async canary(): Promise<{ spec: Record<string, unknown>; status?: CanaryStatusView }> {
+    if (this.reads === 'store') {
+      const stored = this.world.api.get('canaries.aviary.dev', this.namespace, this.canaryName);
+      if (!stored) throw new Error(`canary ${this.namespace}/${this.canaryName} not found`);
+      return stored as unknown as { spec: Record<string, unknown>; status?: CanaryStatusView };
+    }
     return (await this.custom.getNamespacedCustomObject({
       group: 'aviary.dev',
       version: 'v1beta1',
@@ -111,6 +121,14 @@ export class Scenario {
   }
 
   async virtualService(): Promise<VirtualServiceView | undefined> {
+    if (this.reads === 'store') {
+      const stored = this.world.api.get(
+        'virtualservices.networking.istio.io',
+        this.namespace,
+        this.canaryName,
+      );
+      return stored as unknown as VirtualServiceView | undefined;
+    }
     try {
       return (await this.custom.getNamespacedCustomObject({
         group: 'networking.istio.io',
@@ -126,8 +144,11 @@ export class Scenario {
 
   /** Events whose involved object is the Canary, oldest first. */
   async events(): Promise<EventView[]> {
-    const list = await this.core.listNamespacedEvent({ namespace: this.namespace });
-    return list.items
+    const items =
+      this.reads === 'store'
+        ? (this.world.api.list('events', this.namespace) as unknown as CoreV1Event[])
+        : (await this.core.listNamespacedEvent({ namespace: this.namespace })).items;
+    return items
       .filter((e) => e.involvedObject.kind === 'Canary' && e.involvedObject.name === this.canaryName)
       .sort((a, b) => String(a.firstTimestamp ?? '').localeCompare(String(b.firstTimestamp ?? '')))
       .map((e) => ({
@@ -146,7 +167,7 @@ export class Scenario {
   async until<T>(
     what: string,
     probe: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 45_000,
+    timeoutMs = 90_000,
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
