@@ -101,7 +101,7 @@ export function spawnController(options: ControllerProcessOptions): ControllerPr
     const { level, time, msg, pid: _pid, hostname: _host, component: _c, ...rest } = line;
     const stamp = typeof time === 'number' ? new Date(time).toISOString().slice(11, 23) : '';
     const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-    return `${stamp} [${String(level)}] ${String(msg)}${extra}`;
+    return `${stamp} ${PINO_LEVELS[Number(level)] ?? String(level)} ${String(msg)}${extra}`;
   };
 
   return {
@@ -142,5 +142,14 @@ export function spawnController(options: ControllerProcessOptions): ControllerPr
     },
   };
 }
+
+const PINO_LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO ',
+  40: 'WARN ',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
