@@ -124,6 +124,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       },
       onDelete: (obj) => {
         seenGenerations.delete(keyOf(obj as Canary));
+        preflighted.delete(keyOf(obj as Canary));
         resync();
       },
     },
@@ -204,13 +205,35 @@ export async function startController(options: ControllerOptions): Promise<Runni
     if (canary.spec.revertOnDeletion) await store.addFinalizer(canary);
     else if (canary.metadata.finalizers?.includes(FINALIZER)) await store.removeFinalizer(canary);
 
-    const outcome = await options.reconcile(canary, options.portsFor(canary, lookups));
+    const ports = options.portsFor(canary, lookups);
+    await preflight(key, canary, ports);
+    const outcome = await options.reconcile(canary, ports);
     const phase = outcome.status.phase ?? 'Initializing';
     metrics.observeReconcile(name, namespace, (performance.now() - started) / 1000, phase, previous);
     const weight = outcome.status.canaryWeight ?? 0;
     metrics.setWeight(canary.spec.targetRef.name, namespace, 100 - weight, weight);
     if (phase !== previous) log.info({ canary: key, phase, weight }, `canary ${key} is ${phase}`);
     return outcome.nextTickMs === undefined ? {} : { nextTickMs: outcome.nextTickMs };
+  }
+
+  /**
+   * Routing that can never take effect (a missing gateway, hosts it does not serve, ...) is reported as
+   * Warning events once per spec generation: the release still runs, but the user learns why ingress
+   * traffic would not follow the weights. A preflight that cannot run is logged, never fatal.
+   */
+  const preflighted = new Map<string, number>();
+  async function preflight(key: string, canary: Canary, ports: EnginePorts): Promise<void> {
+    const generation = canary.metadata.generation ?? 0;
+    if (!ports.router.diagnose || preflighted.get(key) === generation) return;
+    preflighted.set(key, generation);
+    try {
+      for (const problem of await ports.router.diagnose(canary)) {
+        await ports.events.record(canary, 'Warning', 'RoutingPreflight', problem);
+        log.warn({ canary: key, problem }, 'routing preflight');
+      }
+    } catch (err) {
+      log.warn({ canary: key, err: String(err) }, 'routing preflight could not run');
+    }
   }
 
   await Promise.all([templates.start(), alertProviders.start(), deployments.start(), canaryInformer.start()]);

@@ -17,6 +17,7 @@ import { Scenario, sleep, splitOf } from './support/scenario.js';
 import type { WorkloadTraffic } from './support/traffic.js';
 import { startWorld, type World } from './support/world.js';
 
+const PUBLIC_GATEWAY = 'public-gateway.istio-system.svc.cluster.local';
 const OLD_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.0';
 const NEW_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.1';
 /** Each scenario needs 10-25 s alone; six at once on a loaded two-core machine take longer. */
@@ -103,6 +104,8 @@ describe.skipIf(!requirePrometheus())('aviary controller process + Istio + real 
           expect.stringMatching(/^Promotion completed!/),
         ]),
       );
+      // The tutorial's gateway exists, selects the ingress pods and serves app.example.com: no warnings.
+      expect((await s.events()).filter((e) => e.reason === 'RoutingPreflight')).toEqual([]);
     },
     SCENARIO_TIMEOUT_MS,
   );
@@ -335,7 +338,10 @@ ${await s.dump()}`);
       // The canary's telemetry carries another workload name (a renamed Deployment, a relabelled sidecar).
       const s = await startRollout(namespace, {
         traffic: { 'podinfo-v2': {}, 'podinfo-primary': {} },
-        canary: { analysis: { threshold: 2 } },
+        canary: {
+          analysis: { threshold: 2 },
+          service: { gateways: [PUBLIC_GATEWAY, 'istio-system/private-gateway'] },
+        },
       });
       const status = await s.untilPhase('Failed');
       const texts = [
@@ -351,6 +357,11 @@ ${await s.dump()}`);
       expect(diagnostic).toMatch(/no data/i);
       expect(diagnostic).toContain('podinfo-primary');
       expect(replicasOf(s.deployment('podinfo'))).toBe(0);
+      // The routing preflight names a gateway that does not exist, as a Warning event on the Canary.
+      const preflight = (await s.events()).filter((e) => e.reason === 'RoutingPreflight');
+      expect(preflight.map((e) => [e.type, e.message])).toEqual([
+        ['Warning', expect.stringContaining('gateway "istio-system/private-gateway" not found')],
+      ]);
     },
     SCENARIO_TIMEOUT_MS,
   );

@@ -36,6 +36,7 @@ let world: World;
 let roles: BoundRole[];
 let serviceAccount: string;
 let controllerAccesses: Access[] = [];
+let controllerNonResourceURLs: string[] = [];
 let scenarioError: unknown;
 
 /** podinfo reading a ConfigMap and a Secret, so both are tracked and copied for the primary. */
@@ -174,10 +175,11 @@ beforeAll(async () => {
     await s.stop();
   }
   // The test reads only through the harness's storage and kubectl: every other request is the controller's.
-  controllerAccesses = world.api.requests
-    .filter((r) => !(r.userAgent ?? '').startsWith('kubectl'))
-    .map(accessOf)
-    .filter((a): a is Access => a !== undefined);
+  const controllerRequests = world.api.requests.filter((r) => !(r.userAgent ?? '').startsWith('kubectl'));
+  controllerNonResourceURLs = [
+    ...new Set(controllerRequests.map((r) => r.nonResourceURL).filter((u): u is string => u !== undefined)),
+  ];
+  controllerAccesses = controllerRequests.map(accessOf).filter((a): a is Access => a !== undefined);
 }, 150_000);
 
 afterAll(async () => {
@@ -229,6 +231,18 @@ describe('deploy/rbac against the calls the controller makes', () => {
         unused,
         `grants in deploy/rbac no controller call used (remove them, or list them in NEEDED_BUT_UNEXERCISED with the reason):\n${unused.join('\n')}\n\ncalls made:\n${used.join('\n')}`,
       ).toEqual([]);
+    });
+
+    it('needs no non-resource URL beyond what every authenticated user may read', () => {
+      // system:discovery and system:public-info-viewer, bound to all authenticated users by default.
+      const everyone = [
+        /^\/api(\/.*)?$/,
+        /^\/apis(\/.*)?$/,
+        /^\/version$/,
+        /^\/(healthz|livez|readyz)$/,
+        /^\/openapi\/.*$/,
+      ];
+      expect(controllerNonResourceURLs.filter((u) => !everyone.some((re) => re.test(u)))).toEqual([]);
     });
 
     it('writes the Lease only in its own namespace, and nothing cluster-wide but reads', () => {

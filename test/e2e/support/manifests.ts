@@ -27,6 +27,8 @@ export function podinfoWorkload(namespace: string): KubeObject[] {
 export interface CanaryOverrides {
   /** Merged over spec.analysis (webhooks are rewritten to the receiver first). */
   analysis?: Json;
+  /** Merged over spec.service. */
+  service?: Json;
   /** Merged over spec. */
   spec?: Json;
 }
@@ -53,6 +55,7 @@ export function podinfoCanary(
     spec: {
       ...spec,
       ...overrides.spec,
+      service: { ...(spec.service as Json), ...overrides.service },
       analysis: { ...spec.analysis, interval: '1s', webhooks, ...overrides.analysis },
     },
   };

@@ -4,6 +4,8 @@
  * tail in the message), and a recorder of the traffic split the VirtualService holds over time.
  */
 import { CoreV1Api, CustomObjectsApi, type CoreV1Event } from '@kubernetes/client-node';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../harness/index.js';
 import {
@@ -82,8 +84,15 @@ export class Scenario {
     return controller;
   }
 
+  /** Stops the controllers; with AVIARY_E2E_LOG_DIR set, writes each one's whole log there. */
   async stop(): Promise<void> {
     await Promise.all(this.controllers.map((c) => c.kill('SIGTERM')));
+    const dir = process.env.AVIARY_E2E_LOG_DIR;
+    if (!dir) return;
+    await mkdir(dir, { recursive: true });
+    for (const c of this.controllers) {
+      await writeFile(join(dir, `${this.namespace}-${c.identity}.log`), c.tail(c.lines.length));
+    }
   }
 
   /** `kubectl <args> -n <namespace>`; throws with kubectl's stderr on a non-zero exit. */

@@ -29,10 +29,15 @@ export interface World {
 
 export async function startWorld(namespaces: string[]): Promise<World> {
   const [api, exporter, receiver] = await Promise.all([
-    startFakeApiServer({ crdDirs: [AVIARY_CRDS, ISTIO_CRDS], namespaces, deploymentReadyDelayMs: 50 }),
+    startFakeApiServer({
+      crdDirs: [AVIARY_CRDS, ISTIO_CRDS],
+      namespaces: [...new Set([...namespaces, 'istio-system'])],
+      deploymentReadyDelayMs: 50,
+    }),
     startExporter(),
     startReceiver(),
   ]);
+  for (const object of istioIngress()) api.create(object);
   const traffic = startTraffic(exporter);
   let prometheus: RunningPrometheus;
   try {
@@ -53,4 +58,37 @@ export async function startWorld(namespaces: string[]): Promise<World> {
       await Promise.allSettled([prometheus.stop(), api.close(), exporter.close(), receiver.close()]);
     },
   };
+}
+
+/**
+ * What an Istio install leaves in istio-system for the tutorial: the ingress gateway workload and the
+ * `public-gateway` the podinfo Canary names (so the routing preflight finds nothing wrong with it).
+ * Created straight in storage: not API calls, so they stay out of the RBAC test's request log.
+ */
+function istioIngress() {
+  const labels = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system', labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.24.0' }] },
+        },
+      },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'public-gateway', namespace: 'istio-system' },
+      spec: {
+        selector: { istio: 'ingressgateway' },
+        servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }],
+      },
+    },
+  ];
 }
