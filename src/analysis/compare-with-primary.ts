@@ -43,7 +43,7 @@ export const compareWithPrimaryRunner: CheckRunner = {
         { canary: { requests: 0, errors: 0 }, primary: { requests: 0, errors: 0 }, elapsedMs },
         errorRateOptionsFromSpec(metric.name, spec),
       );
-      return { ...toCheckResult(verdict), message: `${verdict.message} (${reading.reason})` };
+      return { ...asErrorPercent(toCheckResult(verdict)), message: `${verdict.message} (${reading.reason})` };
     }
     const { canary, primary } = reading;
     const verdict =
@@ -61,7 +61,17 @@ export const compareWithPrimaryRunner: CheckRunner = {
             latencyOptionsFromSpec(metric.name, spec),
           );
     // A fail backed by evidence is final (rolls back at once); a fail for bad input is an ordinary failed check.
-    const result = toCheckResult(verdict);
+    const result = judge === 'error-rate' ? asErrorPercent(toCheckResult(verdict)) : toCheckResult(verdict);
     return verdict.decision === 'fail' && verdict.reason === 'evidence' ? { ...result, final: true } : result;
   },
 };
+
+/** The judge works in proportions; the status shows error rates in percent, like the success-rate check. */
+function asErrorPercent(result: CheckResult): CheckResult {
+  return {
+    ...result,
+    ...(result.value === undefined ? {} : { value: result.value * 100 }),
+    ...(result.primaryValue === undefined ? {} : { primaryValue: result.primaryValue * 100 }),
+    ...(result.threshold ? { threshold: `error rate ${result.threshold}` } : {}),
+  };
+}

@@ -18,7 +18,7 @@ export function canaryRules(spec: CanarySpec): FieldProblem[] {
   return [
     ...progressionRules(spec, analysis),
     ...weightRules(analysis),
-    ...intervalRules(analysis),
+    ...intervalRules(analysis, spec.provider === 'local'),
     ...sessionAffinityRules(analysis),
     ...metricRules(analysis),
     ...webhookRules(analysis),
@@ -139,7 +139,8 @@ function weightRules(a: CanaryAnalysis): FieldProblem[] {
   return out;
 }
 
-function intervalRules(a: CanaryAnalysis): FieldProblem[] {
+/** The 10 s floor is the operator's (Flagger's); the local runtime runs intervals down to 1 s. */
+function intervalRules(a: CanaryAnalysis, local: boolean): FieldProblem[] {
   if (a.interval === undefined) return [];
   const ms = parseDuration(a.interval);
   if (ms === undefined)
@@ -150,7 +151,7 @@ function intervalRules(a: CanaryAnalysis): FieldProblem[] {
         fix: 'write a duration such as 30s or 1m',
       },
     ];
-  if (ms >= MIN_ANALYSIS_INTERVAL_MS) return [];
+  if (ms >= MIN_ANALYSIS_INTERVAL_MS || (local && ms >= 1000)) return [];
   return [
     {
       path: `${A}.interval`,

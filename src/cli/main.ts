@@ -9,6 +9,8 @@ type Registrar = (program: Command) => void;
 
 /** Subcommand modules, loaded in this order (help lists them in this order). */
 const COMMANDS: (() => Promise<{ register: Registrar }>)[] = [
+  () => import('./commands/demo.js'),
+  () => import('./commands/run.js'),
   () => import('./commands/validate.js'),
   () => import('./commands/convert.js'),
   () => import('./commands/controller.js'),

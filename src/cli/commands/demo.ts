@@ -1,0 +1,18 @@
+/** `aviary demo`: a whole release on this machine — one version promoted, one rolled back. */
+import type { Command } from 'commander';
+import { runDemo } from '../../demo/demo.js';
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('run two local releases of a sample service: v2 promoted, v3 (5% errors, slow) rolled back')
+    .option('--ci', 'plain progress lines instead of the live display')
+    .option('--rps <n>', 'requests per second of the built-in load generator', '400')
+    .action(async (opts: { ci?: boolean; rps: string }) => {
+      const rps = Number(opts.rps);
+      process.exitCode = await runDemo({
+        ci: Boolean(opts.ci),
+        requestsPerSecond: Number.isFinite(rps) && rps > 0 ? rps : 400,
+      });
+    });
+}

@@ -1,0 +1,80 @@
+/**
+ * `aviary run -f canary.yaml`: one release of a service that is not on Kubernetes. Starts the stable
+ * and canary commands behind Aviary's router and runs the Canary until it is promoted (exit 0) or rolled
+ * back (exit 1). Ctrl-C routes all traffic back to the stable version and stops every process.
+ */
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { failureThreshold, maxWeight } from '../../api/defaults.js';
+import { parseDuration } from '../../api/duration.js';
+import { AviaryError } from '../../errors.js';
+import { readManifests } from '../../run/manifests.js';
+import { LocalRelease } from '../../run/local-release.js';
+import { liveView } from '../progress/live-view.js';
+import { plainView } from '../progress/plain-view.js';
+
+interface RunFlags {
+  filename: string;
+  stateDir: string;
+  ci?: boolean;
+  minInterval: string;
+  logLevel: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a local Canary (provider: local) until it is promoted (exit 0) or rolled back (exit 1)')
+    .requiredOption(
+      '-f, --filename <file>',
+      'YAML with one Canary and the AlertProviders, MetricTemplates, Secrets it uses',
+    )
+    .option('--state-dir <dir>', 'where the status is kept between runs (resume after a crash)', '.aviary')
+    .option('--ci', 'plain progress lines instead of the live display')
+    .option('--min-interval <duration>', 'floor of the analysis interval', '1s')
+    .option('--log-level <level>', 'JSON logs on stderr at this level (silent, info, debug)', 'silent')
+    .action(async (flags: RunFlags) => {
+      const minimumIntervalMs = parseDuration(flags.minInterval);
+      if (minimumIntervalMs === undefined) {
+        throw new AviaryError('USAGE', `--min-interval: "${flags.minInterval}" is not a duration such as 1s`);
+      }
+      const manifests = await readManifests(flags.filename);
+      const { canary } = manifests;
+      const view = flags.ci || !process.stdout.isTTY ? plainView() : liveView();
+      const started = Date.now();
+      const release = new LocalRelease({
+        manifests,
+        stateDir: flags.stateDir,
+        minimumIntervalMs,
+        logger: pino({ level: flags.logLevel }, pino.destination(2)),
+        onEvent: (type, message) => view.event(type, message),
+        onStatus: (status) =>
+          view.update({
+            title: `${canary.metadata.name} (router :${release.routerPort ?? '?'})`,
+            phase: status.phase ?? 'Initializing',
+            canaryWeight: status.canaryWeight ?? 0,
+            maxWeight: maxWeight(canary.spec.analysis),
+            failedChecks: status.failedChecks ?? 0,
+            threshold: failureThreshold(canary.spec.analysis),
+            checks: status.lastChecks ?? [],
+            elapsedMs: Date.now() - started,
+          }),
+      });
+      const uninstall = release.local.installExitHandlers(() => {
+        view.line('interrupted: routing all traffic to the stable version and stopping every process');
+        void release.close().finally(() => process.exit(130));
+      });
+      try {
+        const outcome = await release.run();
+        view.close();
+        const detail = outcome.phase === 'Failed' ? `: ${outcome.status.failureReason ?? ''}` : '';
+        process.stdout.write(
+          `${canary.metadata.name} ${outcome.phase === 'Succeeded' ? 'promoted' : 'rolled back'}${detail}\n`,
+        );
+        process.exitCode = outcome.phase === 'Succeeded' ? 0 : 1;
+      } finally {
+        uninstall();
+        await release.close();
+      }
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * The demo's Canary: the sample app as stable and canary processes behind Aviary's router, analysed
+ * every 2 s on the router's own request metrics, with the statistical judge comparing the canary's
+ * error rate with the primary's.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Canary } from '../api/types.js';
+
+export interface DemoVersion {
+  version: string;
+  errorRate: number;
+  latencyMs: number;
+}
+
+const SAMPLE_APP = fileURLToPath(new URL('./sample-app.ts', import.meta.url));
+// The versions are TypeScript run through tsx's loader, resolved from Aviary's own install.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+
+export function sampleAppCommand(v: DemoVersion): string[] {
+  return [
+    process.execPath,
+    '--import',
+    TSX_LOADER,
+    SAMPLE_APP,
+    '--port',
+    '{port}',
+    '--version',
+    v.version,
+    '--error-rate',
+    String(v.errorRate),
+    '--latency-ms',
+    String(v.latencyMs),
+  ];
+}
+
+export function demoCanary(
+  ports: { stable: number; canary: number },
+  stable: DemoVersion,
+  canary: DemoVersion,
+): Canary {
+  return {
+    apiVersion: 'aviary.dev/v1beta1',
+    kind: 'Canary',
+    metadata: { name: 'demo', namespace: 'local' },
+    spec: {
+      provider: 'local',
+      targetRef: { kind: 'Deployment', name: 'demo' },
+      service: { port: 80, timeout: '5s' },
+      analysis: {
+        interval: '2s',
+        threshold: 2,
+        maxWeight: 50,
+        stepWeight: 10,
+        maxInconclusive: 20,
+        metrics: [
+          {
+            name: 'request-success-rate',
+            interval: '10s',
+            thresholdRange: { min: 99 },
+            compareWithPrimary: { maxIncrease: 1 },
+          },
+          { name: 'request-duration', interval: '10s', thresholdRange: { max: 100 } },
+        ],
+      },
+      local: {
+        listenPort: 0,
+        metricsPort: 0,
+        stable: { command: sampleAppCommand(stable), port: ports.stable },
+        canary: { command: sampleAppCommand(canary), port: ports.canary },
+        readinessPath: '/healthz',
+        readinessTimeout: '20s',
+      },
+    },
+  };
+}

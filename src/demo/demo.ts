@@ -1,0 +1,132 @@
+/**
+ * `aviary demo`: two releases of a sample service on this machine, no cluster. v1 -> v2 (healthy) is
+ * promoted through 10..50%; then v2 -> v3 (5% errors, slow) is rolled back. Real processes, real HTTP
+ * through Aviary's router, real analysis. Exit 0 only if v2 was promoted and v3 rolled back.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CanaryStatus } from '../api/types.js';
+import { failureThreshold, maxWeight } from '../api/defaults.js';
+import { liveView } from '../cli/progress/live-view.js';
+import { plainView } from '../cli/progress/plain-view.js';
+import type { ProgressView } from '../cli/progress/snapshot.js';
+import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
+import { demoCanary, type DemoVersion } from './demo-canary.js';
+import { startLoad, type LoadGenerator } from './load-generator.js';
+
+export interface DemoOptions {
+  /** Plain lines instead of the live display. */
+  ci?: boolean;
+  /** Requests per second of the built-in load generator. Default 400. */
+  requestsPerSecond?: number;
+  write?: (text: string) => void;
+}
+
+const V1: DemoVersion = { version: 'v1', errorRate: 0, latencyMs: 5 };
+const V2: DemoVersion = { version: 'v2', errorRate: 0, latencyMs: 5 };
+const V3: DemoVersion = { version: 'v3', errorRate: 0.05, latencyMs: 150 };
+
+export async function runDemo(options: DemoOptions = {}): Promise<number> {
+  const write = options.write ?? ((t: string) => process.stdout.write(t));
+  const view: ProgressView = options.ci || !process.stdout.isTTY ? plainView(write) : liveView();
+  const stateDir = await mkdtemp(join(tmpdir(), 'aviary-demo-'));
+  const ports = { stable: await freePort(), canary: await freePort() };
+  const started = Date.now();
+  let title = 'demo v1 -> v2';
+  let canary = demoCanary(ports, V1, V2);
+  let load: LoadGenerator | undefined;
+  const weightsSeen: number[][] = [[], []];
+  let releaseIndex = 0;
+
+  const release = new LocalRelease({
+    manifests: { canary, alertProviders: [], metricTemplates: [], secrets: new Map() },
+    stateDir,
+    onEvent: (type, message) => view.event(type, message),
+    onStatus: (status: CanaryStatus) => {
+      const seen = weightsSeen[releaseIndex]!;
+      const weight = status.canaryWeight ?? 0;
+      if (status.phase === 'Progressing' && weight > 0 && seen[seen.length - 1] !== weight) seen.push(weight);
+      if (!load && release.routerPort) {
+        load = startLoad(`http://127.0.0.1:${release.routerPort}/`, options.requestsPerSecond ?? 400);
+        view.line(
+          `router on http://127.0.0.1:${release.routerPort}/ (metrics :${release.metricsPort}/metrics), load ${options.requestsPerSecond ?? 400} req/s`,
+        );
+      }
+      view.update({
+        title,
+        phase: status.phase ?? 'Initializing',
+        canaryWeight: status.canaryWeight ?? 0,
+        maxWeight: maxWeight(canary.spec.analysis),
+        failedChecks: status.failedChecks ?? 0,
+        threshold: failureThreshold(canary.spec.analysis),
+        checks: status.lastChecks ?? [],
+        ...(load ? { requests: load.sent } : {}),
+        elapsedMs: Date.now() - started,
+      });
+    },
+  });
+  // Ctrl-C: traffic back to the stable version, every process stopped, nothing orphaned.
+  const uninstall = release.local.installExitHandlers(() => void release.close());
+
+  let first: ReleaseOutcome | undefined;
+  let second: ReleaseOutcome | undefined;
+  try {
+    view.line(
+      'Aviary demo: v1 -> v2 (healthy) should be promoted, then v2 -> v3 (5% errors, +150 ms) rolled back',
+    );
+    first = await release.run();
+    view.line(
+      `v2: ${first.phase === 'Succeeded' ? 'promoted' : `rolled back — ${first.status.failureReason ?? ''}`}`,
+    );
+
+    title = 'demo v2 -> v3';
+    releaseIndex = 1;
+    canary = demoCanary(ports, V1, V3);
+    release.updateCanary(canary);
+    second = await release.run();
+    view.line(
+      `v3: ${second.phase === 'Failed' ? `rolled back — ${second.status.failureReason ?? ''}` : 'promoted'}`,
+    );
+  } finally {
+    uninstall();
+    await load?.stop();
+    await release.close();
+    view.close();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+
+  const ok = first.phase === 'Succeeded' && second.phase === 'Failed';
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  write(
+    [
+      '',
+      'Summary',
+      `  v1 -> v2  ${first.phase === 'Succeeded' ? 'promoted' : 'NOT promoted'}  (canary weights ${describeWeights(weightsSeen[0]!)})`,
+      `  v2 -> v3  ${second.phase === 'Failed' ? 'rolled back' : 'NOT rolled back'} at canary weight ${describeWeights(weightsSeen[1]!)}: ${second.status.failureReason ?? 'no failure recorded'}`,
+      `  requests sent ${load?.sent ?? 0}, failed ${load?.failed ?? 0}; took ${seconds}s`,
+      ok
+        ? 'demo passed: the good version shipped, the bad one never got past 10%.'
+        : 'demo FAILED: see the events above.',
+      '',
+    ].join('\n'),
+  );
+  return ok ? 0 : 1;
+}
+
+function describeWeights(weights: number[]): string {
+  return weights.length === 0 ? '0%' : weights.map((w) => `${w}%`).join(' -> ');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * A release on this machine: the engine driven through the local runtime's ports (processes behind
+ * Aviary's weighted router), with webhooks, alerts, a status file and the same engine as the operator.
+ *
+ * Like a Deployment that existed before Aviary adopted it, the local runtime first initializes with
+ * the stable version as the target; the canary definition then arrives as a new revision and the
+ * release starts. Between analysis ticks the statistical judge looks at the router's live outcomes
+ * every second, so a conclusive regression is rolled back inside the interval.
+ */
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { compareWithPrimaryRunner } from '../analysis/compare-with-primary.js';
+import type { Canary, CanaryStatus, Phase } from '../api/types.js';
+import { reconcile, type EngineOptions } from '../engine/index.js';
+import type { EnginePorts, EventRecorder, EventType, Routes } from '../engine/ports.js';
+import { HttpWebhookCaller } from '../hooks/index.js';
+import { createLocalPorts, type LocalPorts } from '../local/index.js';
+import { createNotifier } from '../notify/index.js';
+import { versionHash } from '../targets/local/index.js';
+import type { LocalManifests } from './manifests.js';
+import { localRunMetricSource } from './metric-source.js';
+import { FileStatusStore } from './state-file.js';
+import { AviaryError } from '../errors.js';
+
+export interface LocalReleaseOptions {
+  manifests: LocalManifests;
+  /** Where the status and the promoted primary's definition are kept. Default `.aviary`. */
+  stateDir?: string;
+  /** Floor of the analysis interval (Flagger's is 10 s; locally 1 s is fine). */
+  minimumIntervalMs?: number;
+  /** Every event the engine records, as it happens. */
+  onEvent?: (type: EventType, message: string) => void;
+  /** The status after every tick. */
+  onStatus?: (status: CanaryStatus) => void;
+  /** Lines the stable and canary processes print. */
+  onOutput?: (process: string, line: string) => void;
+  /** How often the statistical judge looks between ticks. Default 1000 ms; 0 turns it off. */
+  earlyJudgeMs?: number;
+  logger?: Logger;
+}
+
+export type ReleaseOutcome = { phase: 'Succeeded' | 'Failed'; status: CanaryStatus };
+
+const DONE: ReadonlySet<Phase> = new Set<Phase>(['Succeeded', 'Failed']);
+
+export class LocalRelease {
+  readonly local: LocalPorts;
+  private canary: Canary;
+  private readonly store: FileStatusStore;
+  private readonly ports: EnginePorts;
+  private readonly engineOptions: EngineOptions;
+  private readonly log: Logger;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: LocalReleaseOptions) {
+    const { manifests } = options;
+    this.canary = manifests.canary;
+    this.log = options.logger ?? pino({ level: 'silent' });
+    const stateDir = options.stateDir ?? '.aviary';
+    const name = manifests.canary.metadata.name;
+    this.store = new FileStatusStore(join(stateDir, `${name}.status.json`));
+    this.local = createLocalPorts({
+      primaryRecordFile: join(stateDir, `${name}.primary.json`),
+      onOutput: (proc, _stream, line) => options.onOutput?.(proc, line),
+    });
+    const events: EventRecorder = {
+      record: (_canary, type, reason, message) => {
+        this.log.info({ type, reason }, message);
+        options.onEvent?.(type, message);
+        return Promise.resolve();
+      },
+    };
+    this.ports = {
+      target: this.local.target,
+      router: this.local.router,
+      metrics: localRunMetricSource(this.local.metrics, manifests.secrets),
+      templates: {
+        template: (namespace, templateName) =>
+          Promise.resolve(
+            manifests.metricTemplates.find(
+              (t) => t.metadata.name === templateName && (t.metadata.namespace ?? namespace) === namespace,
+            ),
+          ),
+      },
+      webhooks: new HttpWebhookCaller(),
+      notifier: createNotifier({
+        resolveProvider: (ref) => {
+          const provider = manifests.alertProviders.find((p) => p.metadata.name === ref.name);
+          if (!provider) return Promise.resolve(undefined);
+          const secretName = provider.spec.secretRef?.name;
+          const secret = secretName ? manifests.secrets.get(secretName) : undefined;
+          return Promise.resolve({ spec: provider.spec, ...(secret ? { secret } : {}) });
+        },
+        logger: this.log,
+      }),
+      events,
+      status: this.store,
+      clock: { now: Date.now },
+    };
+    this.engineOptions = {
+      compareWithPrimary: compareWithPrimaryRunner.run,
+      minimumIntervalMs: options.minimumIntervalMs ?? 1000,
+    };
+  }
+
+  /** The router's address, once started. */
+  get routerPort(): number | undefined {
+    return this.local.runtime.routerPort;
+  }
+
+  get metricsPort(): number | undefined {
+    return this.local.runtime.metricsPort;
+  }
+
+  /** Replaces the canary definition (a new revision, as `kubectl apply` of a new image would be). */
+  updateCanary(canary: Canary): void {
+    this.canary = canary;
+    this.wake?.();
+  }
+
+  /** Runs ticks until the release of the current canary definition ends; resolves its outcome. */
+  async run(): Promise<ReleaseOutcome> {
+    let status = (await this.store.read()) ?? {};
+    for (;;) {
+      if (this.stopped) throw new Error('release stopped');
+      const view = this.engineView(status);
+      const result = await reconcile({ ...view, status }, this.ports, this.engineOptions);
+      status = result.status;
+      this.options.onStatus?.(status);
+      const current = status.lastAppliedSpec === versionHash(this.canary.spec.local!.canary);
+      if (DONE.has(result.phase) && current) return { phase: result.phase as 'Succeeded' | 'Failed', status };
+      if (result.phase === 'Initialized' && current) {
+        throw new AviaryError(
+          'INVALID_SPEC',
+          `canary ${this.canary.metadata.name}: spec.local.canary runs the same command, env and cwd as spec.local.stable — nothing to release; change the canary's command`,
+        );
+      }
+      await this.waitForNextTick(result.nextTickMs ?? 1000, status);
+    }
+  }
+
+  /**
+   * Routes everything to the stable version and stops every process and the router. Safe to call on
+   * Ctrl-C in the middle of a tick: nothing is left running.
+   */
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    try {
+      const allToPrimary: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
+      if (this.local.runtime.proxy) await this.local.router.setRoutes(this.canary, allToPrimary);
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'routing back to the stable version failed');
+    }
+    await this.local.close();
+  }
+
+  /**
+   * Until the first initialization completes, the target is the stable version itself (as a Deployment
+   * Aviary adopts is); after that the canary definition is the target, and a new revision.
+   */
+  private engineView(status: CanaryStatus): Canary {
+    if (status.lastAppliedSpec !== undefined) return this.canary;
+    const local = this.canary.spec.local!;
+    return {
+      ...this.canary,
+      spec: {
+        ...this.canary.spec,
+        local: { ...local, canary: { ...local.stable, port: local.canary.port } },
+      },
+    };
+  }
+
+  /** Sleeps until the next tick, waking early when the statistical judge finds a conclusive regression. */
+  private async waitForNextTick(ms: number, status: CanaryStatus): Promise<void> {
+    const judgeEvery = this.options.earlyJudgeMs ?? 1000;
+    const comparing = (this.canary.spec.analysis.metrics ?? []).filter((m) => m.compareWithPrimary);
+    const analysing = status.phase === 'Progressing' || status.phase === 'WaitingPromotion';
+    const deadline = Date.now() + ms;
+    while (!this.stopped && Date.now() < deadline) {
+      const step =
+        judgeEvery > 0 && analysing && comparing.length > 0
+          ? Math.min(judgeEvery, deadline - Date.now())
+          : deadline - Date.now();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, step);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      if (judgeEvery > 0 && analysing && (await this.conclusiveRegression(status))) return;
+    }
+  }
+
+  private async conclusiveRegression(status: CanaryStatus): Promise<boolean> {
+    const startedAt = Date.parse(status.analysisStartedAt ?? '');
+    if (!Number.isFinite(startedAt)) return false;
+    for (const metric of this.canary.spec.analysis.metrics ?? []) {
+      if (!metric.compareWithPrimary) continue;
+      const check = await compareWithPrimaryRunner.run(metric, {
+        canary: this.canary,
+        metrics: this.ports.metrics,
+        now: Date.now(),
+        analysisStartedAtMs: startedAt,
+      });
+      if (check.decision === 'fail' && check.final) {
+        this.log.info({ metric: metric.name }, `conclusive regression between ticks: ${check.message}`);
+        return true;
+      }
+    }
+    return false;
+  }
+}

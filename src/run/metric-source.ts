@@ -1,0 +1,49 @@
+/**
+ * Metrics for a local canary: the builtins (request-success-rate, request-duration) come straight from
+ * Aviary's router with no scrape delay; MetricTemplates of type prometheus (and inline queries against
+ * spec.metricsServer) go to that Prometheus, so a local run can also watch business metrics.
+ */
+import type { MetricQuery, MetricReading, MetricSource } from '../engine/ports.js';
+import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
+
+export function localRunMetricSource(
+  local: MetricSource,
+  secrets: Map<string, Record<string, string>>,
+): MetricSource {
+  const prometheus = (address: string) =>
+    createPrometheusMetricSource({
+      address,
+      provider: 'istio',
+      templateAuth: (template) => {
+        const ref = template.spec.provider.secretRef;
+        const data = ref ? secrets.get(ref.name) : undefined;
+        return Promise.resolve(data ? { ...data } : undefined);
+      },
+    });
+  return {
+    read(query: MetricQuery): Promise<MetricReading> {
+      if (query.template) {
+        const address = query.template.spec.provider.address ?? query.canary.spec.metricsServer;
+        if (query.template.spec.provider.type !== 'prometheus' || !address) {
+          return Promise.resolve({
+            kind: 'error',
+            reason: `MetricTemplate ${query.template.metadata.name}: the local runtime runs templates of provider type prometheus with an address`,
+          });
+        }
+        return prometheus(address).read(query);
+      }
+      if (query.metric.query) {
+        const address = query.canary.spec.metricsServer;
+        if (!address) {
+          return Promise.resolve({
+            kind: 'error',
+            reason: `metric ${query.metric.name}: an inline query needs spec.metricsServer (a Prometheus address)`,
+          });
+        }
+        return prometheus(address).read(query);
+      }
+      return local.read(query);
+    },
+    ...(local.outcomes ? { outcomes: local.outcomes.bind(local) } : {}),
+  };
+}
