@@ -13,15 +13,18 @@ import {
   replicasOf,
   type CanaryOverrides,
 } from './support/manifests.js';
-import { Scenario, sleep, splitOf } from './support/scenario.js';
+import { Scenario, SCENARIO_BUDGET_MS, sleep, splitOf } from './support/scenario.js';
 import type { WorkloadTraffic } from './support/traffic.js';
 import { startWorld, type World } from './support/world.js';
 
 const PUBLIC_GATEWAY = 'public-gateway.istio-system.svc.cluster.local';
 const OLD_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.0';
 const NEW_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.1';
-/** Each scenario needs 10-25 s alone; six at once on a loaded two-core machine take longer. */
-const SCENARIO_TIMEOUT_MS = 150_000;
+/**
+ * Each scenario needs 10-25 s alone; six at once on a loaded two-core machine take longer. Above the
+ * Scenario's own budget, so a stuck wait fails with the canary/events/log dump, not a bare timeout.
+ */
+const SCENARIO_TIMEOUT_MS = SCENARIO_BUDGET_MS + 30_000;
 const NAMESPACES = ['test', 'failing', 'abtest', 'bluegreen', 'crash', 'nodata'];
 
 let world: World;

@@ -53,8 +53,13 @@ export interface VirtualServiceView {
   };
 }
 
+/** How long one scenario may take in all; the tests' timeouts are longer, so waits fail with a dump. */
+export const SCENARIO_BUDGET_MS = 120_000;
+
 export class Scenario {
   readonly controllers: ControllerProcess[] = [];
+  /** Waits end by then at the latest (keep it under the test's own timeout). */
+  readonly deadline: number;
   private readonly custom: CustomObjectsApi;
   private readonly core: CoreV1Api;
 
@@ -67,7 +72,9 @@ export class Scenario {
     readonly namespace: string,
     readonly canaryName = 'podinfo',
     private readonly reads: 'client' | 'store' = 'client',
+    budgetMs = SCENARIO_BUDGET_MS,
   ) {
+    this.deadline = Date.now() + budgetMs;
     const config = world.api.kubeConfig();
     this.custom = config.makeApiClient(CustomObjectsApi);
     this.core = config.makeApiClient(CoreV1Api);
@@ -178,7 +185,8 @@ export class Scenario {
     probe: () => Promise<T | undefined> | T | undefined,
     timeoutMs = 90_000,
   ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
+    // Never past the scenario's budget: a wait must fail with the dump before the test runner's timeout.
+    const deadline = Math.min(Date.now() + timeoutMs, this.deadline);
     let lastError: unknown;
     for (;;) {
       try {
@@ -190,7 +198,7 @@ export class Scenario {
       if (Date.now() > deadline) {
         const why = lastError ? `\nlast probe error: ${String(lastError)}` : '';
         throw new Error(
-          `[${this.namespace}] timed out after ${timeoutMs} ms waiting for ${what}${why}\n${await this.dump()}`,
+          `[${this.namespace}] timed out waiting for ${what} (${timeoutMs} ms or the scenario's budget)${why}\n${await this.dump()}`,
         );
       }
       await sleep(150);
