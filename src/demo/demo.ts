@@ -4,14 +4,13 @@
  * through Aviary's router, real analysis. Exit 0 only if v2 was promoted and v3 rolled back.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CanaryStatus } from '../api/types.js';
-import { failureThreshold, maxWeight } from '../api/defaults.js';
 import { liveView } from '../cli/progress/live-view.js';
 import { plainView } from '../cli/progress/plain-view.js';
-import type { ProgressView } from '../cli/progress/snapshot.js';
+import { snapshotOf, type ProgressView } from '../cli/progress/snapshot.js';
+import { freePort } from '../local/free-port.js';
 import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
 import { demoCanary, type DemoVersion } from './demo-canary.js';
 import { startLoad, type LoadGenerator } from './load-generator.js';
@@ -54,17 +53,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
           `router on http://127.0.0.1:${release.routerPort}/ (metrics :${release.metricsPort}/metrics), load ${options.requestsPerSecond ?? 400} req/s`,
         );
       }
-      view.update({
-        title,
-        phase: status.phase ?? 'Initializing',
-        canaryWeight: status.canaryWeight ?? 0,
-        maxWeight: maxWeight(canary.spec.analysis),
-        failedChecks: status.failedChecks ?? 0,
-        threshold: failureThreshold(canary.spec.analysis),
-        checks: status.lastChecks ?? [],
-        ...(load ? { requests: load.sent } : {}),
-        elapsedMs: Date.now() - started,
-      });
+      view.update(snapshotOf(title, canary, status, started, load?.sent));
     },
   });
   // Ctrl-C: traffic back to the stable version, every process stopped, nothing orphaned.
@@ -117,16 +106,4 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
 function describeWeights(weights: number[]): string {
   return weights.length === 0 ? '0%' : weights.map((w) => `${w}%`).join(' -> ');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -5,13 +5,13 @@
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { failureThreshold, maxWeight } from '../../api/defaults.js';
 import { parseDuration } from '../../api/duration.js';
 import { AviaryError } from '../../errors.js';
 import { readManifests } from '../../run/manifests.js';
 import { LocalRelease } from '../../run/local-release.js';
 import { liveView } from '../progress/live-view.js';
 import { plainView } from '../progress/plain-view.js';
+import { snapshotOf } from '../progress/snapshot.js';
 
 interface RunFlags {
   filename: string;
@@ -49,16 +49,14 @@ export function register(program: Command): void {
         logger: pino({ level: flags.logLevel }, pino.destination(2)),
         onEvent: (type, message) => view.event(type, message),
         onStatus: (status) =>
-          view.update({
-            title: `${canary.metadata.name} (router :${release.routerPort ?? '?'})`,
-            phase: status.phase ?? 'Initializing',
-            canaryWeight: status.canaryWeight ?? 0,
-            maxWeight: maxWeight(canary.spec.analysis),
-            failedChecks: status.failedChecks ?? 0,
-            threshold: failureThreshold(canary.spec.analysis),
-            checks: status.lastChecks ?? [],
-            elapsedMs: Date.now() - started,
-          }),
+          view.update(
+            snapshotOf(
+              `${canary.metadata.name} (router :${release.routerPort ?? '?'})`,
+              canary,
+              status,
+              started,
+            ),
+          ),
       });
       const uninstall = release.local.installExitHandlers(() => {
         view.line('interrupted: routing all traffic to the stable version and stopping every process');
