@@ -3,30 +3,22 @@
  * loop per Canary runs the engine at the canary's analysis interval. Deployment changes poke the
  * canaries that target them, so a new revision starts without waiting a whole interval.
  */
-import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import { analysisIntervalMs } from '../api/defaults.js';
-import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
+import type { Canary } from '../api/types.js';
 import type { EnginePorts } from '../engine/ports.js';
-import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
-import { canaryStore, FINALIZER } from '../kube/canary-store.js';
-import { isNotFound } from '../kube/failure.js';
-import { superviseInformer, type SupervisedInformer } from '../kube/informer.js';
+import { canaryStore } from '../kube/canary-store.js';
+import type { KubeClients } from '../kube/client.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { startControllerHttp } from './http-server.js';
+import { controllerInformers, type ControllerLookups } from './informers.js';
 import { ControllerMetrics } from './metrics.js';
+import { canaryReconciler, type Logger, type ReconcileOutcome } from './reconcile-canary.js';
 import { CanaryScheduler } from './scheduler.js';
 
-export interface Logger {
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-}
-
-export interface ReconcileOutcome {
-  status: NonNullable<Canary['status']>;
-  nextTickMs?: number;
-}
+export type { ControllerLookups } from './informers.js';
+export type { Logger, ReconcileOutcome } from './reconcile-canary.js';
 
 export interface ControllerOptions {
   clients: KubeClients;
@@ -49,12 +41,6 @@ export interface ControllerOptions {
   reconcile(canary: Canary, ports: EnginePorts): Promise<ReconcileOutcome>;
 }
 
-/** What the informer caches answer for a Canary's references. */
-export interface ControllerLookups {
-  metricTemplate(namespace: string, name: string): MetricTemplate | undefined;
-  alertProvider(namespace: string, name: string): AlertProvider | undefined;
-}
-
 export interface RunningController {
   readonly metrics: ControllerMetrics;
   readonly isLeader: boolean;
@@ -63,36 +49,54 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
+/** Phases waiting for a new revision: a target change should start them at once. */
+const IDLE_PHASES = new Set(['Initialized', 'Succeeded', 'Failed', 'Waiting']);
+
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { clients, log } = options;
   const metrics = new ControllerMetrics();
-  const store = canaryStore(clients);
-  const namespaced = (plural: string, group = GROUP, version = VERSION) =>
-    options.namespace
-      ? `/apis/${group}/${version}/namespaces/${options.namespace}/${plural}`
-      : `/apis/${group}/${version}/${plural}`;
-  const listCustom = (plural: string) => async () =>
-    (options.namespace
-      ? await clients.custom.listNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: options.namespace,
-          plural,
-        })
-      : await clients.custom.listClusterCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural,
-        })) as KubernetesListObject<KubernetesObject>;
-
   let leading = !options.leaderElection;
+  const seenGenerations = new Map<string, number>();
+
+  const informers = controllerInformers(
+    clients,
+    options.namespace,
+    {
+      onCanaryUpsert: (canary) => {
+        resync();
+        // Only spec changes run the canary early; our own status writes must not re-trigger it.
+        const key = keyOf(canary);
+        const generation = canary.metadata.generation ?? 0;
+        if (seenGenerations.get(key) !== generation) {
+          seenGenerations.set(key, generation);
+          scheduler.poke(key);
+        }
+      },
+      onCanaryDelete: (canary) => {
+        seenGenerations.delete(keyOf(canary));
+        reconciler.forget(keyOf(canary));
+        resync();
+      },
+      onDeploymentUpsert: (deployment) => pokeTargetsOf(deployment),
+    },
+    (message) => log.warn(message),
+  );
+  const reconciler = canaryReconciler({
+    store: canaryStore(clients),
+    lookups: informers.lookups,
+    metrics,
+    log,
+    portsFor: options.portsFor,
+    reconcile: options.reconcile,
+  });
   const scheduler = new CanaryScheduler(
-    (key) => reconcileKey(key),
+    (key) => (leading ? reconciler.reconcile(key) : Promise.resolve()),
     (message, err) => log.error({ err: String(err) }, message),
   );
-  const resync = () => {
+
+  function resync(): void {
     if (!leading) return;
-    const canaries = canaryInformer.list() as Canary[];
+    const canaries = informers.canaries();
     scheduler.sync(
       canaries.map((c) => ({
         key: keyOf(c),
@@ -100,77 +104,19 @@ export async function startController(options: ControllerOptions): Promise<Runni
       })),
     );
     const counts = new Map<string, number>();
-    for (const c of canaries)
-      counts.set(c.metadata.namespace ?? 'default', (counts.get(c.metadata.namespace ?? 'default') ?? 0) + 1);
+    for (const c of canaries) {
+      const namespace = c.metadata.namespace ?? 'default';
+      counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
+    }
     metrics.setTotals(counts);
-  };
-
-  const informerLog = (message: string) => log.warn(message);
-  const seenGenerations = new Map<string, number>();
-  const canaryInformer: SupervisedInformer<KubernetesObject> = superviseInformer({
-    clients,
-    path: namespaced('canaries'),
-    list: listCustom('canaries'),
-    handlers: {
-      onUpsert: (obj) => {
-        resync();
-        // Only spec changes run the canary early; our own status writes must not re-trigger it.
-        const key = keyOf(obj as Canary);
-        const generation = obj.metadata?.generation ?? 0;
-        if (seenGenerations.get(key) !== generation) {
-          seenGenerations.set(key, generation);
-          scheduler.poke(key);
-        }
-      },
-      onDelete: (obj) => {
-        seenGenerations.delete(keyOf(obj as Canary));
-        preflighted.delete(keyOf(obj as Canary));
-        resync();
-      },
-    },
-    log: informerLog,
-  });
-  const templates = superviseInformer({
-    clients,
-    path: namespaced('metrictemplates'),
-    list: listCustom('metrictemplates'),
-    handlers: { onUpsert: () => {}, onDelete: () => {} },
-    log: informerLog,
-  });
-  const alertProviders = superviseInformer({
-    clients,
-    path: namespaced('alertproviders'),
-    list: listCustom('alertproviders'),
-    handlers: { onUpsert: () => {}, onDelete: () => {} },
-    log: informerLog,
-  });
-  const deployments = superviseInformer({
-    clients,
-    path: options.namespace
-      ? `/apis/apps/v1/namespaces/${options.namespace}/deployments`
-      : '/apis/apps/v1/deployments',
-    list: async () =>
-      (options.namespace
-        ? await clients.apps.listNamespacedDeployment({ namespace: options.namespace })
-        : await clients.apps.listDeploymentForAllNamespaces()) as KubernetesListObject<KubernetesObject>,
-    handlers: {
-      onUpsert: (deployment) => pokeTargetsOf(deployment),
-      onDelete: () => {},
-    },
-    log: informerLog,
-  });
-
-  const lookups: ControllerLookups = {
-    metricTemplate: (namespace, name) => templates.get(name, namespace) as MetricTemplate | undefined,
-    alertProvider: (namespace, name) => alertProviders.get(name, namespace) as AlertProvider | undefined,
-  };
+  }
 
   /**
    * A changed target starts a waiting canary at once. Canaries mid-analysis are left to their interval:
    * an extra tick there would advance the weight early (and our own scaling changes the target too).
    */
   function pokeTargetsOf(deployment: KubernetesObject): void {
-    for (const c of canaryInformer.list() as Canary[]) {
+    for (const c of informers.canaries()) {
       const idle = IDLE_PHASES.has(c.status?.phase ?? 'Initializing');
       const targeted =
         c.metadata.namespace === deployment.metadata?.namespace &&
@@ -179,64 +125,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }
   }
 
-  async function reconcileKey(key: string): Promise<{ nextTickMs?: number } | void> {
-    if (!leading) return;
-    const [namespace, name] = key.split('/') as [string, string];
-    let canary: Canary;
-    try {
-      // Always the API server's copy, not the cache: the status written last tick must be seen.
-      canary = await store.get(namespace, name);
-    } catch (err) {
-      if (isNotFound((err as { cause?: unknown }).cause)) return;
-      throw err;
-    }
-    const started = performance.now();
-    const previous = canary.status?.phase;
-
-    if (canary.metadata.deletionTimestamp) {
-      if (!canary.metadata.finalizers?.includes(FINALIZER)) return;
-      if (canary.spec.revertOnDeletion && previous !== 'Terminated') {
-        await options.reconcile(canary, options.portsFor(canary, lookups));
-      }
-      await store.removeFinalizer(canary);
-      log.info({ canary: key }, 'Terminated canary: finalizer removed');
-      return;
-    }
-    if (canary.spec.revertOnDeletion) await store.addFinalizer(canary);
-    else if (canary.metadata.finalizers?.includes(FINALIZER)) await store.removeFinalizer(canary);
-
-    const ports = options.portsFor(canary, lookups);
-    await preflight(key, canary, ports);
-    const outcome = await options.reconcile(canary, ports);
-    const phase = outcome.status.phase ?? 'Initializing';
-    metrics.observeReconcile(name, namespace, (performance.now() - started) / 1000, phase, previous);
-    const weight = outcome.status.canaryWeight ?? 0;
-    metrics.setWeight(canary.spec.targetRef.name, namespace, 100 - weight, weight);
-    if (phase !== previous) log.info({ canary: key, phase, weight }, `canary ${key} is ${phase}`);
-    return outcome.nextTickMs === undefined ? {} : { nextTickMs: outcome.nextTickMs };
-  }
-
-  /**
-   * Routing that can never take effect (a missing gateway, hosts it does not serve, ...) is reported as
-   * Warning events once per spec generation: the release still runs, but the user learns why ingress
-   * traffic would not follow the weights. A preflight that cannot run is logged, never fatal.
-   */
-  const preflighted = new Map<string, number>();
-  async function preflight(key: string, canary: Canary, ports: EnginePorts): Promise<void> {
-    const generation = canary.metadata.generation ?? 0;
-    if (!ports.router.diagnose || preflighted.get(key) === generation) return;
-    preflighted.set(key, generation);
-    try {
-      for (const problem of await ports.router.diagnose(canary)) {
-        await ports.events.record(canary, 'Warning', 'RoutingPreflight', problem);
-        log.warn({ canary: key, problem }, 'routing preflight');
-      }
-    } catch (err) {
-      log.warn({ canary: key, err: String(err) }, 'routing preflight could not run');
-    }
-  }
-
-  await Promise.all([templates.start(), alertProviders.start(), deployments.start(), canaryInformer.start()]);
+  await informers.start();
 
   let elector: LeaderElector | undefined;
   if (options.leaderElection) {
@@ -266,17 +155,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   }
 
   const server = options.metricsAddress
-    ? await startControllerHttp(options.metricsAddress, metrics.registry, {
-        problems: () =>
-          [
-            ['canaries', canaryInformer],
-            ['metric templates', templates],
-            ['alert providers', alertProviders],
-            ['deployments', deployments],
-          ]
-            .filter(([, informer]) => !(informer as SupervisedInformer<unknown>).healthy)
-            .map(([what]) => `watch on ${String(what)} is down (reconnecting)`),
-      })
+    ? await startControllerHttp(options.metricsAddress, metrics.registry, { problems: informers.problems })
     : undefined;
 
   return {
@@ -288,13 +167,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     async stop() {
       scheduler.stopAll();
       await elector?.stop();
-      await Promise.all([canaryInformer.stop(), templates.stop(), alertProviders.stop(), deployments.stop()]);
+      await informers.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
 }
-
-const IDLE_PHASES = new Set(['Initialized', 'Succeeded', 'Failed', 'Waiting']);
 
 function keyOf(canary: { metadata?: { namespace?: string; name?: string } }): string {
   return `${canary.metadata?.namespace ?? 'default'}/${canary.metadata?.name ?? ''}`;

@@ -1,0 +1,98 @@
+/**
+ * One scheduled run for one Canary: read it fresh from the API server, handle the finalizer
+ * (revertOnDeletion), run the routing preflight once per spec generation, run the engine, record metrics.
+ */
+import type { Canary } from '../api/types.js';
+import type { EnginePorts } from '../engine/ports.js';
+import type { canaryStore } from '../kube/canary-store.js';
+import { FINALIZER } from '../kube/canary-store.js';
+import { isNotFound } from '../kube/failure.js';
+import type { ControllerLookups } from './informers.js';
+import type { ControllerMetrics } from './metrics.js';
+
+export interface Logger {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface ReconcileOutcome {
+  status: NonNullable<Canary['status']>;
+  nextTickMs?: number;
+}
+
+export interface CanaryReconcilerDeps {
+  store: ReturnType<typeof canaryStore>;
+  lookups: ControllerLookups;
+  metrics: ControllerMetrics;
+  log: Logger;
+  portsFor(canary: Canary, lookups: ControllerLookups): EnginePorts;
+  reconcile(canary: Canary, ports: EnginePorts): Promise<ReconcileOutcome>;
+}
+
+export function canaryReconciler(deps: CanaryReconcilerDeps) {
+  const { store, lookups, metrics, log } = deps;
+  const preflighted = new Map<string, number>();
+
+  /**
+   * Routing that can never take effect (a missing gateway, hosts it does not serve, ...) is reported as
+   * Warning events once per spec generation: the release still runs, but the user learns why ingress
+   * traffic would not follow the weights. A preflight that cannot run is logged, never fatal.
+   */
+  async function preflight(key: string, canary: Canary, ports: EnginePorts): Promise<void> {
+    const generation = canary.metadata.generation ?? 0;
+    if (!ports.router.diagnose || preflighted.get(key) === generation) return;
+    preflighted.set(key, generation);
+    try {
+      for (const problem of await ports.router.diagnose(canary)) {
+        await ports.events.record(canary, 'Warning', 'RoutingPreflight', problem);
+        log.warn({ canary: key, problem }, 'routing preflight');
+      }
+    } catch (err) {
+      log.warn({ canary: key, err: String(err) }, 'routing preflight could not run');
+    }
+  }
+
+  async function reconcileKey(key: string): Promise<{ nextTickMs?: number }> {
+    const [namespace, name] = key.split('/') as [string, string];
+    let canary: Canary;
+    try {
+      // Always the API server's copy, not the cache: the status written last tick must be seen.
+      canary = await store.get(namespace, name);
+    } catch (err) {
+      if (isNotFound((err as { cause?: unknown }).cause)) return {};
+      throw err;
+    }
+    const started = performance.now();
+    const previous = canary.status?.phase;
+
+    if (canary.metadata.deletionTimestamp) {
+      if (!canary.metadata.finalizers?.includes(FINALIZER)) return {};
+      if (canary.spec.revertOnDeletion && previous !== 'Terminated') {
+        await deps.reconcile(canary, deps.portsFor(canary, lookups));
+      }
+      await store.removeFinalizer(canary);
+      log.info({ canary: key }, 'Terminated canary: finalizer removed');
+      return {};
+    }
+    if (canary.spec.revertOnDeletion) await store.addFinalizer(canary);
+    else if (canary.metadata.finalizers?.includes(FINALIZER)) await store.removeFinalizer(canary);
+
+    const ports = deps.portsFor(canary, lookups);
+    await preflight(key, canary, ports);
+    const outcome = await deps.reconcile(canary, ports);
+    const phase = outcome.status.phase ?? 'Initializing';
+    metrics.observeReconcile(name, namespace, (performance.now() - started) / 1000, phase, previous);
+    const weight = outcome.status.canaryWeight ?? 0;
+    metrics.setWeight(canary.spec.targetRef.name, namespace, 100 - weight, weight);
+    if (phase !== previous) log.info({ canary: key, phase, weight }, `canary ${key} is ${phase}`);
+    return outcome.nextTickMs === undefined ? {} : { nextTickMs: outcome.nextTickMs };
+  }
+
+  return {
+    reconcile: reconcileKey,
+    forget(key: string) {
+      preflighted.delete(key);
+    },
+  };
+}
