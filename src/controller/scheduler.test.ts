@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CanaryScheduler } from './scheduler.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let scheduler: CanaryScheduler | undefined;
+afterEach(() => scheduler?.stopAll());
+
+describe('per-canary scheduling', () => {
+  it('runs a new canary at once, then at its interval, never two runs of one canary at a time', async () => {
+    const runs: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    scheduler = new CanaryScheduler(async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      runs.push(Date.now());
+      await sleep(30);
+      inFlight--;
+    });
+    scheduler.sync([{ key: 'test/podinfo', intervalMs: 50 }]);
+    for (let i = 0; i < 5; i++) scheduler.poke('test/podinfo');
+    await sleep(300);
+    expect(maxInFlight).toBe(1);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.length).toBeLessThanOrEqual(6);
+  });
+
+  it('stops the loop of a canary that disappeared and keeps the others', async () => {
+    const seen = new Set<string>();
+    const counts: Record<string, number> = { a: 0, b: 0 };
+    scheduler = new CanaryScheduler((key) => {
+      seen.add(key);
+      counts[key] = (counts[key] ?? 0) + 1;
+      return Promise.resolve();
+    });
+    scheduler.sync([
+      { key: 'a', intervalMs: 20 },
+      { key: 'b', intervalMs: 20 },
+    ]);
+    await sleep(50);
+    scheduler.sync([{ key: 'b', intervalMs: 20 }]);
+    const aAfterRemoval = counts.a;
+    await sleep(100);
+    expect(counts.a).toBe(aAfterRemoval);
+    expect(counts.b).toBeGreaterThan(3);
+    expect(scheduler.size).toBe(1);
+  });
+
+  it('keeps scheduling after a failed run, reporting the error', async () => {
+    const errors: string[] = [];
+    let calls = 0;
+    scheduler = new CanaryScheduler(
+      () => {
+        calls++;
+        return Promise.reject(new Error('API server unavailable'));
+      },
+      (message, err) => errors.push(`${message}: ${String(err)}`),
+    );
+    scheduler.sync([{ key: 'test/podinfo', intervalMs: 20 }]);
+    await sleep(100);
+    expect(calls).toBeGreaterThan(2);
+    expect(errors[0]).toBe('reconcile of test/podinfo failed: Error: API server unavailable');
+  });
+
+  it('honours a shorter next tick asked by the engine', async () => {
+    let calls = 0;
+    scheduler = new CanaryScheduler(() => {
+      calls++;
+      return Promise.resolve({ nextTickMs: 10 });
+    });
+    scheduler.sync([{ key: 'k', intervalMs: 10_000 }]);
+    await sleep(120);
+    expect(calls).toBeGreaterThan(3);
+  });
+});
