@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { compareWithPrimaryRunner } from '../analysis/compare-with-primary.js';
+import { parseDuration } from '../api/duration.js';
 import type { Canary, CanaryStatus, Phase } from '../api/types.js';
 import { reconcile, type EngineOptions } from '../engine/index.js';
 import type { EnginePorts, EventRecorder, EventType, Routes } from '../engine/ports.js';
@@ -19,6 +20,8 @@ import { createNotifier } from '../notify/index.js';
 import { versionHash } from '../targets/local/index.js';
 import type { LocalManifests } from './manifests.js';
 import { localRunMetricSource } from './metric-source.js';
+import { ProcessRecordFile } from './orphans.js';
+import { restoreFromStatus } from './restore.js';
 import { FileStatusStore } from './state-file.js';
 import { AviaryError } from '../errors.js';
 
@@ -47,6 +50,8 @@ export class LocalRelease {
   readonly local: LocalPorts;
   private canary: Canary;
   private readonly store: FileStatusStore;
+  private readonly processRecord: ProcessRecordFile;
+  private resumed = false;
   private readonly ports: EnginePorts;
   private readonly engineOptions: EngineOptions;
   private readonly log: Logger;
@@ -60,6 +65,7 @@ export class LocalRelease {
     const stateDir = options.stateDir ?? '.aviary';
     const name = manifests.canary.metadata.name;
     this.store = new FileStatusStore(join(stateDir, `${name}.status.json`));
+    this.processRecord = new ProcessRecordFile(join(stateDir, `${name}.processes.json`));
     this.local = createLocalPorts({
       primaryRecordFile: join(stateDir, `${name}.primary.json`),
       onOutput: (proc, _stream, line) => options.onOutput?.(proc, line),
@@ -122,11 +128,13 @@ export class LocalRelease {
   /** Runs ticks until the release of the current canary definition ends; resolves its outcome. */
   async run(): Promise<ReleaseOutcome> {
     let status = (await this.store.read()) ?? {};
+    if (!this.resumed) await this.resume(status);
     for (;;) {
       if (this.stopped) throw new Error('release stopped');
       const view = this.engineView(status);
       const result = await reconcile({ ...view, status }, this.ports, this.engineOptions);
       status = result.status;
+      await this.processRecord.record(this.local.runtime.supervisor);
       this.options.onStatus?.(status);
       const current = status.lastAppliedSpec === versionHash(this.canary.spec.local!.canary);
       if (DONE.has(result.phase) && current) return { phase: result.phase as 'Succeeded' | 'Failed', status };
@@ -154,6 +162,31 @@ export class LocalRelease {
       this.log.warn({ err: String(err) }, 'routing back to the stable version failed');
     }
     await this.local.close();
+    await this.processRecord.clear();
+  }
+
+  /**
+   * Once per process: stops the versions a killed run left behind, then rebuilds what the status file
+   * describes (processes, split), so the engine carries on where the previous run stopped.
+   */
+  private async resume(status: CanaryStatus): Promise<void> {
+    this.resumed = true;
+    const notes = await this.processRecord.reap();
+    const restored =
+      status.lastAppliedSpec === undefined
+        ? []
+        : await restoreFromStatus(this.local, this.engineView(status), status);
+    for (const note of [...notes, ...restored]) {
+      this.log.info(note);
+      this.options.onEvent?.('Normal', `resuming ${this.canary.metadata.name}: ${note}`);
+    }
+    // The rebuilt router has measured nothing yet: give it one interval of traffic before the next check.
+    if (restored.length > 0) await this.waitForNextTick(this.intervalMs(), status);
+  }
+
+  private intervalMs(): number {
+    const interval = parseDuration(this.canary.spec.analysis.interval ?? '1m') ?? 60_000;
+    return Math.max(interval, this.engineOptions.minimumIntervalMs ?? 0);
   }
 
   /**
