@@ -1,0 +1,3 @@
+/** NGINX Ingress canary router. */
+export { NGINX_CAPABILITIES, nginxRouter, type NginxRouterOptions } from './router.js';
+export * from './canary-ingress.js';

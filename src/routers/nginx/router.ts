@@ -1,0 +1,148 @@
+/**
+ * NGINX Ingress: the canary Ingress `<ingressRef.name>-canary` next to the user's Ingress. Weights are
+ * read back from its live annotations, and setRoutes verifies the server kept them.
+ */
+import { NetworkingV1Api, type V1Ingress, type V1IngressSpec } from '@kubernetes/client-node';
+import type { Canary } from '../../api/types.js';
+import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { AviaryError } from '../../errors.js';
+import { plain, type KubeClients } from '../../kube/client.js';
+import { isNotFound, toKubeError } from '../../kube/failure.js';
+import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
+import { isOwnedBy } from '../shared/owner.js';
+import {
+  restoreTakenOver,
+  routingObjectMissing,
+  upsertOwned,
+  verifyApplied,
+  type ObjectApi,
+  type RoutingObject,
+} from '../shared/routing-object.js';
+import {
+  DEFAULT_ANNOTATION_PREFIX,
+  canaryAnnotations,
+  canaryAnnotationsOf,
+  canaryIngressName,
+  canaryIngressSpec,
+  ingressRefName,
+  routesOfAnnotations,
+  withoutCanaryAnnotations,
+} from './canary-ingress.js';
+
+export const NGINX_CAPABILITIES: RouterCapabilities = { match: true, mirror: false, sessionAffinity: false };
+
+type Ingress = RoutingObject<V1IngressSpec>;
+
+export interface NginxRouterOptions {
+  /** Annotation prefix of the controller (Flagger's -ingress-annotations-prefix). */
+  annotationsPrefix?: string;
+}
+
+function ingressApi(clients: KubeClients): ObjectApi<Ingress> {
+  const net = clients.config.makeApiClient(NetworkingV1Api);
+  return {
+    kind: 'Ingress',
+    apiVersion: 'networking.k8s.io/v1',
+    async read(namespace, name) {
+      try {
+        return plain<Ingress>(await net.readNamespacedIngress({ name, namespace }));
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw toKubeError(err, `reading Ingress ${namespace}/${name}`);
+      }
+    },
+    async create(namespace, body) {
+      return plain<Ingress>(await net.createNamespacedIngress({ namespace, body: body as V1Ingress }));
+    },
+    async replace(namespace, name, body) {
+      return plain<Ingress>(await net.replaceNamespacedIngress({ name, namespace, body: body as V1Ingress }));
+    },
+  };
+}
+
+export function nginxRouter(clients: KubeClients, options: NginxRouterOptions = {}): TrafficRouter {
+  const prefix = options.annotationsPrefix ?? DEFAULT_ANNOTATION_PREFIX;
+  const api = ingressApi(clients);
+  const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
+
+  async function userIngress(canary: Canary): Promise<Ingress> {
+    const name = ingressRefName(canary);
+    const ingress = await api.read(namespaceOf(canary), name);
+    if (!ingress)
+      throw new AviaryError(
+        'NOT_FOUND',
+        `Ingress ${name} named by spec.ingressRef not found in ${namespaceOf(canary)} — create it (routing to the apex service) first`,
+      );
+    return ingress;
+  }
+
+  /** Writes the canary Ingress: the user's routing, the user's annotations, and `canary` settings. */
+  async function write(
+    canary: Canary,
+    canarySettings: (existing: Ingress | undefined) => Record<string, string>,
+  ) {
+    const user = await userIngress(canary);
+    const spec = canaryIngressSpec(canary, user.spec);
+    return upsertOwned<V1IngressSpec, Ingress>(api, canary, canaryIngressName(canary), (existing) => ({
+      spec,
+      labels: { ...user.metadata.labels },
+      annotations: {
+        ...withoutCanaryAnnotations(user.metadata.annotations, prefix),
+        ...canarySettings(existing),
+      },
+    }));
+  }
+
+  async function apply(canary: Canary, routes: Routes): Promise<void> {
+    const settings = canaryAnnotations(canary, routes, prefix);
+    const written = await write(canary, () => settings);
+    verifyApplied(
+      'Ingress',
+      canaryIngressName(canary),
+      routes,
+      routesOfAnnotations(written.metadata.annotations, prefix),
+    );
+  }
+
+  return {
+    async reconcile(canary) {
+      refuseUnsupported('nginx', NGINX_CAPABILITIES, canary);
+      const allToPrimary = canaryAnnotations(
+        canary,
+        { primaryWeight: 100, canaryWeight: 0, mirrored: false },
+        prefix,
+      );
+      // Keep the live split (a reconcile must not reset a canary in progress); a new Ingress starts at 0.
+      await write(canary, (existing) =>
+        existing && isOwnedBy(existing.metadata.ownerReferences, canary)
+          ? canaryAnnotationsOf(existing.metadata.annotations, prefix)
+          : allToPrimary,
+      );
+    },
+
+    async setRoutes(canary, routes) {
+      refuseUnsupported('nginx', NGINX_CAPABILITIES, canary, routes);
+      await apply(canary, routes);
+    },
+
+    async getRoutes(canary) {
+      const name = canaryIngressName(canary);
+      const ingress = await api.read(namespaceOf(canary), name);
+      if (!ingress) throw routingObjectMissing('Ingress', canary, name);
+      return routesOfAnnotations(ingress.metadata.annotations, prefix);
+    },
+
+    async finalize(canary) {
+      const ingress = await api.read(namespaceOf(canary), canaryIngressName(canary));
+      if (!ingress || (await restoreTakenOver<V1IngressSpec, Ingress>(api, ingress))) return;
+      const settings = { [`${prefix}/canary`]: 'true', [`${prefix}/canary-weight`]: '0' };
+      const written = await write(canary, () => settings);
+      verifyApplied(
+        'Ingress',
+        ingress.metadata.name,
+        { canaryWeight: 0, mirrored: false },
+        routesOfAnnotations(written.metadata.annotations, prefix),
+      );
+    },
+  };
+}

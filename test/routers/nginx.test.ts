@@ -1,0 +1,118 @@
+import type { V1Ingress } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { makeClients } from '../../src/kube/client.js';
+import { nginxRouter } from '../../src/routers/nginx/index.js';
+import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
+import { startFakeApiServer } from '../harness/index.js';
+import { runRouterContract } from './contract.js';
+
+const canaryIngress = { resource: 'ingresses.networking.k8s.io', name: 'podinfo-canary' };
+
+runRouterContract({
+  name: 'nginx',
+  provider: 'nginx',
+  capabilities: { match: true, mirror: false, sessionAffinity: false },
+  router: (clients) => nginxRouter(clients),
+  setup({ server, namespace }) {
+    server.create({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name: 'podinfo',
+        namespace,
+        labels: { app: 'podinfo' },
+        annotations: {
+          'kubernetes.io/ingress.class': 'nginx',
+          'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
+        },
+      },
+      spec: {
+        rules: [
+          {
+            host: 'app.example.com',
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'podinfo', port: { number: 9898 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    return {
+      spec: { ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'podinfo' } },
+      objects: [canaryIngress],
+      weighted: canaryIngress,
+    };
+  },
+});
+
+describe('nginx canary Ingress', () => {
+  it('copies the user Ingress onto <apex>-canary with the canary annotations, and A/B headers as NGINX reads them', async () => {
+    const server = await startFakeApiServer();
+    try {
+      const router = nginxRouter(makeClients(server.kubeConfig()));
+      server.create({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+          name: 'web',
+          namespace: 'default',
+          annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '50', 'example.com/team': 'web' },
+        },
+        spec: {
+          ingressClassName: 'nginx',
+          rules: [
+            {
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: { service: { name: 'podinfo', port: { number: 9898 } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      });
+      const canary = canaryFor('default', 'podinfo', {
+        provider: 'nginx',
+        ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'web' },
+        analysis: {
+          interval: '1m',
+          threshold: 5,
+          iterations: 5,
+          match: [{ headers: { 'x-canary': { regex: '^always$' }, cookie: { exact: 'canary' } } }],
+        },
+      });
+      await router.reconcile(canary);
+      const live = () =>
+        server.get('ingresses.networking.k8s.io', 'default', 'web-canary') as unknown as V1Ingress;
+      expect(live().spec?.ingressClassName).toBe('nginx');
+      expect(live().spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name).toBe('podinfo-canary');
+      expect(live().metadata?.annotations).toEqual({
+        'example.com/team': 'web',
+        'nginx.ingress.kubernetes.io/canary': 'true',
+        'nginx.ingress.kubernetes.io/canary-weight': '0',
+      });
+      await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
+      expect(live().metadata?.annotations).toMatchObject({
+        'nginx.ingress.kubernetes.io/canary-by-header': 'x-canary',
+        'nginx.ingress.kubernetes.io/canary-by-header-pattern': '^always$',
+        'nginx.ingress.kubernetes.io/canary-by-cookie': 'canary',
+      });
+      const half = await router
+        .setRoutes(canary, { primaryWeight: 50, canaryWeight: 50, mirrored: false })
+        .catch((e: unknown) => e);
+      expect((half as Error).message).toContain('NGINX routes them all (100) or none (0)');
+    } finally {
+      await server.close();
+    }
+  });
+});
