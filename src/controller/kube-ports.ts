@@ -14,8 +14,12 @@ import { kubeEventRecorder } from '../kube/events.js';
 import { isNotFound } from '../kube/failure.js';
 import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
 import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
+import { contourRouter } from '../routers/contour/index.js';
+import { gatewayApiRouter } from '../routers/gateway-api/index.js';
 import { istioRouter } from '../routers/istio/router.js';
 import { kubernetesRouter, reconcileServices } from '../routers/kubernetes/index.js';
+import { nginxRouter } from '../routers/nginx/index.js';
+import { smiRouter } from '../routers/smi/index.js';
 import { deploymentTarget } from '../targets/kubernetes/index.js';
 import type { ControllerLookups, Logger } from './controller.js';
 
@@ -35,6 +39,15 @@ export interface KubePortsOptions {
 const ROUTERS: Partial<Record<Provider, (clients: KubeClients) => TrafficRouter>> = {
   istio: (clients) => withServices(clients, istioRouter(clients)),
   kubernetes: (clients) => kubernetesRouter(clients),
+  'gatewayapi:v1': (clients) => withServices(clients, gatewayApiRouter(clients, 'v1')),
+  'gatewayapi:v1beta1': (clients) => withServices(clients, gatewayApiRouter(clients, 'v1beta1')),
+  nginx: (clients) => withServices(clients, nginxRouter(clients)),
+  contour: (clients) => withServices(clients, contourRouter(clients)),
+  linkerd: (clients) => withServices(clients, smiRouter(clients, 'linkerd')),
+  osm: (clients) => withServices(clients, smiRouter(clients, 'osm')),
+  'smi:v1alpha1': (clients) => withServices(clients, smiRouter(clients, 'smi:v1alpha1')),
+  'smi:v1alpha2': (clients) => withServices(clients, smiRouter(clients, 'smi:v1alpha2')),
+  'smi:v1alpha3': (clients) => withServices(clients, smiRouter(clients, 'smi:v1alpha3')),
 };
 
 export function kubePortsFactory(options: KubePortsOptions) {

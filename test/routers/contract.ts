@@ -15,7 +15,9 @@ import { makeClients, type KubeClients } from '../../src/kube/client.js';
 import type { RouterCapabilities } from '../../src/routers/shared/capabilities.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { startFakeApiServer, type FakeApiServer, type KubeObject } from '../harness/index.js';
-import { freezingProxy, readRaw, revertTo, type RoutingRef } from './live-object.js';
+import { controllerRoles, kustomize } from '../deploy/render.js';
+import { accessOf, allowedBy, describeAccess, type Access } from '../rbac/rbac.js';
+import { TEST_AGENT, freezingProxy, readRaw, revertTo, type RoutingRef } from './live-object.js';
 
 export type { RoutingRef };
 
@@ -254,6 +256,18 @@ export function runRouterContract(contract: RouterContract): void {
           expect(err.message).toContain('analysis.sessionAffinity');
         });
       }
+    });
+
+    // Last: by now the router has made every kind of call it makes.
+    it("every API call it made is allowed by the controller's ClusterRole (deploy/rbac)", async () => {
+      const { roles } = controllerRoles((await kustomize('deploy')).objects);
+      const calls = server.requests
+        .filter((r) => r.userAgent !== TEST_AGENT)
+        .map(accessOf)
+        .filter((a): a is Access => a !== undefined);
+      expect(calls.length).toBeGreaterThan(0);
+      const denied = [...new Set(calls.filter((a) => !allowedBy(roles, a)).map(describeAccess))];
+      expect(denied).toEqual([]);
     });
   });
 }

@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { FakeApiServer, KubeObject } from '../harness/index.js';
 
+/** User agent of the test's own calls, so the RBAC check sees only the router's. */
+export const TEST_AGENT = 'aviary-router-contract';
+
 export interface RoutingRef {
   /** Qualified plural as the harness names it: `httproutes.gateway.networking.k8s.io`, `services`. */
   resource: string;
@@ -27,7 +30,7 @@ export function restPath(server: FakeApiServer, namespace: string, ref: RoutingR
 async function call(url: string, method: string, body?: unknown): Promise<KubeObject> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': TEST_AGENT },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const json = (await res.json()) as KubeObject;
