@@ -9,6 +9,7 @@ command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v hey >/dev/null || need_apt+=(hey)
 command -v haproxy >/dev/null || need_apt+=(haproxy)
 command -v curl >/dev/null || need_apt+=(curl)
+command -v chromium >/dev/null || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${need_apt[*]}"

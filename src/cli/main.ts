@@ -15,6 +15,7 @@ const COMMANDS: (() => Promise<{ register: Registrar }>)[] = [
   () => import('./commands/convert.js'),
   () => import('./commands/controller.js'),
   () => import('./commands/loadtester.js'),
+  () => import('./commands/dashboard.js'),
 ];
 
 export async function main(argv: string[]): Promise<number> {
