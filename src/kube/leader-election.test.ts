@@ -35,7 +35,7 @@ describe('leader election on a Lease', () => {
     b.start();
     await sleep(600);
     expect([...state.leading]).toEqual(['replica-a']);
-    const lease = server.get('leases.coordination.k8s.io', 'aviary-system', 'handover') as {
+    const lease = server.get('leases.coordination.k8s.io', 'aviary-system', 'handover') as unknown as {
       spec: { holderIdentity: string; renewTime: string };
     };
     expect(lease.spec.holderIdentity).toBe('replica-a');
