@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Canary } from '../api/types.js';
+import type { Canary, CanaryWebhook } from '../api/types.js';
 
 export interface DemoVersion {
   version: string;
@@ -35,9 +35,10 @@ export function sampleAppCommand(v: DemoVersion): string[] {
 }
 
 export function demoCanary(
-  ports: { stable: number; canary: number },
+  ports: { stable: number; canary: number; router?: number },
   stable: DemoVersion,
   canary: DemoVersion,
+  webhooks: CanaryWebhook[] = [],
 ): Canary {
   return {
     apiVersion: 'aviary.dev/v1beta1',
@@ -62,9 +63,10 @@ export function demoCanary(
           },
           { name: 'request-duration', interval: '10s', thresholdRange: { max: 100 } },
         ],
+        ...(webhooks.length > 0 ? { webhooks } : {}),
       },
       local: {
-        listenPort: 0,
+        listenPort: ports.router ?? 0,
         metricsPort: 0,
         stable: { command: sampleAppCommand(stable), port: ports.stable },
         canary: { command: sampleAppCommand(canary), port: ports.canary },

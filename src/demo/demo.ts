@@ -7,19 +7,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CanaryStatus } from '../api/types.js';
+import { failureThreshold, maxWeight } from '../api/defaults.js';
 import { liveView } from '../cli/progress/live-view.js';
 import { plainView } from '../cli/progress/plain-view.js';
-import { snapshotOf, type ProgressView } from '../cli/progress/snapshot.js';
-import { freePort } from '../local/free-port.js';
+import type { ProgressView } from '../cli/progress/snapshot.js';
+import { freePort } from '../local/testing/free-port.js';
 import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
 import { demoCanary, type DemoVersion } from './demo-canary.js';
-import { startLoad, type LoadGenerator } from './load-generator.js';
+import { builtinLoad, loadTesterLoad, routerRequests, type LoadSource } from './load-source.js';
 
 export interface DemoOptions {
   /** Plain lines instead of the live display. */
   ci?: boolean;
-  /** Requests per second of the built-in load generator. Default 400. */
+  /** Requests per second sent through the router. Default 400. */
   requestsPerSecond?: number;
+  /** Traffic from `hey`, run by an in-process load tester through a rollout webhook. */
+  loadTester?: boolean;
   write?: (text: string) => void;
 }
 
@@ -31,11 +34,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
   const view: ProgressView = options.ci || !process.stdout.isTTY ? plainView(write) : liveView();
   const stateDir = await mkdtemp(join(tmpdir(), 'aviary-demo-'));
-  const ports = { stable: await freePort(), canary: await freePort() };
+  const rps = options.requestsPerSecond ?? 400;
+  const ports = {
+    stable: await freePort(),
+    canary: await freePort(),
+    // hey is given the router's address in the webhook, so it must be known before the router starts.
+    router: options.loadTester ? await freePort() : 0,
+  };
+  const load: LoadSource = options.loadTester
+    ? await loadTesterLoad(rps, ports.router, stateDir)
+    : builtinLoad(rps);
   const started = Date.now();
   let title = 'demo v1 -> v2';
-  let canary = demoCanary(ports, V1, V2);
-  let load: LoadGenerator | undefined;
+  let canary = demoCanary(ports, V1, V2, load.webhooks);
+  let announced = false;
+  let requests = 0;
   const weightsSeen: number[][] = [[], []];
   let releaseIndex = 0;
 
@@ -47,17 +60,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       const seen = weightsSeen[releaseIndex]!;
       const weight = status.canaryWeight ?? 0;
       if (status.phase === 'Progressing' && weight > 0 && seen[seen.length - 1] !== weight) seen.push(weight);
-      if (!load && release.routerPort) {
-        load = startLoad(`http://127.0.0.1:${release.routerPort}/`, options.requestsPerSecond ?? 400);
+      if (!announced && release.routerPort) {
+        announced = true;
+        load.routerListening(release.routerPort);
         view.line(
-          `router on http://127.0.0.1:${release.routerPort}/ (metrics :${release.metricsPort}/metrics), load ${options.requestsPerSecond ?? 400} req/s`,
+          `router on http://127.0.0.1:${release.routerPort}/ (metrics :${release.metricsPort}/metrics); traffic: ${load.description}`,
         );
       }
-      view.update(snapshotOf(title, canary, status, started, load?.sent));
+      void routerRequests(release.local.runtime.metrics).then((n) => (requests = n));
+      view.update({
+        title,
+        phase: status.phase ?? 'Initializing',
+        canaryWeight: status.canaryWeight ?? 0,
+        maxWeight: maxWeight(canary.spec.analysis),
+        failedChecks: status.failedChecks ?? 0,
+        threshold: failureThreshold(canary.spec.analysis),
+        checks: status.lastChecks ?? [],
+        requests,
+        elapsedMs: Date.now() - started,
+      });
     },
   });
   // Ctrl-C: traffic back to the stable version, every process stopped, nothing orphaned.
-  const uninstall = release.local.installExitHandlers(() => void release.close());
+  const uninstall = release.local.installExitHandlers(() => void load.stop().then(() => release.close()));
 
   let first: ReleaseOutcome | undefined;
   let second: ReleaseOutcome | undefined;
@@ -72,15 +97,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
     title = 'demo v2 -> v3';
     releaseIndex = 1;
-    canary = demoCanary(ports, V1, V3);
+    canary = demoCanary(ports, V1, V3, load.webhooks);
     release.updateCanary(canary);
     second = await release.run();
     view.line(
       `v3: ${second.phase === 'Failed' ? `rolled back — ${second.status.failureReason ?? ''}` : 'promoted'}`,
     );
+    requests = await routerRequests(release.local.runtime.metrics);
   } finally {
     uninstall();
-    await load?.stop();
+    await load.stop();
     await release.close();
     view.close();
     await rm(stateDir, { recursive: true, force: true });
@@ -88,13 +114,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
   const ok = first.phase === 'Succeeded' && second.phase === 'Failed';
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  const failed = load.failed === undefined ? '' : `, failed at the client ${load.failed}`;
   write(
     [
       '',
       'Summary',
       `  v1 -> v2  ${first.phase === 'Succeeded' ? 'promoted' : 'NOT promoted'}  (canary weights ${describeWeights(weightsSeen[0]!)})`,
       `  v2 -> v3  ${second.phase === 'Failed' ? 'rolled back' : 'NOT rolled back'} at canary weight ${describeWeights(weightsSeen[1]!)}: ${second.status.failureReason ?? 'no failure recorded'}`,
-      `  requests sent ${load?.sent ?? 0}, failed ${load?.failed ?? 0}; took ${seconds}s`,
+      `  requests through the router ${requests}${failed}; took ${seconds}s`,
       ok
         ? 'demo passed: the good version shipped, the bad one never got past 10%.'
         : 'demo FAILED: see the events above.',

@@ -11,6 +11,14 @@ const color = (code: number, text: string) => `\x1b[${code}m${text}\x1b[0m`;
 
 export function liveView(stream: NodeJS.WriteStream = process.stdout): ProgressView {
   let blockHeight = 0;
+  // A block line wider than the terminal wraps onto two rows, and erasing `blockHeight` rows would then
+  // leave its first half behind on every redraw: cut each block line to the width (events may wrap, they
+  // are never erased).
+  const fit = (text: string) => {
+    const width = stream.columns;
+    if (!width || text.length < width) return text;
+    return `${text.slice(0, Math.max(1, width - 2))}…`;
+  };
   let last: ProgressSnapshot | undefined;
 
   const erase = () => {
@@ -24,10 +32,10 @@ export function liveView(stream: NodeJS.WriteStream = process.stdout): ProgressV
   const draw = () => {
     if (!last) return;
     const lines = [
-      color(1, last.title),
-      summaryLine(last),
+      color(1, fit(last.title)),
+      fit(summaryLine(last)),
       ...last.checks.map((c) => {
-        const text = `  ${checkLine(c)}`;
+        const text = fit(`  ${checkLine(c)}`);
         return c.decision === 'fail'
           ? color(31, text)
           : c.decision === 'pass'
