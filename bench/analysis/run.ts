@@ -4,7 +4,6 @@
  *
  * SIMULATION ONLY: simulated time, seeded PRNG, no HTTP, no processes, no Prometheus.
  */
-import { logNormal } from '../../src/analysis/sequential/testing/random.js';
 import {
   aviaryErrorRate,
   aviaryLatency,
@@ -12,40 +11,29 @@ import {
   flaggerSuccessRate,
   type PolicyFactory,
 } from './policies.js';
+import {
+  AA_HORIZON_S,
+  AA_RUNS,
+  CANARY_WEIGHT,
+  errorScenario,
+  FRR_TARGET,
+  latencyScenario,
+  MEDIAN_MS,
+  quantileOfTimes,
+  REGRESSION_HORIZON_S,
+  REGRESSION_RUNS,
+  RPS,
+  share,
+  SIGMA,
+  Z99,
+} from './scenarios.js';
 import { type RunOutcome, type Scenario, simulate } from './simulate.js';
-
-const RPS = 50;
-const CANARY_WEIGHT = 0.1;
-const REGRESSION_RUNS = 200;
-const AA_RUNS = 400;
-const REGRESSION_HORIZON_S = 30 * 60;
-const AA_HORIZON_S = 10 * 60;
-const FRR_TARGET = 0.01;
-
-// Base latency: log-normal, median 100 ms, sigma 0.674 -> p99 = 100 * e^(0.674 * 2.326) ≈ 480 ms.
-const MEDIAN_MS = 100;
-const SIGMA = 0.674;
-const Z99 = 2.3263479;
-const baseLatency = (random: () => number): number => logNormal(random, MEDIAN_MS, SIGMA);
-// The regression: every canary request 50 ms slower (a slow dependency call): p99 480 -> 530 ms.
-const slowLatency = (random: () => number): number => 50 + baseLatency(random);
 
 interface Row {
   name: string;
   flagger: boolean;
   regression: RunOutcome[];
   aa: RunOutcome[];
-}
-
-function quantileOfTimes(outcomes: RunOutcome[], q: number): number {
-  const times = outcomes
-    .map((o) => (o.action === 'rollback' ? o.second : Number.POSITIVE_INFINITY))
-    .sort((a, b) => a - b);
-  return times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? Number.POSITIVE_INFINITY;
-}
-
-function share(outcomes: RunOutcome[], action: RunOutcome['action']): number {
-  return outcomes.filter((o) => o.action === action).length / outcomes.length;
 }
 
 function seconds(s: number, horizon: number): string {
@@ -135,9 +123,9 @@ console.log(
   'Aviary analysis benchmark — SIMULATION: simulated time, seeded PRNG (mulberry32), no real HTTP,',
 );
 console.log(
-  'no processes, no Prometheus. Real-process numbers come from a separate run in the local runtime',
+  'no processes, no Prometheus. Real-process numbers come from a separate benchmark in the local runtime',
 );
-console.log('(not part of this benchmark; to be added).');
+console.log('(bench/analysis/local.ts, see README.md).');
 console.log(
   `Traffic: ${RPS} req/s, canary weight ${CANARY_WEIGHT * 100}% -> ${RPS * CANARY_WEIGHT} req/s canary, ${RPS * (1 - CANARY_WEIGHT)} req/s primary.`,
 );
@@ -154,19 +142,6 @@ console.log(
 console.log(
   'Aviary rolls back at the first evaluation whose verdict is fail, using cumulative counts since the canary started.',
 );
-
-const errorScenario = (
-  canaryErrorRate: number,
-  horizonSeconds: number,
-  promotionEndsRun: boolean,
-): Scenario => ({
-  requestsPerSecond: RPS,
-  canaryWeight: CANARY_WEIGHT,
-  canary: { errorRate: canaryErrorRate },
-  primary: { errorRate: 0.001 },
-  horizonSeconds,
-  promotionEndsRun,
-});
 
 runSection(
   'Error rate: canary 5% errors vs primary 0.1% (regression); A/A both 0.1%',
@@ -185,15 +160,6 @@ runSection(
   ],
   1,
 );
-
-const latencyScenario = (slow: boolean, horizonSeconds: number, promotionEndsRun: boolean): Scenario => ({
-  requestsPerSecond: RPS,
-  canaryWeight: CANARY_WEIGHT,
-  canary: { errorRate: 0, latency: slow ? slowLatency : baseLatency },
-  primary: { errorRate: 0, latency: baseLatency },
-  horizonSeconds,
-  promotionEndsRun,
-});
 
 const p99 = MEDIAN_MS * Math.exp(SIGMA * Z99);
 console.log(
