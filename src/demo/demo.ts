@@ -11,7 +11,7 @@ import { failureThreshold, maxWeight } from '../api/defaults.js';
 import { liveView } from '../cli/progress/live-view.js';
 import { plainView } from '../cli/progress/plain-view.js';
 import type { ProgressView } from '../cli/progress/snapshot.js';
-import { freePort } from '../local/testing/free-port.js';
+import { freePort } from '../local/free-port.js';
 import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
 import { demoCanary, type DemoVersion } from './demo-canary.js';
 import { builtinLoad, loadTesterLoad, routerRequests, type LoadSource } from './load-source.js';
@@ -28,7 +28,7 @@ export interface DemoOptions {
 
 const V1: DemoVersion = { version: 'v1', errorRate: 0, latencyMs: 5 };
 const V2: DemoVersion = { version: 'v2', errorRate: 0, latencyMs: 5 };
-const V3: DemoVersion = { version: 'v3', errorRate: 0.05, latencyMs: 150 };
+const V3: DemoVersion = { version: 'v3', errorRate: 0.05, latencyMs: 300 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
@@ -88,7 +88,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   let second: ReleaseOutcome | undefined;
   try {
     view.line(
-      'Aviary demo: v1 -> v2 (healthy) should be promoted, then v2 -> v3 (5% errors, +150 ms) rolled back',
+      'Aviary demo: v1 -> v2 (healthy) should be promoted, then v2 -> v3 (5% errors, +300 ms) rolled back',
     );
     first = await release.run();
     view.line(
