@@ -64,7 +64,10 @@ export class LocalRelease {
     this.log = options.logger ?? pino({ level: 'silent' });
     const stateDir = options.stateDir ?? '.aviary';
     const name = manifests.canary.metadata.name;
-    this.store = new FileStatusStore(join(stateDir, `${name}.status.json`));
+    // spec.local.stateFile, when set, names the status file itself; the other records stay in stateDir.
+    this.store = new FileStatusStore(
+      manifests.canary.spec.local?.stateFile ?? join(stateDir, `${name}.status.json`),
+    );
     this.processRecord = new ProcessRecordFile(join(stateDir, `${name}.processes.json`));
     this.local = createLocalPorts({
       primaryRecordFile: join(stateDir, `${name}.primary.json`),

@@ -48,10 +48,11 @@ export const LocalRuntime = Type.Object(
         description: 'How long a version may take to become ready. Default: 30s.',
       }),
     ),
-    /** Where the run's state is kept between ticks (survives a crash). Default .aviary/<name>.state.json. */
+    /** Where the status is kept between ticks (survives a crash). Default <state dir>/<name>.status.json. */
     stateFile: Type.Optional(
       Type.String({
-        description: "Where the run's state is kept between ticks. Default: .aviary/<name>.state.json.",
+        description:
+          'File holding the canary status between runs (a killed run resumes from it). Default: .aviary/<name>.status.json.',
       }),
     ),
   },
