@@ -25,6 +25,7 @@ command -v kubectl >/dev/null || { echo "kubectl is missing (tests point it at t
 npm ci --no-audit --no-fund --loglevel=error
 npx tsc -p tsconfig.json
 npx eslint .
+npx prettier --check . --log-level warn
 
 report=$(mktemp -d)/vitest.json
 status=0

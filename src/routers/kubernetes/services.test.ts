@@ -25,14 +25,25 @@ function world(service: Partial<CanaryService> = {}): { ns: string; canary: Cana
   const ns = `s${++namespaces}`;
   server.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   for (const name of ['podinfo-env', 'podinfo-config'])
-    server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { color: 'blue' } });
-  server.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'podinfo-secret', namespace: ns }, data: {} });
+    server.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: ns },
+      data: { color: 'blue' },
+    });
+  server.create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'podinfo-secret', namespace: ns },
+    data: {},
+  });
   server.create(deploymentFor(ns) as unknown as KubeObject);
   return { ns, canary: canaryFor(ns, 'podinfo', { service: { port: 9898, ...service } }) };
 }
 
 const svc = (ns: string, name: string) => server.get('services', ns, name) as V1Service | undefined;
-const replicasOf = (ns: string) => (server.get('deployments.apps', ns, 'podinfo') as V1Deployment | undefined)?.spec?.replicas;
+const replicasOf = (ns: string) =>
+  (server.get('deployments.apps', ns, 'podinfo') as V1Deployment | undefined)?.spec?.replicas;
 const rvs = (ns: string) => server.list('services', ns).map((s) => s.metadata.resourceVersion);
 
 describe('reconcileServices', () => {
@@ -57,7 +68,12 @@ describe('reconcileServices', () => {
   });
 
   it('uses portName, targetPort and appProtocol, and adds discovered container ports', async () => {
-    const { ns, canary } = world({ portName: 'grpc', targetPort: 'http', appProtocol: 'grpc', portDiscovery: true });
+    const { ns, canary } = world({
+      portName: 'grpc',
+      targetPort: 'http',
+      appProtocol: 'grpc',
+      portDiscovery: true,
+    });
     const podSpec = deploymentFor(ns).spec?.template.spec;
     await reconcileServices(clients, canary, selector, { podSpec });
     expect(svc(ns, 'podinfo-canary')?.spec?.ports).toEqual([
@@ -83,12 +99,25 @@ describe('reconcileServices', () => {
 
   it("takes over the user's apex Service selector but leaves its metadata, and finalize gives it back", async () => {
     const { ns, canary } = world();
-    const lastApplied = JSON.stringify({ apiVersion: 'v1', kind: 'Service', spec: { selector: { app: 'podinfo' } } });
+    const lastApplied = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      spec: { selector: { app: 'podinfo' } },
+    });
     server.create({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'podinfo', namespace: ns, labels: { mine: 'yes' }, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } },
-      spec: { type: 'NodePort', selector: { app: 'podinfo' }, ports: [{ name: 'http', port: 9898, targetPort: 9898, nodePort: 30080 }] },
+      metadata: {
+        name: 'podinfo',
+        namespace: ns,
+        labels: { mine: 'yes' },
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied },
+      },
+      spec: {
+        type: 'NodePort',
+        selector: { app: 'podinfo' },
+        ports: [{ name: 'http', port: 9898, targetPort: 9898, nodePort: 30080 }],
+      },
     });
     const router = kubernetesRouter(clients);
     await router.reconcile(canary); // no primary pods yet: the apex must keep selecting the target
@@ -102,7 +131,8 @@ describe('reconcileServices', () => {
         await reconcileServices(clients, c, sel);
       },
     });
-    for (let ready = false; !ready; await new Promise((r) => setTimeout(r, 15))) ready = (await target.initialize(canary)).ready;
+    for (let ready = false; !ready; await new Promise((r) => setTimeout(r, 15)))
+      ready = (await target.initialize(canary)).ready;
     expect(replicasOf(ns)).toBe(0);
     await router.reconcile(canary);
     const apex = svc(ns, 'podinfo');
@@ -121,12 +151,20 @@ describe('kubernetesRouter', () => {
     const { canary } = world();
     const router = kubernetesRouter(clients);
     expect(await router.getRoutes(canary)).toEqual({ primaryWeight: 100, canaryWeight: 0, mirrored: false });
-    expect(await router.getRoutes({ ...canary, status: { iterations: 1 } })).toEqual({ primaryWeight: 0, canaryWeight: 100, mirrored: false });
+    expect(await router.getRoutes({ ...canary, status: { iterations: 1 } })).toEqual({
+      primaryWeight: 0,
+      canaryWeight: 100,
+      mirrored: false,
+    });
     await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
     await router.setRoutes(canary, { primaryWeight: 100, canaryWeight: 0, mirrored: false });
-    const refused = await router.setRoutes(canary, { primaryWeight: 90, canaryWeight: 10, mirrored: false }).catch((e: unknown) => e);
+    const refused = await router
+      .setRoutes(canary, { primaryWeight: 90, canaryWeight: 10, mirrored: false })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AviaryError);
-    expect((refused as Error).message).toContain('provider kubernetes cannot send 10% of traffic to the canary');
+    expect((refused as Error).message).toContain(
+      'provider kubernetes cannot send 10% of traffic to the canary',
+    );
   });
 });
 
@@ -134,7 +172,17 @@ describe('servicePorts', () => {
   it('drops a discovered port that clashes with the main port', () => {
     const ports = servicePorts(
       { port: 9797, portDiscovery: true },
-      { containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 9898 }, { name: 'metrics', containerPort: 9797 }] }] },
+      {
+        containers: [
+          {
+            name: 'app',
+            ports: [
+              { name: 'http', containerPort: 9898 },
+              { name: 'metrics', containerPort: 9797 },
+            ],
+          },
+        ],
+      },
     );
     expect(ports.map((p) => [p.name, p.port])).toEqual([['http', 9797]]);
   });

@@ -18,7 +18,12 @@ const spec: V1PodSpec = {
   volumes: [
     { name: 'v1', configMap: { name: 'settings' } },
     { name: 'v2', secret: { secretName: 'tls', optional: true } },
-    { name: 'v3', projected: { sources: [{ configMap: { name: 'projected-cm' } }, { secret: { name: 'projected-secret' } }] } },
+    {
+      name: 'v3',
+      projected: {
+        sources: [{ configMap: { name: 'projected-cm' } }, { secret: { name: 'projected-secret' } }],
+      },
+    },
     { name: 'v4', emptyDir: {} },
   ],
 };
@@ -36,7 +41,13 @@ describe('configRefs', () => {
   });
 
   it('renames only the configs asked for, without touching the input', () => {
-    const renamed = renameConfigRefs(spec, new Map([['configmap/settings', 'settings-primary'], ['secret/creds', 'creds-primary']]));
+    const renamed = renameConfigRefs(
+      spec,
+      new Map([
+        ['configmap/settings', 'settings-primary'],
+        ['secret/creds', 'creds-primary'],
+      ]),
+    );
     expect(renamed.volumes?.[0]?.configMap?.name).toBe('settings-primary');
     expect(renamed.containers[0]?.env?.[0]?.valueFrom?.configMapKeyRef?.name).toBe('settings-primary');
     expect(renamed.containers[0]?.env?.[1]?.valueFrom?.secretKeyRef?.name).toBe('creds-primary');

@@ -22,14 +22,22 @@ type Visit = (kind: ConfigKind, name: string, optional: boolean) => string;
 function walkContainer(container: V1Container, visit: Visit): void {
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef?.name)
-      source.configMapRef.name = visit('configmap', source.configMapRef.name, source.configMapRef.optional ?? false);
+      source.configMapRef.name = visit(
+        'configmap',
+        source.configMapRef.name,
+        source.configMapRef.optional ?? false,
+      );
     if (source.secretRef?.name)
       source.secretRef.name = visit('secret', source.secretRef.name, source.secretRef.optional ?? false);
   }
   for (const env of container.env ?? []) {
     const from = env.valueFrom;
     if (from?.configMapKeyRef?.name)
-      from.configMapKeyRef.name = visit('configmap', from.configMapKeyRef.name, from.configMapKeyRef.optional ?? false);
+      from.configMapKeyRef.name = visit(
+        'configmap',
+        from.configMapKeyRef.name,
+        from.configMapKeyRef.optional ?? false,
+      );
     if (from?.secretKeyRef?.name)
       from.secretKeyRef.name = visit('secret', from.secretKeyRef.name, from.secretKeyRef.optional ?? false);
   }
@@ -49,7 +57,8 @@ function walk(spec: V1PodSpec, visit: Visit): void {
         source.secret.name = visit('secret', source.secret.name, source.secret.optional ?? false);
     }
   }
-  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) walkContainer(container, visit);
+  for (const container of [...(spec.initContainers ?? []), ...spec.containers])
+    walkContainer(container, visit);
 }
 
 /** Every distinct config the pod spec references, in first-seen order. */

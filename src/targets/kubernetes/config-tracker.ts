@@ -89,7 +89,12 @@ export function primaryPodSpec(podSpec: V1PodSpec, tracked: readonly TrackedConf
   return renameConfigRefs(podSpec, renames);
 }
 
-function copyMetadata(canary: Canary, source: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } }, name: string, namespace: string) {
+function copyMetadata(
+  canary: Canary,
+  source: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } },
+  name: string,
+  namespace: string,
+) {
   return {
     name,
     namespace,
@@ -122,7 +127,12 @@ export async function copyConfigsToPrimary(
           body.metadata = { ...metadata, resourceVersion: existing.metadata?.resourceVersion };
           return clients.core.replaceNamespacedConfigMap({ name, namespace, body });
         }
-        const body: V1Secret = { apiVersion: 'v1', kind: 'Secret', metadata, type: config.object.type ?? 'Opaque' };
+        const body: V1Secret = {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata,
+          type: config.object.type ?? 'Opaque',
+        };
         if (config.object.data) body.data = config.object.data;
         const existing = await readConfig(clients, namespace, { ...config.ref, name });
         if (!existing) return clients.core.createNamespacedSecret({ namespace, body });

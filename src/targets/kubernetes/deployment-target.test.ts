@@ -1,6 +1,11 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApiServer, STUCK_ANNOTATION, type FakeApiServer, type KubeObject } from '../../../test/harness/index.js';
+import {
+  startFakeApiServer,
+  STUCK_ANNOTATION,
+  type FakeApiServer,
+  type KubeObject,
+} from '../../../test/harness/index.js';
 import type { Canary } from '../../api/types.js';
 import type { Readiness, WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -33,12 +38,18 @@ function world(spec: Partial<Canary['spec']> = {}, replicas = 2) {
   server.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   put(configMapFor(ns, 'podinfo-env', { color: 'blue' }));
   put(configMapFor(ns, 'podinfo-config', { 'app.yaml': 'level: info' }));
-  server.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'podinfo-secret', namespace: ns }, stringData: { TOKEN: 's3cret' } });
+  server.create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'podinfo-secret', namespace: ns },
+    stringData: { TOKEN: 's3cret' },
+  });
   put(deploymentFor(ns, 'podinfo', replicas));
   return { ns, canary: canaryFor(ns, 'podinfo', spec) };
 }
 
-const deployment = (ns: string, name: string) => server.get('deployments.apps', ns, name) as V1Deployment | undefined;
+const deployment = (ns: string, name: string) =>
+  server.get('deployments.apps', ns, name) as V1Deployment | undefined;
 const podSpecOf = (d: V1Deployment | undefined) => d?.spec?.template.spec;
 
 async function until(check: () => Promise<Readiness>, timeoutMs = 3000): Promise<Readiness> {
@@ -78,7 +89,9 @@ async function writesDuring(action: () => Promise<unknown>): Promise<string[]> {
 function resourceVersions(ns: string) {
   const kinds = ['deployments.apps', 'configmaps', 'secrets', 'horizontalpodautoscalers.autoscaling'];
   return Object.fromEntries(
-    kinds.flatMap((k) => server.list(k, ns).map((o) => [`${k}/${o.metadata.name ?? ''}`, o.metadata.resourceVersion])),
+    kinds.flatMap((k) =>
+      server.list(k, ns).map((o) => [`${k}/${o.metadata.name ?? ''}`, o.metadata.resourceVersion]),
+    ),
   );
 }
 
@@ -93,22 +106,42 @@ describe('deploymentTarget.initialize', () => {
     expect(primary?.spec?.template.metadata?.labels).toEqual({ app: 'podinfo-primary' });
     expect(primary?.metadata?.labels).toEqual({ app: 'podinfo-primary', team: 'web' });
     expect(primary?.metadata?.annotations).toEqual({ 'example.com/owner': 'web-team' });
-    expect(primary?.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Canary', name: 'podinfo', uid: canary.metadata.uid, controller: true });
-    expect(primary?.spec).toMatchObject({ replicas: 2, minReadySeconds: 3, revisionHistoryLimit: 4, progressDeadlineSeconds: 60 });
-    expect(primary?.spec?.template.metadata?.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', [ROLLOUT_ID_ANNOTATION]: expect.any(String) });
+    expect(primary?.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: 'Canary',
+      name: 'podinfo',
+      uid: canary.metadata.uid,
+      controller: true,
+    });
+    expect(primary?.spec).toMatchObject({
+      replicas: 2,
+      minReadySeconds: 3,
+      revisionHistoryLimit: 4,
+      progressDeadlineSeconds: 60,
+    });
+    expect(primary?.spec?.template.metadata?.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      [ROLLOUT_ID_ANNOTATION]: expect.any(String),
+    });
 
     const pod = podSpecOf(primary);
     expect(pod?.volumes?.[0]?.configMap?.name).toBe('podinfo-config-primary');
     expect(pod?.containers[0]?.env?.[0]?.valueFrom?.configMapKeyRef?.name).toBe('podinfo-env-primary');
     expect(pod?.containers[0]?.envFrom?.[0]?.secretRef?.name).toBe('podinfo-secret-primary');
-    expect(pod?.topologySpreadConstraints?.[0]?.labelSelector?.matchLabels).toEqual({ app: 'podinfo-primary' });
+    expect(pod?.topologySpreadConstraints?.[0]?.labelSelector?.matchLabels).toEqual({
+      app: 'podinfo-primary',
+    });
 
     expect(server.get('configmaps', ns, 'podinfo-env-primary')).toMatchObject({
       data: { color: 'blue' },
       metadata: { ownerReferences: [{ uid: canary.metadata.uid }] },
     });
-    expect(server.get('configmaps', ns, 'podinfo-config-primary')?.data).toEqual({ 'app.yaml': 'level: info' });
-    expect(server.get('secrets', ns, 'podinfo-secret-primary')).toMatchObject({ type: 'Opaque', data: { TOKEN: Buffer.from('s3cret').toString('base64') } });
+    expect(server.get('configmaps', ns, 'podinfo-config-primary')?.data).toEqual({
+      'app.yaml': 'level: info',
+    });
+    expect(server.get('secrets', ns, 'podinfo-secret-primary')).toMatchObject({
+      type: 'Opaque',
+      data: { TOKEN: Buffer.from('s3cret').toString('base64') },
+    });
     // The user's target is untouched: same template, still serving.
     expect(podSpecOf(deployment(ns, 'podinfo'))?.volumes?.[0]?.configMap?.name).toBe('podinfo-config');
   });
@@ -124,7 +157,9 @@ describe('deploymentTarget.initialize', () => {
   });
 
   it('is idempotent: a second and third call write nothing', async () => {
-    const { ns, canary } = world({ autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
+    const { ns, canary } = world({
+      autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
+    });
     put(hpaFor(ns, 'podinfo', 'podinfo'));
     await initialized(canary);
     await new Promise((r) => setTimeout(r, 100)); // let the simulators settle
@@ -148,7 +183,12 @@ describe('deploymentTarget.initialize', () => {
 
   it('copies the HPA to <hpa>-primary targeting the primary, with primaryScalerReplicas, and follows changes', async () => {
     const { ns, canary } = world({
-      autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo', primaryScalerReplicas: { maxReplicas: 6 } },
+      autoscalerRef: {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        name: 'podinfo',
+        primaryScalerReplicas: { maxReplicas: 6 },
+      },
     });
     put(hpaFor(ns, 'podinfo', 'podinfo'));
     await initialized(canary);
@@ -161,9 +201,15 @@ describe('deploymentTarget.initialize', () => {
     });
     expect(hpa?.metadata.ownerReferences?.[0]?.uid).toBe(canary.metadata.uid);
 
-    await clients.autoscaling.patchNamespacedHorizontalPodAutoscaler({ name: 'podinfo', namespace: ns, body: { spec: { minReplicas: 3 } } }, MERGE_PATCH);
+    await clients.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+      { name: 'podinfo', namespace: ns, body: { spec: { minReplicas: 3 } } },
+      MERGE_PATCH,
+    );
     await target.initialize(canary);
-    expect(server.get('horizontalpodautoscalers.autoscaling', ns, 'podinfo-primary')?.spec).toMatchObject({ minReplicas: 3, maxReplicas: 6 });
+    expect(server.get('horizontalpodautoscalers.autoscaling', ns, 'podinfo-primary')?.spec).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 6,
+    });
   });
 
   it('names the fix when the target has no usable selector label', async () => {
@@ -177,14 +223,18 @@ describe('deploymentTarget.initialize', () => {
     put(d);
     const err = await target.initialize(canaryFor(ns, 'web')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AviaryError);
-    expect((err as Error).message).toMatch(/none of app, name, app.kubernetes.io\/name — add one \(e.g. app: web\)/);
+    expect((err as Error).message).toMatch(
+      /none of app, name, app.kubernetes.io\/name — add one \(e.g. app: web\)/,
+    );
     expect(deployment(ns, 'web-primary')).toBeUndefined();
   });
 
   it('reports a missing required ConfigMap with what to do', async () => {
     const { ns, canary } = world();
     await clients.core.deleteNamespacedConfigMap({ name: 'podinfo-env', namespace: ns });
-    await expect(target.initialize(canary)).rejects.toThrow(`configmap ${ns}/podinfo-env referenced by deployment podinfo not found`);
+    await expect(target.initialize(canary)).rejects.toThrow(
+      `configmap ${ns}/podinfo-env referenced by deployment podinfo not found`,
+    );
   });
 });
 
@@ -192,20 +242,31 @@ describe('deploymentTarget.revision', () => {
   it('changes with the pod template or a referenced config, and not otherwise', async () => {
     const { ns, canary } = world();
     const r1 = await target.revision(canary);
-    expect(Object.keys(r1.trackedConfigs ?? {}).sort()).toEqual(['configmap/podinfo-config', 'configmap/podinfo-env', 'secret/podinfo-secret']);
+    expect(Object.keys(r1.trackedConfigs ?? {}).sort()).toEqual([
+      'configmap/podinfo-config',
+      'configmap/podinfo-env',
+      'secret/podinfo-secret',
+    ]);
     await initialized(canary); // scales the target to zero: not a new revision
     put(configMapFor(ns, 'unrelated', { a: 'b' }));
     expect(await target.revision(canary)).toEqual(r1);
 
-    await clients.core.patchNamespacedConfigMap({ name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } }, MERGE_PATCH);
+    await clients.core.patchNamespacedConfigMap(
+      { name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } },
+      MERGE_PATCH,
+    );
     const r2 = await target.revision(canary);
     expect(r2.spec).toBe(r1.spec);
-    expect(r2.trackedConfigs?.['configmap/podinfo-env']).not.toBe(r1.trackedConfigs?.['configmap/podinfo-env']);
+    expect(r2.trackedConfigs?.['configmap/podinfo-env']).not.toBe(
+      r1.trackedConfigs?.['configmap/podinfo-env'],
+    );
     expect(r2.trackedConfigs?.['secret/podinfo-secret']).toBe(r1.trackedConfigs?.['secret/podinfo-secret']);
     // The primary still runs on the old config until promotion.
     expect(server.get('configmaps', ns, 'podinfo-env-primary')?.data).toEqual({ color: 'blue' });
 
-    await patchTarget(ns, { spec: { template: { metadata: { annotations: { 'example.com/build': '42' } } } } });
+    await patchTarget(ns, {
+      spec: { template: { metadata: { annotations: { 'example.com/build': '42' } } } },
+    });
     const r3 = await target.revision(canary);
     expect(r3.spec).not.toBe(r2.spec);
     expect(r3.trackedConfigs).toEqual(r2.trackedConfigs);
@@ -214,10 +275,16 @@ describe('deploymentTarget.revision', () => {
   it('skips configs opted out of tracking', async () => {
     const { ns, canary } = world();
     await clients.core.patchNamespacedConfigMap(
-      { name: 'podinfo-config', namespace: ns, body: { metadata: { annotations: { 'flagger.app/config-tracking': 'disabled' } } } },
+      {
+        name: 'podinfo-config',
+        namespace: ns,
+        body: { metadata: { annotations: { 'flagger.app/config-tracking': 'disabled' } } },
+      },
       MERGE_PATCH,
     );
-    expect(Object.keys((await target.revision(canary)).trackedConfigs ?? {})).not.toContain('configmap/podinfo-config');
+    expect(Object.keys((await target.revision(canary)).trackedConfigs ?? {})).not.toContain(
+      'configmap/podinfo-config',
+    );
   });
 });
 
@@ -225,7 +292,10 @@ describe('deploymentTarget readiness', () => {
   it('reports a stuck canary as not retriable once its progress deadline passes', async () => {
     const { ns, canary } = world();
     await initialized(canary);
-    await patchTarget(ns, { metadata: { annotations: { [STUCK_ANNOTATION]: 'true' } }, spec: { replicas: 2, progressDeadlineSeconds: 1 } });
+    await patchTarget(ns, {
+      metadata: { annotations: { [STUCK_ANNOTATION]: 'true' } },
+      spec: { replicas: 2, progressDeadlineSeconds: 1 },
+    });
     const waiting = await until(() => target.canaryReadiness(canary), 300);
     expect(waiting).toMatchObject({ ready: false, retriable: true });
     const stuck = await until(() => target.canaryReadiness(canary), 4000);
@@ -267,7 +337,10 @@ describe('deploymentTarget.promote', () => {
     const before = deployment(ns, 'podinfo-primary');
     await setImage(ns, 'ghcr.io/stefanprodan/podinfo:6.1.0');
     await patchTarget(ns, { metadata: { labels: { team: 'payments' } }, spec: { replicas: 3 } });
-    await clients.core.patchNamespacedConfigMap({ name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } }, MERGE_PATCH);
+    await clients.core.patchNamespacedConfigMap(
+      { name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } },
+      MERGE_PATCH,
+    );
 
     await target.promote(canary);
     const after = deployment(ns, 'podinfo-primary');
@@ -286,7 +359,9 @@ describe('deploymentTarget.promote', () => {
   });
 
   it('keeps the primary replica count when an autoscaler owns it', async () => {
-    const { ns, canary } = world({ autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' } });
+    const { ns, canary } = world({
+      autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
+    });
     put(hpaFor(ns, 'podinfo', 'podinfo'));
     await initialized(canary);
     await patchTarget(ns, { spec: { replicas: 4 } });

@@ -34,7 +34,10 @@ export interface DeploymentTargetOptions {
 /** Phases in which the target is still being taken over (Flagger scales it to zero only then). */
 const TAKEOVER_PHASES = new Set([undefined, 'Initializing']);
 
-export function deploymentTarget(clients: KubeClients, options: DeploymentTargetOptions = {}): WorkloadTarget {
+export function deploymentTarget(
+  clients: KubeClients,
+  options: DeploymentTargetOptions = {},
+): WorkloadTarget {
   const now = options.now ?? Date.now;
 
   const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
@@ -51,7 +54,10 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
   async function readTarget(canary: Canary): Promise<V1Deployment> {
     const ref = canary.spec.targetRef;
     if (ref.kind !== 'Deployment')
-      throw new AviaryError('INVALID_SPEC', `targetRef kind ${ref.kind} is not handled by the Deployment target`);
+      throw new AviaryError(
+        'INVALID_SPEC',
+        `targetRef kind ${ref.kind} is not handled by the Deployment target`,
+      );
     const namespace = namespaceOf(canary);
     const target = await readDeployment(namespace, ref.name);
     if (!target)
@@ -62,7 +68,8 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
     return target;
   }
 
-  const readPrimary = (canary: Canary) => readDeployment(namespaceOf(canary), primaryName(canary.spec.targetRef.name));
+  const readPrimary = (canary: Canary) =>
+    readDeployment(namespaceOf(canary), primaryName(canary.spec.targetRef.name));
 
   const rule = (canary: Canary, percent: number | undefined) => ({
     thresholdPercent: readyThreshold(percent),
@@ -83,8 +90,14 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
         if (!current) throw new AviaryError('NOT_FOUND', `deployment ${namespace}/${name} not found`);
         const patch = change(current);
         if (!patch) return;
-        const metadata = { ...(patch.metadata as object | undefined), resourceVersion: current.metadata?.resourceVersion };
-        await clients.apps.patchNamespacedDeployment({ name, namespace, body: { ...patch, metadata } }, MERGE_PATCH);
+        const metadata = {
+          ...(patch.metadata as object | undefined),
+          resourceVersion: current.metadata?.resourceVersion,
+        };
+        await clients.apps.patchNamespacedDeployment(
+          { name, namespace, body: { ...patch, metadata } },
+          MERGE_PATCH,
+        );
       });
     } catch (err) {
       if (err instanceof AviaryError) throw err;
@@ -96,7 +109,10 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
     await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
       const replicas = target.spec?.replicas ?? 1;
       if (replicas === 0) return undefined;
-      return { metadata: { annotations: { [REPLICAS_ANNOTATION]: String(replicas) } }, spec: { replicas: 0 } };
+      return {
+        metadata: { annotations: { [REPLICAS_ANNOTATION]: String(replicas) } },
+        spec: { replicas: 0 },
+      };
     });
   }
 
@@ -104,7 +120,8 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
     const namespace = namespaceOf(canary);
     const sel = selectorLabelOf(target);
     const podSpec = target.spec?.template.spec;
-    if (!podSpec) throw new AviaryError('INVALID_SPEC', `deployment ${target.metadata?.name ?? '?'} has no pod spec`);
+    if (!podSpec)
+      throw new AviaryError('INVALID_SPEC', `deployment ${target.metadata?.name ?? '?'} has no pod spec`);
     const tracked = await trackedConfigs(clients, namespace, podSpec, target.metadata?.name ?? '');
     // Config copies first: a primary created before them would have pods stuck on missing volumes.
     await copyConfigsToPrimary(clients, canary, namespace, tracked);
@@ -134,7 +151,10 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
       const primary = (await readPrimary(canary)) ?? (await createPrimary(canary, target));
       const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
       if (hpa) await reconcilePrimaryHpa(clients, canary, hpa, primary.metadata?.name ?? '');
-      const readiness = deploymentReadiness(primary, rule(canary, canary.spec.analysis.primaryReadyThreshold));
+      const readiness = deploymentReadiness(
+        primary,
+        rule(canary, canary.spec.analysis.primaryReadyThreshold),
+      );
       // The target keeps serving until the primary can take over; later phases own the target's scale.
       if (readiness.ready && TAKEOVER_PHASES.has(canary.status?.phase)) {
         await options.beforeScaleToZero?.(canary, selector);
@@ -164,7 +184,10 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
     },
 
     async canaryReadiness(canary): Promise<Readiness> {
-      return deploymentReadiness(await readTarget(canary), rule(canary, canary.spec.analysis.canaryReadyThreshold));
+      return deploymentReadiness(
+        await readTarget(canary),
+        rule(canary, canary.spec.analysis.canaryReadyThreshold),
+      );
     },
 
     async scaleCanaryUp(canary) {
@@ -183,19 +206,29 @@ export function deploymentTarget(clients: KubeClients, options: DeploymentTarget
       const target = await readTarget(canary);
       const sel = selectorLabelOf(target);
       const podSpec = target.spec?.template.spec;
-      if (!podSpec) throw new AviaryError('INVALID_SPEC', `deployment ${target.metadata?.name ?? '?'} has no pod spec`);
+      if (!podSpec)
+        throw new AviaryError('INVALID_SPEC', `deployment ${target.metadata?.name ?? '?'} has no pod spec`);
       const tracked = await trackedConfigs(clients, namespace, podSpec, canary.spec.targetRef.name);
       await copyConfigsToPrimary(clients, canary, namespace, tracked);
-      const template = primaryPodTemplate(target, sel, primaryPodSpec(podSpec, tracked), options.rolloutId?.());
+      const template = primaryPodTemplate(
+        target,
+        sel,
+        primaryPodSpec(podSpec, tracked),
+        options.rolloutId?.(),
+      );
       const name = primaryName(canary.spec.targetRef.name);
       try {
         await retryOnConflict(async () => {
           const primary = await readPrimary(canary);
           if (!primary?.spec)
-            throw new AviaryError('NOT_FOUND', `deployment ${namespace}/${name} not found — the canary must be initialized before promotion`);
+            throw new AviaryError(
+              'NOT_FOUND',
+              `deployment ${namespace}/${name} not found — the canary must be initialized before promotion`,
+            );
           const spec = { ...primary.spec, template };
           const from = target.spec;
-          if (from?.progressDeadlineSeconds !== undefined) spec.progressDeadlineSeconds = from.progressDeadlineSeconds;
+          if (from?.progressDeadlineSeconds !== undefined)
+            spec.progressDeadlineSeconds = from.progressDeadlineSeconds;
           if (from?.minReadySeconds !== undefined) spec.minReadySeconds = from.minReadySeconds;
           if (from?.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = from.revisionHistoryLimit;
           if (from?.strategy !== undefined) spec.strategy = from.strategy;

@@ -3,12 +3,7 @@
  * suffixed `-primary` (so the two sets of pods never overlap) and tracked configs renamed to their copies.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  V1Deployment,
-  V1LabelSelector,
-  V1PodSpec,
-  V1PodTemplateSpec,
-} from '@kubernetes/client-node';
+import type { V1Deployment, V1LabelSelector, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { Canary } from '../../api/types.js';
 import { ownerReferenceTo } from '../../routers/shared/owner.js';
 import { copyableAnnotations, copyableLabels, primaryName } from './metadata.js';
@@ -25,7 +20,8 @@ const withPrimaryValue = (labels: Record<string, string> | undefined, sel: Selec
 /** Anti-affinity and spread constraints that select the target's own pods must select the primary's instead. */
 function rewriteSelector(selector: V1LabelSelector | undefined, sel: SelectorLabel): void {
   if (!selector) return;
-  if (selector.matchLabels?.[sel.label] === sel.value) selector.matchLabels[sel.label] = `${sel.value}-primary`;
+  if (selector.matchLabels?.[sel.label] === sel.value)
+    selector.matchLabels[sel.label] = `${sel.value}-primary`;
   for (const expr of selector.matchExpressions ?? []) {
     if (expr.key === sel.label && expr.values)
       expr.values = expr.values.map((v) => (v === sel.value ? `${sel.value}-primary` : v));
@@ -34,9 +30,11 @@ function rewriteSelector(selector: V1LabelSelector | undefined, sel: SelectorLab
 
 function rewritePodSelectors(spec: V1PodSpec, sel: SelectorLabel): V1PodSpec {
   const copy = structuredClone(spec);
-  for (const constraint of copy.topologySpreadConstraints ?? []) rewriteSelector(constraint.labelSelector, sel);
+  for (const constraint of copy.topologySpreadConstraints ?? [])
+    rewriteSelector(constraint.labelSelector, sel);
   const anti = copy.affinity?.podAntiAffinity;
-  for (const term of anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []) rewriteSelector(term.labelSelector, sel);
+  for (const term of anti?.requiredDuringSchedulingIgnoredDuringExecution ?? [])
+    rewriteSelector(term.labelSelector, sel);
   for (const weighted of anti?.preferredDuringSchedulingIgnoredDuringExecution ?? [])
     rewriteSelector(weighted.podAffinityTerm.labelSelector, sel);
   return copy;
@@ -83,7 +81,8 @@ export function newPrimaryDeployment(
 ): V1Deployment {
   const spec = target.spec;
   const copied: Partial<NonNullable<V1Deployment['spec']>> = {};
-  if (spec?.progressDeadlineSeconds !== undefined) copied.progressDeadlineSeconds = spec.progressDeadlineSeconds;
+  if (spec?.progressDeadlineSeconds !== undefined)
+    copied.progressDeadlineSeconds = spec.progressDeadlineSeconds;
   if (spec?.minReadySeconds !== undefined) copied.minReadySeconds = spec.minReadySeconds;
   if (spec?.revisionHistoryLimit !== undefined) copied.revisionHistoryLimit = spec.revisionHistoryLimit;
   if (spec?.strategy !== undefined) copied.strategy = structuredClone(spec.strategy);

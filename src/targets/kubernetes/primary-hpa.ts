@@ -50,7 +50,11 @@ async function readHpa(
 export function primaryHpa(canary: Canary, source: V2HorizontalPodAutoscaler, primaryDeployment: string) {
   const overrides = canary.spec.autoscalerRef?.primaryScalerReplicas ?? {};
   const spec = structuredClone(source.spec);
-  if (!spec) throw new AviaryError('INVALID_SPEC', `HorizontalPodAutoscaler ${source.metadata?.name ?? '?'} has no spec`);
+  if (!spec)
+    throw new AviaryError(
+      'INVALID_SPEC',
+      `HorizontalPodAutoscaler ${source.metadata?.name ?? '?'} has no spec`,
+    );
   spec.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: primaryDeployment };
   if (overrides.minReplicas !== undefined) spec.minReplicas = overrides.minReplicas;
   if (overrides.maxReplicas !== undefined) spec.maxReplicas = overrides.maxReplicas;

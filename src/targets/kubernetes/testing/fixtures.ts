@@ -51,11 +51,20 @@ export function deploymentFor(namespace: string, name = 'podinfo', replicas = 2)
               env: [{ name: 'COLOR', valueFrom: { configMapKeyRef: { name: `${name}-env`, key: 'color' } } }],
               envFrom: [{ secretRef: { name: `${name}-secret` } }],
             },
-            { name: 'istio-proxy', image: 'istio/proxyv2:1.22.0', ports: [{ name: 'http-envoy-prom', containerPort: 15090 }] },
+            {
+              name: 'istio-proxy',
+              image: 'istio/proxyv2:1.22.0',
+              ports: [{ name: 'http-envoy-prom', containerPort: 15090 }],
+            },
           ],
           volumes: [{ name: 'config', configMap: { name: `${name}-config` } }],
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: name } } },
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { app: name } },
+            },
           ],
         },
       },
@@ -64,7 +73,12 @@ export function deploymentFor(namespace: string, name = 'podinfo', replicas = 2)
 }
 
 export function configMapFor(namespace: string, name: string, data: Record<string, string>): V1ConfigMap {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { app: 'podinfo' } }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, labels: { app: 'podinfo' } },
+    data,
+  };
 }
 
 export function hpaFor(namespace: string, name: string, target: string): V2HorizontalPodAutoscaler {
@@ -76,7 +90,12 @@ export function hpaFor(namespace: string, name: string, target: string): V2Horiz
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
       minReplicas: 2,
       maxReplicas: 4,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+      ],
     },
   };
 }
