@@ -11,13 +11,22 @@ afterAll(() => server.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function elector(identity: string, name: string, state: { leading: Set<string> }) {
+/** Polls until `check` holds (a loaded CI machine stretches every timer), failing after 5 s. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+function elector(identity: string, name: string, state: { leading: Set<string> }, leaseDurationSeconds = 1) {
   return new LeaderElector({
     clients: makeClients(server.kubeConfig()),
     namespace: 'aviary-system',
     name,
     identity,
-    leaseDurationSeconds: 1,
+    leaseDurationSeconds,
     retryPeriodMs: 100,
     renewDeadlineMs: 500,
     onStartedLeading: () => state.leading.add(identity),
@@ -28,12 +37,13 @@ function elector(identity: string, name: string, state: { leading: Set<string> }
 describe('leader election on a Lease', () => {
   it('lets exactly one of two replicas lead, and hands over when the leader stops', async () => {
     const state = { leading: new Set<string>() };
-    const a = elector('replica-a', 'handover', state);
-    const b = elector('replica-b', 'handover', state);
+    // A 4 s lease: a handover much faster than that can only come from the release.
+    const a = elector('replica-a', 'handover', state, 4);
+    const b = elector('replica-b', 'handover', state, 4);
     a.start();
-    await sleep(300);
+    await eventually(() => state.leading.has('replica-a'), 'replica-a leads');
     b.start();
-    await sleep(600);
+    await sleep(600); // several of b's retry periods: it must keep failing to acquire
     expect([...state.leading]).toEqual(['replica-a']);
     const lease = server.get('leases.coordination.k8s.io', 'aviary-system', 'handover') as unknown as {
       spec: { holderIdentity: string; renewTime: string };
@@ -41,9 +51,11 @@ describe('leader election on a Lease', () => {
     expect(lease.spec.holderIdentity).toBe('replica-a');
     expect(lease.spec.renewTime).toMatch(/\.\d{6}Z$/);
 
+    const released = Date.now();
     await a.stop(); // releases the lease, so b need not wait for it to expire
-    await sleep(500);
+    await eventually(() => state.leading.has('replica-b'), 'replica-b leads');
     expect([...state.leading]).toEqual(['replica-b']);
+    expect(Date.now() - released).toBeLessThan(2500);
     await b.stop();
   });
 
@@ -51,15 +63,14 @@ describe('leader election on a Lease', () => {
     const state = { leading: new Set<string>() };
     const crashed = elector('crashed', 'expiry', state);
     crashed.start();
-    await sleep(300);
+    await eventually(() => state.leading.has('crashed'), 'the first replica leads');
     // Simulate a crash: stop the timer without releasing (no stop() call path that releases).
     (crashed as unknown as { stopped: boolean }).stopped = true;
     state.leading.clear();
     const successor = elector('successor', 'expiry', state);
     const started = Date.now();
     successor.start();
-    while (!state.leading.has('successor') && Date.now() - started < 5000) await sleep(50);
-    expect(state.leading.has('successor')).toBe(true);
+    await eventually(() => state.leading.has('successor'), 'the successor leads');
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
     await successor.stop();
   });
