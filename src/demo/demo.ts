@@ -7,10 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CanaryStatus } from '../api/types.js';
-import { failureThreshold, maxWeight } from '../api/defaults.js';
 import { liveView } from '../cli/progress/live-view.js';
 import { plainView } from '../cli/progress/plain-view.js';
-import type { ProgressView } from '../cli/progress/snapshot.js';
+import { snapshotOf, type ProgressView } from '../cli/progress/snapshot.js';
 import { freePort } from '../local/free-port.js';
 import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
 import { demoCanary, type DemoVersion } from './demo-canary.js';
@@ -68,17 +67,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
         );
       }
       void routerRequests(release.local.runtime.metrics).then((n) => (requests = n));
-      view.update({
-        title,
-        phase: status.phase ?? 'Initializing',
-        canaryWeight: status.canaryWeight ?? 0,
-        maxWeight: maxWeight(canary.spec.analysis),
-        failedChecks: status.failedChecks ?? 0,
-        threshold: failureThreshold(canary.spec.analysis),
-        checks: status.lastChecks ?? [],
-        requests,
-        elapsedMs: Date.now() - started,
-      });
+      view.update(snapshotOf(title, canary, status, started, requests));
     },
   });
   // Ctrl-C: traffic back to the stable version, every process stopped, nothing orphaned.

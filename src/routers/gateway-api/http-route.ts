@@ -22,6 +22,7 @@ import {
   type HTTPValueMatch,
   type ParentReference,
 } from './types.js';
+import { sessionCookieHeader } from '../shared/session-cookie.js';
 
 const ALL_PATHS: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
@@ -83,7 +84,7 @@ export function buildHTTPRouteSpec(
   } else if (affinity && options.canaryCookie && routes.canaryWeight > 0) {
     const cookie = `${affinity.cookieName}=${options.canaryCookie}`;
     rules.push(rule(withCookie(serviceMatches, cookie), weighted(0, 100)));
-    const setCookie = responseHeader('Set-Cookie', cookieHeader(cookie, affinity));
+    const setCookie = responseHeader('Set-Cookie', sessionCookieHeader(cookie, affinity));
     rules.push(
       rule(serviceMatches, weighted(routes.primaryWeight, routes.canaryWeight, [setCookie]), mirror),
     );
@@ -226,20 +227,6 @@ function withCookie(matches: HTTPRouteMatch[], cookie: string): HTTPRouteMatch[]
 
 function responseHeader(name: string, value: string): HTTPRouteFilter {
   return { type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name, value }] } };
-}
-
-function cookieHeader(
-  cookie: string,
-  affinity: NonNullable<Canary['spec']['analysis']['sessionAffinity']>,
-): string {
-  const parts = [cookie, `Max-Age=${affinity.maxAge ?? 86400}`];
-  if (affinity.path) parts.push(`Path=${affinity.path}`);
-  if (affinity.domain) parts.push(`Domain=${affinity.domain}`);
-  if (affinity.httpOnly) parts.push('HttpOnly');
-  if (affinity.secure) parts.push('Secure');
-  if (affinity.sameSite) parts.push(`SameSite=${affinity.sameSite}`);
-  if (affinity.partitioned) parts.push('Partitioned');
-  return parts.join('; ');
 }
 
 const headerList = (map: Record<string, string> | undefined) =>

@@ -12,6 +12,7 @@ import { serviceNames } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
 import type { Destination, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from './types.js';
+import { sessionCookieHeader } from '../shared/session-cookie.js';
 
 export const WEIGHTED_RULE = 'aviary-weighted';
 export const STICKY_RULE = 'aviary-sticky';
@@ -62,7 +63,7 @@ export function buildVirtualServiceSpec(
     const route = weighted(routes.primaryWeight, routes.canaryWeight);
     route[1] = {
       ...route[1]!,
-      headers: { response: { add: { 'Set-Cookie': setCookie(cookie, affinity) } } },
+      headers: { response: { add: { 'Set-Cookie': sessionCookieHeader(cookie, affinity) } } },
     };
     rules.push({ name: WEIGHTED_RULE, ...withMatch(serviceMatch), ...shared, route });
   } else {
@@ -150,20 +151,6 @@ export function mergeMatches(
       ...(base.headers || condition.headers ? { headers: { ...base.headers, ...condition.headers } } : {}),
     })),
   );
-}
-
-function setCookie(
-  cookie: string,
-  affinity: NonNullable<Canary['spec']['analysis']['sessionAffinity']>,
-): string {
-  const parts = [cookie, `Max-Age=${affinity.maxAge ?? 86400}`];
-  if (affinity.path) parts.push(`Path=${affinity.path}`);
-  if (affinity.domain) parts.push(`Domain=${affinity.domain}`);
-  if (affinity.httpOnly) parts.push('HttpOnly');
-  if (affinity.secure) parts.push('Secure');
-  if (affinity.sameSite) parts.push(`SameSite=${affinity.sameSite}`);
-  if (affinity.partitioned) parts.push('Partitioned');
-  return parts.join('; ');
 }
 
 function escapeRegex(text: string): string {
