@@ -16,6 +16,8 @@ const HOP_BY_HOP = new Set([
 /** Extra headers named by `Connection: a, b` are hop-by-hop too. */
 function connectionTokens(connection: string | string[] | undefined): Set<string> | undefined {
   if (!connection) return undefined;
+  // The common values name no header (or only keep-alive, dropped anyway): skip the split on every exchange.
+  if (connection === 'keep-alive' || connection === 'close') return undefined;
   const text = Array.isArray(connection) ? connection.join(',') : connection;
   const tokens = text
     .split(',')
@@ -24,13 +26,22 @@ function connectionTokens(connection: string | string[] | undefined): Set<string
   return tokens.length > 0 ? new Set(tokens) : undefined;
 }
 
-/** Request headers for the upstream: end-to-end headers plus X-Forwarded-For/-Proto/-Host. */
-export function upstreamRequestHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+/**
+ * Request headers for the upstream: end-to-end headers plus X-Forwarded-For/-Proto/-Host.
+ * `sender` is what sends them: undici refuses `expect` (Node's server already answered the client's
+ * 100-continue, so it is spent anyway) and chunks a body of unknown length by itself, whereas
+ * `http.request` must be told to.
+ */
+export function upstreamRequestHeaders(
+  req: IncomingMessage,
+  sender: 'node' | 'undici' = 'node',
+): OutgoingHttpHeaders {
   const incoming: IncomingHttpHeaders = req.headers;
   const extra = connectionTokens(incoming.connection);
+  const undici = sender === 'undici';
   const out: OutgoingHttpHeaders = {};
   for (const name in incoming) {
-    if (HOP_BY_HOP.has(name) || extra?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || extra?.has(name) || (undici && name === 'expect')) continue;
     out[name] = incoming[name];
   }
   const client = req.socket.remoteAddress ?? 'unknown';
@@ -40,7 +51,7 @@ export function upstreamRequestHeaders(req: IncomingMessage): OutgoingHttpHeader
   const host = incoming['x-forwarded-host'] ?? incoming.host;
   if (host !== undefined) out['x-forwarded-host'] = host;
   // The body was de-chunked by Node on the way in; keep it chunked on the way out when its length is unknown.
-  if (incoming['transfer-encoding'] !== undefined && incoming['content-length'] === undefined) {
+  if (!undici && incoming['transfer-encoding'] !== undefined && incoming['content-length'] === undefined) {
     out['transfer-encoding'] = 'chunked';
   }
   return out;

@@ -67,6 +67,9 @@ export function mirror(req: IncomingMessage, options: MirrorOptions): void {
     }
     copy.write(chunk);
   };
+  // Listening must not start the flow: the forwarded exchange pulls the body when its upstream socket is
+  // ready (undici attaches later, asynchronously), and the copy sees the same chunks as they pass.
+  req.pause();
   req.on('data', onData);
   req.once('end', () => {
     if (!copy.destroyed) copy.end();

@@ -4,11 +4,13 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Pool } from 'undici';
 import { AviaryError } from '../../errors.js';
 import { forward, sendRouterError } from './forward.js';
 import { mirror } from './mirror.js';
 import { RouteTable } from './route-table.js';
 import type { ProxyRoutes, RequestObserver, Upstream, Version } from './types.js';
+import { UpstreamPools } from './upstream-pools.js';
 
 export interface WeightedProxyOptions {
   primary: Upstream;
@@ -31,7 +33,9 @@ export const INITIAL_ROUTES: ProxyRoutes = Object.freeze({
 export class WeightedProxy {
   private table = new RouteTable(INITIAL_ROUTES);
   private readonly upstreams: Record<Version, Upstream>;
-  private readonly agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+  private readonly pools: UpstreamPools;
+  /** Each version's pool, looked up when its address changes rather than on every request. */
+  private readonly poolOf: Record<Version, Pool>;
   private readonly mirrorAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 32 });
   private readonly server: http.Server;
   private mirrorsInFlight = 0;
@@ -43,6 +47,11 @@ export class WeightedProxy {
   constructor(options: WeightedProxyOptions) {
     this.upstreams = { primary: { ...options.primary }, canary: { ...options.canary } };
     this.timeoutMs = options.upstreamTimeoutMs ?? 60_000;
+    this.pools = new UpstreamPools(this.timeoutMs);
+    this.poolOf = {
+      primary: this.pools.get(this.upstreams.primary),
+      canary: this.pools.get(this.upstreams.canary),
+    };
     this.mirrorTimeoutMs = options.mirrorTimeoutMs ?? 10_000;
     this.maxMirrors = options.maxMirrorsInFlight ?? 256;
     this.observer = options.observer;
@@ -101,6 +110,8 @@ export class WeightedProxy {
   /** Points a version at another address (used while the primary process is replaced at promotion). */
   setUpstream(version: Version, upstream: Upstream): void {
     this.upstreams[version] = { ...upstream };
+    this.poolOf[version] = this.pools.get(upstream);
+    this.pools.retain([this.upstreams.primary, this.upstreams.canary]);
   }
 
   getUpstream(version: Version): Upstream {
@@ -113,8 +124,8 @@ export class WeightedProxy {
       this.server.closeAllConnections();
       await closed;
     }
-    this.agent.destroy();
     this.mirrorAgent.destroy();
+    await this.pools.destroy();
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -136,7 +147,7 @@ export class WeightedProxy {
       const observer = this.observer;
       forward(req, res, {
         upstream: this.upstreams[version],
-        agent: this.agent,
+        pool: this.poolOf[version],
         timeoutMs: this.timeoutMs,
         setCookies: decision.setCookies,
         done: (status) => {
