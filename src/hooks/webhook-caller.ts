@@ -7,6 +7,7 @@ import type { Canary, CanaryWebhook, Phase } from '../api/types.js';
 import type { HookResult, WebhookCaller } from '../engine/ports.js';
 import { eventPayload, hookPayload, type HookEvent, type HookPayload } from './payload.js';
 import { postJson, type Backoff } from './post-json.js';
+import { proxyFromEnv } from './env-proxy.js';
 import { effectiveType, hookTimeoutMs } from './select.js';
 
 export interface WebhookCallerOptions {
@@ -15,6 +16,8 @@ export interface WebhookCallerOptions {
    * Default 1s..10s. The number of retries is the hook's own `retries` (default 0, as in Flagger).
    */
   backoff?: Backoff;
+  /** Where HTTP_PROXY / HTTPS_PROXY / NO_PROXY are read from. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_HOOK_BACKOFF: Backoff = { baseMs: 1000, maxMs: 10_000 };
@@ -26,9 +29,11 @@ export function isHookSuccess(status: number): boolean {
 
 export class HttpWebhookCaller implements WebhookCaller {
   private readonly backoff: Backoff;
+  private readonly env: NodeJS.ProcessEnv;
 
   constructor(options: WebhookCallerOptions = {}) {
     this.backoff = options.backoff ?? DEFAULT_HOOK_BACKOFF;
+    this.env = options.env ?? process.env;
   }
 
   call(
@@ -49,6 +54,7 @@ export class HttpWebhookCaller implements WebhookCaller {
     const label = `webhook ${hook.name} (${effectiveType(hook)}) ${displayUrl(hook.url)}`;
     const timeoutMs = hookTimeoutMs(hook);
     if (typeof timeoutMs !== 'number') return { ok: false, reason: `${label}: ${timeoutMs.error}` };
+    const proxy = proxyFromEnv(hook.url, this.env);
     try {
       const outcome = await postJson(hook.url, payload, {
         timeoutMs,
@@ -56,6 +62,7 @@ export class HttpWebhookCaller implements WebhookCaller {
         backoff: this.backoff,
         isSuccess: isHookSuccess,
         insecure: hook.disableTLS === true,
+        ...(proxy ? { proxy } : {}),
       });
       if (outcome.ok) return { ok: true, status: outcome.status };
       const attempts = outcome.attempts > 1 ? ` (after ${outcome.attempts} attempts)` : '';
