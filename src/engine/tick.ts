@@ -18,6 +18,8 @@ export interface EngineOptions {
   compareWithPrimary?: CheckRunner['run'];
   /** Replaces check runners by metric kind (tests, future kinds). */
   checkRunners?: Partial<CheckRunners>;
+  /** Event webhook for canaries that have none of their own (Flagger's -event-webhook). */
+  eventWebhook?: string;
   /** Floor of the analysis interval reported as nextTickMs (Flagger: 10 s). The local demo lowers it. */
   minimumIntervalMs?: number;
 }
@@ -42,7 +44,10 @@ export class Tick {
     this.now = ports.clock.now();
     this.at = new Date(this.now).toISOString();
     this.name = `${canary.spec.targetRef.name}.${canary.metadata.namespace ?? 'default'}`;
-    this.ports = { ...ports, events: withEventWebhooks(ports.events, ports.webhooks, ports.clock) };
+    this.ports = {
+      ...ports,
+      events: withEventWebhooks(ports.events, ports.webhooks, ports.clock, options.eventWebhook),
+    };
   }
 
   get analysis(): CanaryAnalysis {

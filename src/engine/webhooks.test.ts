@@ -172,4 +172,24 @@ describe('webhook gates', () => {
       timestamp: String(Date.parse('2025-01-01T00:01:00Z')),
     });
   });
+
+  it('a canary without event hooks uses the controller-wide event webhook; one with its own does not', async () => {
+    const world = createWorld({
+      canary: podinfoCanary({}),
+      engine: { eventWebhook: 'http://events.example/hook' },
+    });
+    await world.initializeThenDeploy();
+    await world.tick();
+    const calls = world.webhooks.callsOf('event-webhook');
+    expect(calls.map((c) => c.metadata?.eventMessage)).toEqual(world.events.messages());
+
+    const own = createWorld({
+      canary: podinfoCanary({ webhooks: [{ name: 'mine', type: 'event', url: 'http://mine/' }] }),
+      engine: { eventWebhook: 'http://events.example/hook' },
+    });
+    await own.initializeThenDeploy();
+    await own.tick();
+    expect(own.webhooks.callsOf('event-webhook')).toEqual([]);
+    expect(own.webhooks.callsOf('mine').length).toBe(own.events.messages().length);
+  });
 });

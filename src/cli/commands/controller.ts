@@ -30,6 +30,7 @@ interface ControllerFlags {
   slackChannel?: string;
   slackUser?: string;
   msteamsUrl?: string;
+  eventWebhook?: string;
 }
 
 export function register(program: Command): void {
@@ -93,6 +94,11 @@ export function register(program: Command): void {
     .option('--slack-channel <name>', 'Slack channel [env SLACK_CHANNEL]', process.env.SLACK_CHANNEL)
     .option('--slack-user <name>', 'Slack user name [env SLACK_USER]', process.env.SLACK_USER)
     .option(
+      '--event-webhook <url>',
+      'post every event of canaries without an event webhook here [env EVENT_WEBHOOK_URL]',
+      process.env.EVENT_WEBHOOK_URL,
+    )
+    .option(
       '--msteams-url <url>',
       'MS Teams webhook for canaries without alerts [env MSTEAMS_URL]',
       process.env.MSTEAMS_URL,
@@ -146,6 +152,7 @@ export function register(program: Command): void {
       });
       const engineOptions = {
         compareWithPrimary: compareWithPrimaryRunner.run,
+        ...(flags.eventWebhook ? { eventWebhook: flags.eventWebhook } : {}),
         ...(minimumIntervalMs === undefined ? {} : { minimumIntervalMs }),
       };
       const controller = await startController({
