@@ -17,7 +17,7 @@ import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
 import { contourRouter } from '../routers/contour/index.js';
 import { gatewayApiRouter } from '../routers/gateway-api/index.js';
 import { istioRouter } from '../routers/istio/router.js';
-import { kubernetesRouter, reconcileServices } from '../routers/kubernetes/index.js';
+import { kubernetesRouter, reconcileServices, withServices } from '../routers/kubernetes/index.js';
 import { nginxRouter } from '../routers/nginx/index.js';
 import { smiRouter } from '../routers/smi/index.js';
 import { deploymentTarget } from '../targets/kubernetes/index.js';
@@ -132,23 +132,5 @@ export function kubePortsFactory(options: KubePortsOptions) {
       status: store.status,
       clock: { now: options.now ?? Date.now },
     };
-  };
-}
-
-/** A mesh router preceded by the ClusterIP Services it routes between (Flagger's KubernetesRouter). */
-function withServices(clients: KubeClients, mesh: TrafficRouter): TrafficRouter {
-  const services = kubernetesRouter(clients);
-  return {
-    async reconcile(canary) {
-      await services.reconcile(canary);
-      await mesh.reconcile(canary);
-    },
-    setRoutes: (canary, routes, options) => mesh.setRoutes(canary, routes, options),
-    getRoutes: (canary) => mesh.getRoutes(canary),
-    async finalize(canary) {
-      await mesh.finalize(canary);
-      await services.finalize(canary);
-    },
-    ...(mesh.diagnose ? { diagnose: mesh.diagnose.bind(mesh) } : {}),
   };
 }

@@ -6,7 +6,7 @@
  * | `cmd` (or absent)          | argv from cmd, no shell, background | 202 started / 200 already running    |
  * | `bash`                     | `bash -c cmd`, blocking (--allow-bash) | 200, or 500 with the output        |
  * | `kubectl`, `helm`, `helmv3`| `<type> <argv from cmd>`, blocking  | 200, or 500 with the output          |
- * | `concord`, `ngrinder`      | refused: not implemented            | 400                                  |
+ * | `concord`, `ngrinder`      | refused with the supported types    | 400                                  |
  */
 import { CommandSyntaxError, splitCommand } from './argv.js';
 import type { CommandPolicy } from './command-policy.js';

@@ -1,7 +1,6 @@
-import type { TrafficRouter } from '../../src/engine/ports.js';
 import type { KubeObject } from '../harness/index.js';
 import { istioRouter } from '../../src/routers/istio/router.js';
-import { kubernetesRouter } from '../../src/routers/kubernetes/index.js';
+import { withServices } from '../../src/routers/kubernetes/index.js';
 import { deploymentFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { runRouterContract } from './contract.js';
 
@@ -13,22 +12,7 @@ runRouterContract({
   capabilities: { match: true, mirror: true, sessionAffinity: true },
   crdDirs: ['/work/shared/crds/istio'],
   // As kube-ports wires it: the ClusterIP Services first, then the mesh objects.
-  router(clients): TrafficRouter {
-    const services = kubernetesRouter(clients);
-    const mesh = istioRouter(clients);
-    return {
-      async reconcile(canary) {
-        await services.reconcile(canary);
-        await mesh.reconcile(canary);
-      },
-      setRoutes: (canary, routes, options) => mesh.setRoutes(canary, routes, options),
-      getRoutes: (canary) => mesh.getRoutes(canary),
-      async finalize(canary) {
-        await mesh.finalize(canary);
-        await services.finalize(canary);
-      },
-    };
-  },
+  router: (clients) => withServices(clients, istioRouter(clients)),
   setup({ server, namespace }) {
     server.create(deploymentFor(namespace) as unknown as KubeObject);
     return {
