@@ -22,6 +22,9 @@ export class BackgroundTasks {
   private readonly running = new Map<string, RunningTask>();
   private closed = false;
 
+  /** At most `maxRunning` commands at once: each webhook could otherwise start another load generator. */
+  constructor(readonly maxRunning: number) {}
+
   /**
    * Starts the command unless the same canary+cmd is running. Synchronous up to the spawn, so two
    * webhooks arriving together cannot both start it.
@@ -31,10 +34,11 @@ export class BackgroundTasks {
     cmd: string,
     req: Omit<RunRequest, 'signal' | 'onSpawn'>,
     onEnd: (result: RunResult) => void,
-  ): 'started' | 'already-running' | 'closed' {
+  ): 'started' | 'already-running' | 'full' | 'closed' {
     if (this.closed) return 'closed';
     const key = JSON.stringify([canary, cmd]);
     if (this.running.has(key)) return 'already-running';
+    if (this.running.size >= this.maxRunning) return 'full';
 
     const abort = new AbortController();
     const info: BackgroundTaskInfo = { canary, cmd, pid: undefined, startedAt: new Date().toISOString() };

@@ -1,30 +1,85 @@
 /**
- * Which programs a webhook may start. A command is allowed when the basename of its argv[0] is on the
- * allowlist; it is then resolved through the sanitized PATH (absolute entries only, so a file planted
- * in the work dir can never be picked up) and the resolved absolute path is what gets executed.
+ * Which programs a webhook may start, and with which flags. A command is allowed when the basename of
+ * its argv[0] is on the allowlist; it is then resolved through the sanitized PATH (absolute entries
+ * only, so a file planted in the work dir can never be picked up) and the resolved absolute path is
+ * what gets executed. hey and curl only take the flags in `flag-rules.ts`; other programs take the
+ * flags their `--allow-command name:flags` entry lists, or any flag when the entry is a bare name.
  */
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CURL_RULES, HEY_RULES, checkFlags, parseAllowedCommand, type FlagRules } from './flag-rules.js';
 
-export const DEFAULT_ALLOWED_COMMANDS: readonly string[] = ['hey', 'curl'];
+const DEFAULT_RULES: ReadonlyMap<string, FlagRules> = new Map([
+  ['hey', HEY_RULES],
+  ['curl', CURL_RULES],
+]);
+export const DEFAULT_ALLOWED_COMMANDS: readonly string[] = [...DEFAULT_RULES.keys()];
+
+/** Per argument and for the whole command: what `execve` and a sane load test need, far below E2BIG. */
+export const MAX_ARG_BYTES = 16 * 1024;
+export const MAX_ARGV_BYTES = 64 * 1024;
 
 export type Resolution = { ok: true; file: string } | { ok: false; status: 403 | 500; message: string };
+export type ArgsCheck = { ok: true; args: string[] } | { ok: false; status: 400 | 403; message: string };
 
 export class CommandPolicy {
   readonly allowed: ReadonlySet<string>;
+  private readonly rules = new Map<string, FlagRules>(DEFAULT_RULES);
 
   constructor(
     extraAllowed: readonly string[],
     private readonly searchPath: string,
   ) {
-    for (const name of extraAllowed) {
+    const names: string[] = [];
+    for (const entry of extraAllowed) {
+      const { name, rules } = parseAllowedCommand(entry);
       if (name === '' || name.includes('/')) {
         throw new Error(
           `allowed command "${name}" must be a program name such as "kubectl", not a path; it is looked up on PATH`,
         );
       }
+      names.push(name);
+      if (rules) this.rules.set(name, rules);
     }
-    this.allowed = new Set([...DEFAULT_ALLOWED_COMMANDS, ...extraAllowed]);
+    this.allowed = new Set([...DEFAULT_ALLOWED_COMMANDS, ...names]);
+  }
+
+  /** Programs that take any flag, for the startup log: the operator vouched for them. */
+  unrestricted(): string[] {
+    return [...this.allowed].filter((name) => !this.rules.has(name));
+  }
+
+  /**
+   * The arguments to run `name` with, or why not. Sizes and NUL bytes are checked for every program:
+   * `spawn` would throw on them after the webhook had been answered.
+   */
+  checkArgs(name: string, args: readonly string[]): ArgsCheck {
+    let total = name.length;
+    for (const [i, arg] of args.entries()) {
+      if (arg.includes('\0')) {
+        return { ok: false, status: 400, message: `argument ${i + 1} of ${name} contains a NUL byte` };
+      }
+      const bytes = Buffer.byteLength(arg);
+      if (bytes > MAX_ARG_BYTES) {
+        return {
+          ok: false,
+          status: 400,
+          message: `argument ${i + 1} of ${name} is ${bytes} bytes; the limit is ${MAX_ARG_BYTES}`,
+        };
+      }
+      total += bytes + 1;
+    }
+    if (total > MAX_ARGV_BYTES) {
+      return {
+        ok: false,
+        status: 400,
+        message: `the command is ${total} bytes; the limit is ${MAX_ARGV_BYTES}`,
+      };
+    }
+    const rules = this.rules.get(name);
+    if (rules === undefined) return { ok: true, args: [...args] };
+    const checked = checkFlags(name, args, rules);
+    return checked.ok ? checked : { ok: false, status: 403, message: checked.message };
   }
 
   resolve(argv0: string): Resolution {

@@ -281,6 +281,59 @@ describe('loadtester', () => {
       expect((await post(lt, '/rollback/check', canary)).status).toBe(403);
       expect((await post(lt, '/gate/check', canary)).status).toBe(200);
     });
+
+    it("never lets one canary open another canary's gate through a dotted name", async () => {
+      const victim = { name: 'victim', namespace: 'prod' };
+      const attacker = { name: 'rollback.victim', namespace: 'prod' };
+      expect((await post(lt, '/gate/open', attacker)).status).toBe(202);
+      expect((await post(lt, '/rollback/check', victim)).status).toBe(403);
+      expect((await post(lt, '/gate/open', { name: 'victim.prod', namespace: 'x' })).status).toBe(202);
+      expect((await post(lt, '/gate/check', { name: 'victim', namespace: 'prod.x' })).status).toBe(403);
+    });
+  });
+
+  describe('limits', () => {
+    it('answers 429 naming --max-background once that many commands run', async () => {
+      const small = await startLoadTester({
+        port: 0,
+        host: '127.0.0.1',
+        workDir,
+        allowedCommands: ['sleep'],
+        maxBackground: 2,
+        logger: silent,
+      });
+      try {
+        expect((await post(small, '/', hook({ cmd: 'sleep 5' }, 'a'))).status).toBe(202);
+        expect((await post(small, '/', hook({ cmd: 'sleep 5' }, 'b'))).status).toBe(202);
+        const third = await post(small, '/', hook({ cmd: 'sleep 5' }, 'c'));
+        expect(third.status).toBe(429);
+        expect(third.text).toContain('--max-background');
+        expect(await runningTasks(small)).toHaveLength(2);
+      } finally {
+        await small.close();
+      }
+    });
+
+    it('restricts an --allow-command program to the flags its entry lists', async () => {
+      const scoped = await startLoadTester({
+        port: 0,
+        host: '127.0.0.1',
+        workDir,
+        allowedCommands: ['echo:-n,--name='],
+        logger: silent,
+      });
+      try {
+        const ok = await post(scoped, '/', hook({ type: 'kubectl', cmd: 'x' }));
+        expect(ok.status).toBe(403);
+        const listed = await post(scoped, '/', hook({ cmd: 'echo -n --name=x hello' }));
+        expect(listed.status).toBe(202);
+        const other = await post(scoped, '/', hook({ cmd: 'echo -e hello' }, 'other'));
+        expect(other.status).toBe(403);
+        expect(other.text).toContain('echo flag "-e" is not allowed');
+      } finally {
+        await scoped.close();
+      }
+    });
   });
 
   describe('bad input', () => {

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseDuration } from './duration.js';
+import { parseAllowedCommand } from './flag-rules.js';
 import type { LoadTesterOptions } from './server.js';
 
 export interface LoadTesterFlag {
@@ -27,7 +28,9 @@ export const loadTesterCommandOptions: readonly LoadTesterFlag[] = [
   },
   {
     flags: '--allow-command <name>',
-    description: 'allow one more program besides hey and curl (repeatable), e.g. --allow-command kubectl',
+    description:
+      'allow one more program besides hey and curl (repeatable): "kubectl" takes any flag, ' +
+      '"kubectl:-n=,--namespace=,-w" only those (= takes a value)',
     repeatable: true,
   },
   {
@@ -39,6 +42,11 @@ export const loadTesterCommandOptions: readonly LoadTesterFlag[] = [
     flags: '--timeout <duration>',
     description: 'longest a command may run; metadata.timeout can only shorten it',
     defaultValue: '1h',
+  },
+  {
+    flags: '--max-background <n>',
+    description: 'background commands (type cmd) running at once; more are answered 429',
+    defaultValue: '8',
   },
   {
     flags: '--namespace-regexp <regexp>',
@@ -54,6 +62,7 @@ export interface LoadTesterFlagValues {
   allowBash?: boolean;
   timeout?: string;
   namespaceRegexp?: string;
+  maxBackground?: string | number;
 }
 
 export function toLoadTesterOptions(values: LoadTesterFlagValues): Omit<LoadTesterOptions, 'logger'> {
@@ -75,17 +84,26 @@ export function toLoadTesterOptions(values: LoadTesterFlagValues): Omit<LoadTest
       });
     }
   }
+  const maxBackground = Number(values.maxBackground ?? 8);
+  if (!Number.isInteger(maxBackground) || maxBackground < 1 || maxBackground > 1000) {
+    throw new Error(`--max-background must be a whole number from 1 to 1000, got "${values.maxBackground}"`);
+  }
   const allowed = values.allowCommand === undefined ? [] : [values.allowCommand].flat();
+  const allowedCommands = allowed
+    .flatMap((entry) => (entry.includes(':') ? [entry] : entry.split(',')))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  // Throws with the entry and the fix when an entry's flag list is malformed.
+  for (const entry of allowedCommands) parseAllowedCommand(entry);
   return {
     port,
     host: values.host ?? '0.0.0.0',
     workDir: values.workDir ?? DEFAULT_WORK_DIR,
     allowBash: values.allowBash ?? false,
-    allowedCommands: allowed
-      .flatMap((entry) => entry.split(','))
-      .map((entry) => entry.trim())
-      .filter(Boolean),
+    // "a,b" allows two programs; "a:-x,-y" is one program with its flags.
+    allowedCommands,
     commandTimeoutMs: timeoutMs,
+    maxBackground,
     ...(namespacePattern ? { namespacePattern } : {}),
   };
 }

@@ -3,7 +3,8 @@
  * on timeout, abort or close, everything it started (children, `sh -c` pipelines, `hey` workers) is
  * signalled together: SIGTERM first, SIGKILL after a grace period.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 export interface RunRequest {
   file: string;
@@ -50,12 +51,28 @@ export function runCommand(req: RunRequest): Promise<RunResult> {
     let killTimer: NodeJS.Timeout | undefined;
     let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
-    const child = spawn(req.file, req.args, {
-      cwd: req.cwd,
-      env: req.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(req.file, req.args, {
+        cwd: req.cwd,
+        env: req.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      // spawn throws synchronously on some inputs (E2BIG, a NUL byte): report it, never crash.
+      resolve({
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        aborted: false,
+        spawnError: (err as Error).message,
+        output: '',
+        outputTruncated: false,
+        durationMs: Date.now() - started,
+      });
+      return;
+    }
 
     const signalGroup = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined) return;

@@ -30,6 +30,8 @@ export interface LoadTesterOptions {
   commandTimeoutMs?: number;
   /** Only canaries whose namespace matches may use the loadtester (Flagger's `-namespace-regexp`). */
   namespacePattern?: RegExp;
+  /** Background commands running at once (default 8); more are answered 429. */
+  maxBackground?: number;
   logger?: Logger;
 }
 
@@ -39,6 +41,7 @@ export interface LoadTester {
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 3_600_000;
+export const DEFAULT_MAX_BACKGROUND = 8;
 const MAX_BODY_BYTES = 1024 * 1024;
 const EXCERPT_LINES = 40;
 const EXCERPT_BYTES = 4096;
@@ -61,7 +64,7 @@ export async function startLoadTester(opts: LoadTesterOptions): Promise<LoadTest
   const allowBash = opts.allowBash ?? false;
   const maxTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const gates = new GateStore();
-  const background = new BackgroundTasks();
+  const background = new BackgroundTasks(opts.maxBackground ?? DEFAULT_MAX_BACKGROUND);
   const blocking = new Set<{ abort: AbortController; done: Promise<RunResult> }>();
   let closing: Promise<void> | undefined;
 
@@ -100,6 +103,15 @@ export async function startLoadTester(opts: LoadTesterOptions): Promise<LoadTest
         },
       );
       if (outcome === 'closed') return reply(res, 503, 'loadtester is shutting down');
+      if (outcome === 'full') {
+        logger.warn({ canary, cmd: plan.cmd }, 'command refused: too many background commands');
+        return reply(
+          res,
+          429,
+          `${background.maxRunning} background commands are already running (see GET /tasks); ` +
+            'retry when one ends, or start the loadtester with a higher --max-background',
+        );
+      }
       if (outcome === 'already-running') {
         const running = background.list().find((t) => t.canary === canary && t.cmd === plan.cmd);
         logger.info({ canary, cmd: plan.cmd }, 'command skipped: already running');
@@ -158,7 +170,7 @@ export async function startLoadTester(opts: LoadTesterOptions): Promise<LoadTest
     res: ServerResponse,
   ) {
     const { name, namespace } = payload;
-    const key = GateStore.key(kind, name, namespace);
+    const key = GateStore.label(kind, name, namespace);
     if (action === 'check') {
       const open = gates.isOpen(kind, name, namespace);
       logger.info({ gate: key, open }, `${kind} check: ${open ? 'open' : 'closed'}`);
@@ -248,9 +260,22 @@ export async function startLoadTester(opts: LoadTesterOptions): Promise<LoadTest
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost === '[::]' ? '[::1]' : shownHost}:${address.port}`;
   logger.info(
-    { url, workDir, allowBash, allowedCommands: [...policy.allowed], commandTimeoutMs: maxTimeoutMs },
+    {
+      url,
+      workDir,
+      allowBash,
+      allowedCommands: [...policy.allowed],
+      commandTimeoutMs: maxTimeoutMs,
+      maxBackground: background.maxRunning,
+    },
     'loadtester listening',
   );
+  for (const name of policy.unrestricted()) {
+    logger.warn(
+      { command: name },
+      `${name} may be given any flag; to restrict it, allow it as --allow-command '${name}:-flag,--flag-with-value='`,
+    );
+  }
 
   async function close(): Promise<void> {
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,8 +8,9 @@
  * | `kubectl`, `helm`, `helmv3`| `<type> <argv from cmd>`, blocking  | 200, or 500 with the output          |
  * | `concord`, `ngrinder`      | refused with the supported types    | 400                                  |
  */
+import path from 'node:path';
 import { CommandSyntaxError, splitCommand } from './argv.js';
-import type { CommandPolicy } from './command-policy.js';
+import { MAX_ARGV_BYTES, type CommandPolicy } from './command-policy.js';
 import { parseDuration } from './duration.js';
 
 export type TaskPlan =
@@ -55,6 +56,16 @@ export function planTask(metadata: Record<string, string> | undefined, ctx: Plan
   if (cmd === undefined || cmd.trim() === '') {
     return { kind: 'refused', status: 400, message: `field "metadata.cmd" is required for type "${type}"` };
   }
+  if (cmd.includes('\0')) {
+    return { kind: 'refused', status: 400, message: 'field "metadata.cmd" contains a NUL byte' };
+  }
+  if (Buffer.byteLength(cmd) > MAX_ARGV_BYTES) {
+    return {
+      kind: 'refused',
+      status: 400,
+      message: `field "metadata.cmd" is longer than ${MAX_ARGV_BYTES} bytes; shorten the command`,
+    };
+  }
 
   const timeout = resolveTimeout(metadata.timeout, ctx.maxTimeoutMs);
   if (typeof timeout === 'string') return { kind: 'refused', status: 400, message: timeout };
@@ -89,10 +100,12 @@ export function planTask(metadata: Record<string, string> | undefined, ctx: Plan
   const [argv0, ...args] = argv as [string, ...string[]];
   const resolved = ctx.policy.resolve(argv0);
   if (!resolved.ok) return { kind: 'refused', status: resolved.status, message: resolved.message };
+  const checked = ctx.policy.checkArgs(path.basename(argv0), args);
+  if (!checked.ok) return { kind: 'refused', status: checked.status, message: checked.message };
 
   return type === 'cmd'
-    ? { kind: 'background', cmd, file: resolved.file, args, timeoutMs: timeout }
-    : { kind: 'blocking', cmd, file: resolved.file, args, timeoutMs: timeout, returnOutput };
+    ? { kind: 'background', cmd, file: resolved.file, args: checked.args, timeoutMs: timeout }
+    : { kind: 'blocking', cmd, file: resolved.file, args: checked.args, timeoutMs: timeout, returnOutput };
 }
 
 function resolveTimeout(text: string | undefined, maxMs: number): number | string {
