@@ -66,6 +66,11 @@ export function maxInconclusive(analysis: CanaryAnalysis): number {
   return analysis.maxInconclusive ?? DEFAULT_MAX_INCONCLUSIVE;
 }
 
+/** The local router's metrics port when spec.local.metricsPort is unset: listenPort + 1 (ephemeral with 0). */
+export function defaultMetricsPort(listenPort: number): number {
+  return listenPort === 0 ? 0 : listenPort + 1;
+}
+
 /** Service names: apex = service.name or target name (Flagger's GetServiceNames). */
 export function serviceNames(spec: CanarySpec): { apex: string; primary: string; canary: string } {
   const apex = spec.service.name ?? spec.targetRef.name;

@@ -3,13 +3,24 @@
  * admission-time checks) and the ones users trip on (a step larger than the maximum, a metric that can
  * never fail). Each rule reads a schema-valid spec and returns problems with a fix.
  */
-import { analysisIntervalMs, maxWeight, TOTAL_WEIGHT } from './defaults.js';
+import { analysisIntervalMs, defaultMetricsPort, maxWeight, TOTAL_WEIGHT } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { MAX_LABEL, nameProblem } from './names.js';
 import type { FieldProblem } from './problems.js';
-import type { AlertProviderSpec, CanaryAnalysis, CanarySpec, MetricTemplateSpec } from './types.js';
+import type {
+  AlertProviderSpec,
+  CanaryAnalysis,
+  CanaryMetric,
+  CanarySpec,
+  MetricTemplateSpec,
+} from './types.js';
 
 export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
 export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
+/** Flagger keeps progressDeadlineSeconds in an int32. */
+export const MAX_PROGRESS_DEADLINE_SECONDS = 2 ** 31 - 1;
+/** The suffixes Aviary (as Flagger) adds to the service name; Service names are DNS-1123 labels. */
+const LONGEST_SERVICE_SUFFIX = '-primary';
 
 const A = 'spec.analysis';
 
@@ -23,8 +34,52 @@ export function canaryRules(spec: CanarySpec): FieldProblem[] {
     ...metricRules(analysis),
     ...webhookRules(analysis),
     ...duplicateNames(analysis.alerts, `${A}.alerts`, 'alert'),
+    ...alertRefRules(analysis),
+    ...targetRules(spec),
     ...localRuntimeRules(spec),
   ];
+}
+
+/**
+ * Names Aviary derives objects from: the target (`<name>-primary` Deployment) and the service name
+ * (`<name>-primary` and `<name>-canary` Services, local process and record names).
+ */
+function targetRules(spec: CanarySpec): FieldProblem[] {
+  const out: FieldProblem[] = [
+    ...nameProblem(spec.targetRef.name, 'spec.targetRef.name'),
+    ...nameProblem(spec.autoscalerRef?.name, 'spec.autoscalerRef.name'),
+  ];
+  const apexMax = MAX_LABEL - LONGEST_SERVICE_SUFFIX.length;
+  if (spec.service.name !== undefined) {
+    out.push(...nameProblem(spec.service.name, 'spec.service.name', 'label', apexMax));
+  } else if (!nameProblem(spec.targetRef.name, 'spec.targetRef.name').length) {
+    const apex = nameProblem(spec.targetRef.name, 'spec.targetRef.name', 'label', apexMax);
+    out.push(
+      ...apex.map((p) => ({
+        ...p,
+        message: `${p.message}, and it names the Services (<name>${LONGEST_SERVICE_SUFFIX}) as service.name is not set`,
+        fix: `${p.fix}, or set service.name to a name of at most ${apexMax} characters`,
+      })),
+    );
+  }
+  if (
+    spec.progressDeadlineSeconds !== undefined &&
+    spec.progressDeadlineSeconds > MAX_PROGRESS_DEADLINE_SECONDS
+  ) {
+    out.push({
+      path: 'spec.progressDeadlineSeconds',
+      message: `${spec.progressDeadlineSeconds} does not fit in an int32 (Flagger's type for it)`,
+      fix: 'use a number of seconds such as 600',
+    });
+  }
+  return out;
+}
+
+function alertRefRules(a: CanaryAnalysis): FieldProblem[] {
+  return (a.alerts ?? []).flatMap((alert, i) => [
+    ...nameProblem(alert.providerRef.name, `${A}.alerts[${i}].providerRef.name`),
+    ...nameProblem(alert.providerRef.namespace, `${A}.alerts[${i}].providerRef.namespace`, 'label'),
+  ]);
 }
 
 function progressionRules(spec: CanarySpec, a: CanaryAnalysis): FieldProblem[] {
@@ -238,8 +293,49 @@ function metricRules(a: CanaryAnalysis): FieldProblem[] {
         message: `"${m.interval}" is not a duration`,
         fix: 'write a duration such as 1m',
       });
+    } else if (m.interval !== undefined && parseDuration(m.interval) === 0) {
+      out.push({
+        path: `${at}.interval`,
+        message: `${m.interval} is an empty window: the query would measure nothing`,
+        fix: 'use a window of at least one scrape interval, such as 1m (or leave interval out for 1m)',
+      });
     }
+    if (m.templateRef) {
+      out.push(...nameProblem(m.templateRef.name, `${at}.templateRef.name`));
+      out.push(...nameProblem(m.templateRef.namespace, `${at}.templateRef.namespace`, 'label'));
+    }
+    if (builtin && !m.templateRef && !m.query) out.push(...builtinRangeRules(m, at));
   });
+  return out;
+}
+
+/**
+ * The builtins' units: request-success-rate is a percentage (0..100), request-duration milliseconds
+ * (>= 0). A bound outside them can never be met, or can never fail.
+ */
+function builtinRangeRules(m: CanaryMetric, at: string): FieldProblem[] {
+  const percent = m.name === 'request-success-rate';
+  const bounds: [string, number | undefined][] = [
+    [`${at}.thresholdRange.min`, m.thresholdRange?.min],
+    [`${at}.thresholdRange.max`, m.thresholdRange?.max],
+    [`${at}.threshold`, m.threshold],
+  ];
+  const out: FieldProblem[] = [];
+  for (const [path, value] of bounds) {
+    if (value === undefined) continue;
+    if (percent && (value < 0 || value > 100))
+      out.push({
+        path,
+        message: `${value} is outside 0..100: request-success-rate is the percentage of non-5xx responses`,
+        fix: 'use a percentage, e.g. thresholdRange: {min: 99}',
+      });
+    else if (!percent && value < 0)
+      out.push({
+        path,
+        message: `${value} is negative: request-duration is a latency in milliseconds`,
+        fix: 'use milliseconds >= 0, e.g. thresholdRange: {max: 500}',
+      });
+  }
   return out;
 }
 
@@ -252,6 +348,13 @@ function webhookRules(a: CanaryAnalysis): FieldProblem[] {
         path: `${A}.webhooks[${i}].url`,
         message: `"${hook.url}" is not an http(s) URL`,
         fix: 'write a full URL such as http://flagger-loadtester.test/',
+      });
+    }
+    if (hook.timeout !== undefined && parseDuration(hook.timeout) === 0) {
+      out.push({
+        path: `${A}.webhooks[${i}].timeout`,
+        message: `${hook.timeout} leaves no time for the call: every attempt would time out at once`,
+        fix: 'use a timeout such as 10s (or leave timeout out for 10s)',
       });
     }
   });
@@ -296,6 +399,55 @@ function localRuntimeRules(spec: CanarySpec): FieldProblem[] {
       path: 'spec.local.listenPort',
       message: `${listenPort} is also a version's port`,
       fix: 'give the router its own port',
+    });
+  }
+  out.push(...metricsPortRules(spec.local), ...readinessRules(spec.local));
+  return out;
+}
+
+/** The router's metrics port (explicit, or the default listenPort + 1) must be a port of its own. */
+function metricsPortRules(local: NonNullable<CanarySpec['local']>): FieldProblem[] {
+  const { stable, canary, listenPort } = local;
+  const port = local.metricsPort ?? defaultMetricsPort(listenPort);
+  const taken: [number, string][] = [
+    [listenPort, 'listenPort'],
+    [stable.port, "stable's port"],
+    [canary.port, "canary's port"],
+  ];
+  const clash = port === 0 ? undefined : taken.find(([p]) => p === port)?.[1];
+  if (port <= 65535 && !clash) return [];
+  const how = local.metricsPort === undefined ? `defaults to listenPort + 1 = ${port}, which` : `${port}`;
+  const free = Math.max(...taken.map(([p]) => p)) + 1;
+  const example = free <= 65535 ? `, e.g. ${free}` : '';
+  return [
+    {
+      path: 'spec.local.metricsPort',
+      message: port > 65535 ? `${how} is not a port` : `${how} is also ${clash}`,
+      fix:
+        local.metricsPort === undefined
+          ? `set metricsPort to a free port${example}`
+          : `give the metrics their own port${example}`,
+    },
+  ];
+}
+
+function readinessRules(local: NonNullable<CanarySpec['local']>): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const path = local.readinessPath;
+  // probed on the version's own 127.0.0.1 port: a URL or `//host` would send the probe elsewhere
+  const blank = (c: string) => c <= ' ' || c === '\u007f';
+  if (path !== undefined && (!path.startsWith('/') || path.startsWith('//') || [...path].some(blank))) {
+    out.push({
+      path: 'spec.local.readinessPath',
+      message: `${JSON.stringify(path)} is not a path: the probe goes to each version's own port on 127.0.0.1`,
+      fix: 'write a path starting with a single /, such as /healthz',
+    });
+  }
+  if (local.readinessTimeout !== undefined && parseDuration(local.readinessTimeout) === 0) {
+    out.push({
+      path: 'spec.local.readinessTimeout',
+      message: `${local.readinessTimeout} gives a version no time to start: it would never be ready`,
+      fix: 'use a duration such as 30s (or leave readinessTimeout out for 30s)',
     });
   }
   return out;
@@ -349,6 +501,7 @@ export function metricTemplateRules(spec: MetricTemplateSpec): FieldProblem[] {
       fix: 'write a full URL such as http://prometheus:9090',
     });
   }
+  out.push(...nameProblem(spec.provider.secretRef?.name, 'spec.provider.secretRef.name'));
   if (type === 'cloudwatch' && !spec.provider.region) {
     out.push({
       path: 'spec.provider.region',
@@ -375,6 +528,7 @@ export function alertProviderRules(spec: AlertProviderSpec): FieldProblem[] {
       fix: 'write the full webhook URL',
     });
   }
+  out.push(...nameProblem(spec.secretRef?.name, 'spec.secretRef.name'));
   if (spec.proxy && !isHttpUrl(spec.proxy)) {
     out.push({
       path: 'spec.proxy',

@@ -236,7 +236,9 @@ function walk(node: SchemaNode, value: unknown, segments: (string | number)[], o
     (patterned && Object.values(patterned)[0]) ||
     (typeof node.additionalProperties === 'object' ? (node.additionalProperties as SchemaNode) : undefined);
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const childSchema = properties?.[key] ?? mapValues;
+    // own keys only: a field named `constructor` or `toString` is unknown, not Object.prototype's
+    const childSchema =
+      (properties && Object.hasOwn(properties, key) ? properties[key] : undefined) ?? mapValues;
     if (segments.length === 0 && (key === 'metadata' || key === 'status')) continue;
     if (childSchema) {
       walk(childSchema, child, [...segments, key], out);
@@ -244,14 +246,13 @@ function walk(node: SchemaNode, value: unknown, segments: (string | number)[], o
     }
     if (!properties) continue;
     const known = Object.keys(properties);
+    const moved = Object.hasOwn(MOVED_FIELDS, key) ? MOVED_FIELDS[key] : undefined;
     const guess = closest(key, known);
     out.push({
       path: toDottedPath([...segments, key]),
       message: `unknown field ${key} is ignored`,
-      fix:
-        MOVED_FIELDS[key] ??
-        (guess ? `did you mean ${guess}?` : `remove it; known fields here: ${known.join(', ')}`),
-      severity: MOVED_FIELDS[key] ? 'error' : 'warning',
+      fix: moved ?? (guess ? `did you mean ${guess}?` : `remove it; known fields here: ${known.join(', ')}`),
+      severity: moved ? 'error' : 'warning',
     });
   }
 }

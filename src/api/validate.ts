@@ -4,8 +4,11 @@
  */
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import { AviaryError } from '../errors.js';
+import { durationLimitProblems } from './duration-rules.js';
+import { capProblems, inputLimitProblems, LIMITS, moreProblems, tooLarge } from './limits.js';
+import { metadataNameRules } from './names.js';
 import {
   closest,
   formatProblem,
@@ -18,6 +21,7 @@ import { alertProviderRules, canaryRules, metricTemplateRules } from './rules.js
 import { schemaProblems, unknownFieldProblems } from './schema-errors.js';
 import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from './schema/index.js';
 import type { AlertProvider, Canary, MetricTemplate } from './types.js';
+import { duplicateKeys, parseYamlStream } from './yaml-stream.js';
 
 export type { Problem, Severity } from './problems.js';
 export { formatProblem, isError } from './problems.js';
@@ -31,12 +35,18 @@ interface KindSpec {
 }
 
 const KINDS: Record<string, KindSpec> = {
-  Canary: { schema: CanaryDocument, rules: (o: Canary) => canaryRules(o.spec) },
+  Canary: {
+    schema: CanaryDocument,
+    rules: (o: Canary) => [...metadataNameRules(o.metadata), ...canaryRules(o.spec)],
+  },
   MetricTemplate: {
     schema: MetricTemplateDocument,
-    rules: (o: MetricTemplate) => metricTemplateRules(o.spec),
+    rules: (o: MetricTemplate) => [...metadataNameRules(o.metadata), ...metricTemplateRules(o.spec)],
   },
-  AlertProvider: { schema: AlertProviderDocument, rules: (o: AlertProvider) => alertProviderRules(o.spec) },
+  AlertProvider: {
+    schema: AlertProviderDocument,
+    rules: (o: AlertProvider) => [...metadataNameRules(o.metadata), ...alertProviderRules(o.spec)],
+  },
 };
 export const AVIARY_KINDS = Object.keys(KINDS);
 
@@ -126,10 +136,21 @@ export function validateObject(object: unknown): { problems: FieldProblem[]; che
       ],
     };
   }
+  // bounds first: what follows clones and recurses, and 3,000 levels or 50,000 items would overflow it
+  const limits = inputLimitProblems(object);
+  if (limits.length > 0) return { checked: true, problems: limits };
   const shape = schemaProblems(spec.schema, object);
-  const problems = [...shape, ...unknownFieldProblems(spec.schema, object)];
-  problems.push(...ruleProblems(spec, object, shape));
-  return { checked: true, problems };
+  const problems = [
+    ...shape,
+    ...unknownFieldProblems(spec.schema, object),
+    ...ruleProblems(spec, object, shape),
+  ];
+  return {
+    checked: true,
+    problems: capProblems(problems, LIMITS.problemsPerDocument, (hidden, errors) =>
+      moreProblems(hidden, errors, 'in this document'),
+    ),
+  };
 }
 
 /**
@@ -137,14 +158,15 @@ export function validateObject(object: unknown): { problems: FieldProblem[]; che
  * a copy without the invalid values, and a rule that cannot run on what is left is skipped.
  */
 function ruleProblems(spec: KindSpec, object: object, shape: FieldProblem[]): FieldProblem[] {
-  if (shape.length === 0 && Value.Check(spec.schema, object)) return spec.rules(object as never);
+  const rules = (o: object) => [...spec.rules(o as never), ...durationLimitProblems(spec.schema, o)];
+  if (shape.length === 0 && Value.Check(spec.schema, object)) return rules(object);
   const copy = structuredClone(object) as Record<string, unknown>;
   for (const problem of shape) removeAt(copy, fromDottedPath(problem.path));
   try {
     // a rule about a field (or an ancestor of a field) the schema already rejected would only echo it
     const covered = (path: string) =>
       shape.some((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`));
-    return spec.rules(copy as never).filter((p) => !covered(p.path));
+    return rules(copy).filter((p) => !covered(p.path));
   } catch {
     return [];
   }
@@ -161,58 +183,56 @@ function removeAt(root: Record<string, unknown>, segments: (string | number)[]):
     delete (node as Record<string | number, unknown>)[last];
 }
 
-/** Validates every document in a YAML stream. Never throws on bad input: syntax errors are problems. */
+/**
+ * Validates every document in a YAML stream. Never throws on bad input: syntax errors, and input past
+ * one of LIMITS (size, nesting, alias expansion, ...), are problems.
+ */
 export function validateDocuments(yamlText: string, opts: ValidateOptions = {}): ValidationResult {
+  const bytes = yamlText.length > LIMITS.bytes / 4 ? Buffer.byteLength(yamlText) : 0;
+  if (bytes > LIMITS.bytes) return { documents: [], problems: [streamProblem(0, tooLarge(bytes), 1)] };
   const lineCounter = new LineCounter();
+  const stream = parseYamlStream(yamlText, lineCounter);
+  if (stream.stopped) {
+    const { document, offset, problem } = stream.stopped;
+    const { line, col } = lineCounter.linePos(offset);
+    const where = { ...problem, message: `${problem.message} (line ${line}, column ${col})` };
+    return { documents: [], problems: [{ ...streamProblem(document, where, line), column: col }] };
+  }
   const documents: ParsedDocument[] = [];
   const problems: Problem[] = [];
-  const streams = parseAllDocuments(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const docs = Array.isArray(streams) ? streams : [];
-  docs.forEach((doc, index) => {
+  stream.documents.forEach((doc, index) => {
     const line = lineCounter.linePos(doc.range[0]).line;
-    if (doc.errors.length > 0) {
-      const parsed: ParsedDocument = {
-        index,
-        apiVersion: '',
-        kind: '',
-        name: '',
-        object: undefined,
-        line,
-        checked: true,
-        valid: false,
-      };
-      documents.push(parsed);
-      for (const error of doc.errors) {
-        const pos = lineCounter.linePos(error.pos[0]);
-        problems.push({
-          document: index,
-          kind: '',
-          name: '',
-          path: '',
-          message: `YAML syntax error at line ${pos.line}, column ${pos.col}: ${firstLine(error.message)}`,
-          fix: 'fix the YAML (indentation, quoting, a missing colon)',
-          severity: 'error',
-          line: pos.line,
-          column: pos.col,
-        });
-      }
+    const syntax = syntaxProblems(doc, index, lineCounter);
+    if (syntax.length > 0) {
+      documents.push(unreadable(index, line));
+      problems.push(
+        ...capProblems(syntax, LIMITS.problemsPerDocument, (hidden, errors) =>
+          streamProblem(index, moreProblems(hidden, errors, 'in this document'), line),
+        ),
+      );
       return;
     }
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return; // empty, e.g. after a trailing ---
-    const object = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    const read = toPlain(doc);
+    if ('problem' in read) {
+      documents.push(unreadable(index, line));
+      problems.push(streamProblem(index, read.problem, line));
+      return;
+    }
+    const object = read.value;
     const meta = identity(object);
     const result = validateObject(object);
-    const located = result.problems
-      .filter((p) => opts.warnings !== false || isError(p))
-      .map((p) => ({
+    for (const p of result.problems) {
+      if (opts.warnings === false && !isError(p)) continue;
+      problems.push({
         document: index,
         kind: meta.kind,
         name: meta.name,
         ...p,
         severity: p.severity ?? 'error',
         ...locate(doc, lineCounter, p.path),
-      }));
-    problems.push(...located);
+      });
+    }
     documents.push({
       index,
       ...meta,
@@ -222,7 +242,88 @@ export function validateDocuments(yamlText: string, opts: ValidateOptions = {}):
       valid: result.checked && !result.problems.some(isError),
     });
   });
-  return { documents, problems };
+  const capped = capProblems(problems, LIMITS.problemsPerStream, (hidden, errors) => ({
+    document: Math.max(0, documents.length - 1),
+    kind: '',
+    name: '',
+    ...moreProblems(hidden, errors, 'in this file'),
+    severity: errors > 0 ? 'error' : 'warning',
+  }));
+  return { documents, problems: capped };
+}
+
+function unreadable(index: number, line: number): ParsedDocument {
+  return { index, apiVersion: '', kind: '', name: '', object: undefined, line, checked: true, valid: false };
+}
+
+function streamProblem(document: number, p: FieldProblem, line: number): Problem {
+  return { document, kind: '', name: '', ...p, severity: p.severity ?? 'error', line };
+}
+
+function syntaxProblems(doc: Document.Parsed, index: number, counter: LineCounter): Problem[] {
+  const out: Problem[] = [];
+  for (const error of doc.errors) {
+    const pos = counter.linePos(error.pos[0]);
+    const overflow = /Maximum call stack size exceeded/.test(error.message);
+    out.push({
+      document: index,
+      kind: '',
+      name: '',
+      path: '',
+      message: overflow
+        ? `nests too deeply to read (line ${pos.line}, column ${pos.col}; at most ${LIMITS.depth} levels are allowed)`
+        : `YAML syntax error at line ${pos.line}, column ${pos.col}: ${firstLine(error.message)}`,
+      fix: overflow
+        ? 'flatten it; no Aviary field nests that deep'
+        : 'fix the YAML (indentation, quoting, a missing colon)',
+      severity: 'error',
+      line: pos.line,
+      column: pos.col,
+    });
+  }
+  for (const dup of duplicateKeys(doc)) {
+    const pos = counter.linePos(dup.offset);
+    out.push({
+      document: index,
+      kind: '',
+      name: '',
+      path: '',
+      message: `YAML syntax error at line ${pos.line}, column ${pos.col}: key ${JSON.stringify(dup.key)} appears twice in one mapping (first at line ${counter.linePos(dup.first).line})`,
+      fix: 'keep one of them',
+      severity: 'error',
+      line: pos.line,
+      column: pos.col,
+    });
+  }
+  return out;
+}
+
+/**
+ * The document as plain data, with aliases expanded up to LIMITS.aliases (the `yaml` package counts an
+ * alias by the size of what it expands to, which is what stops a billion-laughs bomb).
+ */
+function toPlain(doc: Document.Parsed): { value: unknown } | { problem: FieldProblem } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: LIMITS.aliases }) as unknown };
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message))
+      return {
+        problem: {
+          path: '',
+          message: `its YAML aliases (*name) expand to too much data (${err.message.replace(/\.$/, '')})`,
+          fix: 'write the values out, or use fewer aliases of large anchors (&name)',
+        },
+      };
+    if (err instanceof RangeError)
+      return {
+        problem: {
+          path: '',
+          message: `nests too deeply to read (at most ${LIMITS.depth} levels are allowed)`,
+          fix: 'flatten it, and do not nest aliases (*name) inside what they refer to',
+        },
+      };
+    throw err;
+  }
 }
 
 /** Checks one Canary object and returns it typed; throws InvalidSpecError listing every error. */

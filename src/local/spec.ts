@@ -1,5 +1,5 @@
 /** Reading `spec.local` with its defaults, and the names and addresses the local runtime derives from it. */
-import { serviceNames } from '../api/defaults.js';
+import { defaultMetricsPort, serviceNames } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
 import type { Canary, LocalRuntime, LocalVersion } from '../api/types.js';
 import { AviaryError } from '../errors.js';
@@ -30,7 +30,7 @@ export function readinessTimeoutMs(local: LocalRuntime): number {
 
 /** Metrics port: spec.local.metricsPort, else listenPort + 1 (ephemeral when listenPort is 0). */
 export function metricsPortOf(local: LocalRuntime): number {
-  return local.metricsPort ?? (local.listenPort === 0 ? 0 : local.listenPort + 1);
+  return local.metricsPort ?? defaultMetricsPort(local.listenPort);
 }
 
 export function processNames(canary: Canary): { primary: string; canary: string } {

@@ -1,17 +1,48 @@
-/** Reads a file named on the command line, or stdin for "-", as UTF-8 text. */
-import { readFile } from 'node:fs/promises';
+/**
+ * Reads a file named on the command line, or stdin for "-", as UTF-8 text. Reading stops past
+ * LIMITS.bytes: a manifest is never that large, and a 50 MB file once took 1.96 GB to validate.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { LIMITS, mib } from '../../api/limits.js';
 import { AviaryError } from '../../errors.js';
 
-export async function readInput(file: string): Promise<string> {
-  if (file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
+export async function readInput(file: string, maxBytes: number = LIMITS.bytes): Promise<string> {
+  const name = file === '-' ? 'stdin' : file;
+  const size =
+    file === '-'
+      ? undefined
+      : await stat(file).then(
+          (s) => (s.isFile() ? s.size : undefined),
+          () => undefined,
+        );
+  if (size !== undefined && size > maxBytes) throw tooLarge(name, `is ${mib(size)}, more than`, maxBytes);
+  const stream: Readable = file === '-' ? process.stdin : createReadStream(file);
+  const chunks: Buffer[] = [];
+  let read = 0;
   try {
-    return await readFile(file, 'utf8');
+    for await (const chunk of stream) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      read += buffer.length;
+      if (read > maxBytes) {
+        if (stream !== process.stdin) stream.destroy();
+        throw tooLarge(name, 'has more than', maxBytes);
+      }
+      chunks.push(buffer);
+    }
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err);
-    throw new AviaryError('NOT_FOUND', `cannot read ${file}: ${reason}`, { cause: err });
+    if (err instanceof AviaryError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(err);
+    throw new AviaryError('NOT_FOUND', `cannot read ${name}: ${reason}`, { cause: err });
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(name: string, what: string, maxBytes: number): AviaryError {
+  return new AviaryError(
+    'INVALID_SPEC',
+    `${name} ${what} the ${mib(maxBytes)} a manifest may have — split it into smaller files`,
+  );
 }

@@ -16,7 +16,14 @@ export function register(program: Command): void {
       let valid = 0;
       let checked = 0;
       for (const file of opts.filename) {
-        const result = validateDocuments(await readInput(file), { warnings: opts.warnings });
+        const text = await readManifest(file);
+        if (text instanceof AviaryError) {
+          // too large to read: an error about this file, and the other files are still checked
+          process.stdout.write(`${text.message}\n`);
+          errors++;
+          continue;
+        }
+        const result = validateDocuments(text, { warnings: opts.warnings });
         for (const problem of result.problems) {
           process.stdout.write(`${formatProblem(problem, `${file}:`)}\n`);
           if (problem.severity === 'error') errors++;
@@ -34,6 +41,15 @@ export function register(program: Command): void {
       }
       process.stdout.write(`${plural(valid, 'document')} valid${warned}\n`);
     });
+}
+
+async function readManifest(file: string): Promise<string | AviaryError> {
+  try {
+    return await readInput(file);
+  } catch (err) {
+    if (err instanceof AviaryError && err.code === 'INVALID_SPEC') return err;
+    throw err;
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {
