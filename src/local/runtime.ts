@@ -10,8 +10,8 @@ import { RequestMetrics } from './metrics/request-metrics.js';
 import type { OutcomeWindowOptions } from './metrics/outcome-window.js';
 import { WeightedProxy } from './router/proxy.js';
 import { localSpec, metricsPortOf, upstreams } from './spec.js';
-import type { OutputListener } from './supervisor/managed-process.js';
-import { Supervisor } from './supervisor/supervisor.js';
+import type { ManagedProcess, OutputListener } from './supervisor/managed-process.js';
+import { Supervisor, type ProcessJournal } from './supervisor/supervisor.js';
 
 export interface LocalRuntimeOptions {
   /** Address the router and its metrics listen on. Default 127.0.0.1. */
@@ -20,6 +20,10 @@ export interface LocalRuntimeOptions {
   graceMs?: number;
   /** Every line the versions print. */
   onOutput?: OutputListener;
+  /** Where each version is written down before and as it starts (so a later run can find it). */
+  journal?: ProcessJournal;
+  /** A version exited without being asked to stop. */
+  onUnexpectedExit?: (process: ManagedProcess) => void;
   /** Longest upstream silence before the router answers 504. Default: spec.service.timeout, else 60 s. */
   upstreamTimeoutMs?: number;
   window?: OutcomeWindowOptions;
@@ -36,6 +40,8 @@ export class LocalRuntime {
     this.supervisor = new Supervisor({
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
       ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      ...(options.journal ? { journal: options.journal } : {}),
+      ...(options.onUnexpectedExit ? { onUnexpectedExit: options.onUnexpectedExit } : {}),
     });
     this.metrics = new RequestMetrics(options.window);
   }

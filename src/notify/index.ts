@@ -14,3 +14,4 @@ export { ALERT_FORMATS, formatOf } from './providers.js';
 export { alertOf } from './alert.js';
 export type { Alert, AlertFormat, AlertTarget, ProviderRequest } from './alert.js';
 export type { WebhookAlertPayload } from './webhook.js';
+export { SecretRedactor, MIN_SECRET_LENGTH, type SecretValues } from './redact.js';

@@ -293,3 +293,42 @@ describe('delivery', () => {
     expect(ds[0]?.reason).toMatch(/connection refused .*\(after 3 attempts\)/);
   });
 });
+
+describe('secrets', () => {
+  const alerts: CanaryAlert[] = [{ name: 'team', severity: 'info', providerRef: { name: 'slack' } }];
+
+  it('an invalid address from a Secret is never printed: the warn line and the reason name the secret key instead', async () => {
+    const address = 'hooks.slack.com/services/T0/B0/s3cr3t-not-a-url';
+    const { n, lines } = notifier({
+      'test/slack': {
+        spec: spec('slack', { secretRef: { name: 'slack-url' } }),
+        secret: { address, token: 'xoxb-s3cr3t-token' },
+      },
+    });
+    const [delivery] = await n.deliver(notification('info', alerts));
+    expect(delivery).toMatchObject({ outcome: 'failed' });
+    expect(delivery!.reason).toBe(
+      'slack alert provider test/slack: invalid URL "[secret slack-url/address]"',
+    );
+    const warn = lines.find((l) => l.level === 40)!;
+    expect(warn.msg).toMatch(/\[secret slack-url\/address\]/);
+    expect(JSON.stringify(lines)).not.toContain('s3cr3t');
+  });
+
+  it("a secret's invalid proxy is redacted too, and so is the fallback's address", async () => {
+    const r = await receiver();
+    const { n, lines } = notifier({
+      'test/slack': {
+        spec: spec('slack', { secretRef: { name: 'slack-url' } }),
+        secret: { address: `${r.url}/hook`, proxy: 'not a proxy s3cr3t' },
+      },
+    });
+    const [delivery] = await n.deliver(notification('info', alerts));
+    expect(delivery!.reason).toMatch(/invalid proxy URL "\[secret slack-url\/proxy\]"/);
+
+    const fallback = notifier({}, { fallback: { spec: spec('slack', { address: 'fallback s3cr3t' }) } });
+    const [viaFallback] = await fallback.n.deliver(notification('info'));
+    expect(viaFallback!.reason).toMatch(/invalid URL "\[secret fallback\/address\]"/);
+    expect(JSON.stringify([...lines, ...fallback.lines])).not.toContain('s3cr3t');
+  });
+});

@@ -8,6 +8,7 @@ import type { CanaryAlert } from '../api/types.js';
 import type { Notification, Notifier } from '../engine/ports.js';
 import { alertOf, type Alert } from './alert.js';
 import { alertTarget, type AlertProviderResolver, type ResolvedAlertProvider } from './resolve.js';
+import { SecretRedactor } from './redact.js';
 import { sendAlert, type SendOptions } from './send.js';
 import { severityMatches } from './severity.js';
 
@@ -63,15 +64,19 @@ export function createNotifier(options: NotifierOptions): AlertNotifier {
       };
     }
     if (!resolved) return { ...base, outcome: 'failed', reason: `alert provider ${provider} not found` };
+    // A failure may quote the address or proxy (an invalid URL is shown as written): never a secret's.
+    const redactor = secretsOf(resolved, provider);
     const target = alertTarget(resolved);
-    if (!target.ok)
-      return { ...base, outcome: 'failed', reason: `alert provider ${provider}: ${target.reason}` };
+    if (!target.ok) {
+      const reason = redactor.redact(`alert provider ${provider}: ${target.reason}`);
+      return { ...base, outcome: 'failed', reason };
+    }
     const sent = await sendAlert(target.target, alert, options.send);
     if (sent.ok) return { ...base, outcome: 'sent' };
     return {
       ...base,
       outcome: 'failed',
-      reason: `${target.target.type} alert provider ${provider}: ${sent.reason}`,
+      reason: redactor.redact(`${target.target.type} alert provider ${provider}: ${sent.reason}`),
     };
   }
 
@@ -123,6 +128,20 @@ export function createNotifier(options: NotifierOptions): AlertNotifier {
       await safeDeliver(notification);
     },
   };
+}
+
+/**
+ * The values of the provider's secret, and for the fallback (configured from flags or environment
+ * variables, which a Deployment usually fills from a Secret) its address and proxy too.
+ */
+function secretsOf(resolved: ResolvedAlertProvider, provider: string): SecretRedactor {
+  const name = resolved.spec.secretRef?.name ?? provider;
+  const data: Record<string, string | undefined> = { ...resolved.secret };
+  if (provider === 'fallback') {
+    data.address ??= resolved.spec.address;
+    data.proxy ??= resolved.spec.proxy;
+  }
+  return SecretRedactor.of(name, data);
 }
 
 function errorText(err: unknown): string {

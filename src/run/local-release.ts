@@ -16,7 +16,7 @@ import { reconcile, type EngineOptions } from '../engine/index.js';
 import type { EnginePorts, EventRecorder, EventType, Routes } from '../engine/ports.js';
 import { HttpWebhookCaller } from '../hooks/index.js';
 import { createLocalPorts, type LocalPorts } from '../local/index.js';
-import { createNotifier } from '../notify/index.js';
+import { createNotifier, SecretRedactor } from '../notify/index.js';
 import { versionHash } from '../targets/local/index.js';
 import type { LocalManifests } from './manifests.js';
 import { localRunMetricSource } from './metric-source.js';
@@ -57,6 +57,10 @@ export class LocalRelease {
   private readonly log: Logger;
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** Set when something happened that the engine must see now, not at the next tick. */
+  private interrupted = false;
+  /** Every value that came from a Secret, replaced wherever this release prints or stores text. */
+  readonly redactor: SecretRedactor;
 
   constructor(private readonly options: LocalReleaseOptions) {
     const { manifests } = options;
@@ -68,15 +72,23 @@ export class LocalRelease {
     this.store = new FileStatusStore(
       manifests.canary.spec.local?.stateFile ?? join(stateDir, `${name}.status.json`),
     );
+    this.redactor = new SecretRedactor(manifests.secrets);
     this.processRecord = new ProcessRecordFile(join(stateDir, `${name}.processes.json`));
     this.local = createLocalPorts({
       primaryRecordFile: join(stateDir, `${name}.primary.json`),
       onOutput: (proc, _stream, line) => options.onOutput?.(proc, line),
+      journal: this.processRecord,
+      // A version that dies takes no more waiting: the next tick runs now and sees its exit.
+      onUnexpectedExit: (proc) => {
+        this.log.info({ process: proc.name }, `${proc.name} exited: checking the release now`);
+        this.interrupt();
+      },
     });
     const events: EventRecorder = {
       record: (_canary, type, reason, message) => {
-        this.log.info({ type, reason }, message);
-        options.onEvent?.(type, message);
+        const text = this.redactor.redact(message);
+        this.log.info({ type, reason }, text);
+        options.onEvent?.(type, text);
         return Promise.resolve();
       },
     };
@@ -104,7 +116,7 @@ export class LocalRelease {
         logger: this.log,
       }),
       events,
-      status: this.store,
+      status: { write: (c, status) => this.store.write(c, this.redactor.redactDeep(status)) },
       clock: { now: Date.now },
     };
     this.engineOptions = {
@@ -135,9 +147,9 @@ export class LocalRelease {
     for (;;) {
       if (this.stopped) throw new Error('release stopped');
       const view = this.engineView(status);
+      this.interrupted = false;
       const result = await reconcile({ ...view, status }, this.ports, this.engineOptions);
-      status = result.status;
-      await this.processRecord.record(this.local.runtime.supervisor);
+      status = this.redactor.redactDeep(result.status);
       this.options.onStatus?.(status);
       const current = status.lastAppliedSpec === versionHash(this.canary.spec.local!.canary);
       if (DONE.has(result.phase) && current) return { phase: result.phase as 'Succeeded' | 'Failed', status };
@@ -162,7 +174,7 @@ export class LocalRelease {
       const allToPrimary: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
       if (this.local.runtime.proxy) await this.local.router.setRoutes(this.canary, allToPrimary);
     } catch (err) {
-      this.log.warn({ err: String(err) }, 'routing back to the stable version failed');
+      this.log.warn({ err: this.redactor.redact(String(err)) }, 'routing back to the stable version failed');
     }
     await this.local.close();
     await this.processRecord.clear();
@@ -179,7 +191,7 @@ export class LocalRelease {
       status.lastAppliedSpec === undefined
         ? []
         : await restoreFromStatus(this.local, this.engineView(status), status);
-    for (const note of [...notes, ...restored]) {
+    for (const note of [...notes, ...restored].map((n) => this.redactor.redact(n))) {
       this.log.info(note);
       this.options.onEvent?.('Normal', `resuming ${this.canary.metadata.name}: ${note}`);
     }
@@ -214,7 +226,7 @@ export class LocalRelease {
     const comparing = (this.canary.spec.analysis.metrics ?? []).filter((m) => m.compareWithPrimary);
     const analysing = status.phase === 'Progressing' || status.phase === 'WaitingPromotion';
     const deadline = Date.now() + ms;
-    while (!this.stopped && Date.now() < deadline) {
+    while (!this.stopped && !this.interrupted && Date.now() < deadline) {
       const step =
         judgeEvery > 0 && analysing && comparing.length > 0
           ? Math.min(judgeEvery, deadline - Date.now())
@@ -227,8 +239,15 @@ export class LocalRelease {
         };
       });
       this.wake = undefined;
+      if (this.interrupted) return;
       if (judgeEvery > 0 && analysing && (await this.conclusiveRegression(status))) return;
     }
+  }
+
+  /** Ends the wait for the next tick (a version exited): the engine looks at the world right away. */
+  private interrupt(): void {
+    this.interrupted = true;
+    this.wake?.();
   }
 
   private async conclusiveRegression(status: CanaryStatus): Promise<boolean> {

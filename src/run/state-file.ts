@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Canary, CanaryStatus } from '../api/types.js';
 import type { StatusStore } from '../engine/ports.js';
+import { crashPoint } from '../local/crash-point.js';
 
 export class FileStatusStore implements StatusStore {
   constructor(readonly path: string) {}
@@ -25,9 +26,11 @@ export class FileStatusStore implements StatusStore {
   }
 
   async write(_canary: Canary, status: CanaryStatus): Promise<void> {
+    crashPoint('status-write:before');
     await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
     await writeFile(temp, `${JSON.stringify(status, null, 2)}\n`);
     await rename(temp, this.path);
+    crashPoint('status-write:after');
   }
 }

@@ -61,6 +61,24 @@ describe('aviary run (CLI)', () => {
     expect(await portClosed(canary.spec.local!.canary.port)).toBe(true);
   });
 
+  it("SIGTERM mid-analysis: exits 143 (not 130, which is SIGINT's) and no version process survives", async () => {
+    const dir = await stateDir();
+    const canary = await steppingCanary();
+    const r = run(['-f', await canaryFile(dir, [canary]), '--state-dir', dir]);
+    await until('the canary at 10%', atWeight(r, 10));
+    const pids = (await recordedProcesses(dir)).map((p) => p.pid);
+    expect(pids).toHaveLength(2);
+
+    r.child.kill('SIGTERM');
+    const exit = await r.exit;
+
+    expect(exit.code).toBe(143);
+    expect(r.stdout()).toMatch(/SIGTERM received: routing all traffic to the stable version/);
+    expect(pids.filter(pidAlive)).toEqual([]);
+    expect(await portClosed(canary.spec.local!.stable.port)).toBe(true);
+    expect(await portClosed(canary.spec.local!.canary.port)).toBe(true);
+  });
+
   it('SIGKILL mid-analysis: the next run stops the orphaned versions, resumes and promotes (exit 0)', async () => {
     const dir = await stateDir();
     const canary = await steppingCanary();

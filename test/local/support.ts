@@ -78,9 +78,13 @@ export interface CliRun {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `aviary <args>` as a child process, the way a user runs it. */
-export function aviary(args: string[], cwd = REPO): CliRun {
-  const child = spawn(process.execPath, [AVIARY_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `aviary <args>` as a child process, the way a user runs it (`env` is added to this process's). */
+export function aviary(args: string[], cwd = REPO, env: Record<string, string> = {}): CliRun {
+  const child = spawn(process.execPath, [AVIARY_BIN, ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));

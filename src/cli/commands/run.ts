@@ -1,13 +1,17 @@
 /**
  * `aviary run -f canary.yaml`: one release of a service that is not on Kubernetes. Starts the stable
  * and canary commands behind Aviary's router and runs the Canary until it is promoted (exit 0) or rolled
- * back (exit 1). Ctrl-C routes all traffic back to the stable version and stops every process.
+ * back (exit 1). Ctrl-C (SIGINT) or SIGTERM routes all traffic back to the stable version, stops every
+ * process and exits 130 or 143, as a shell reports a command ended by that signal. Values from the
+ * file's Secrets are redacted from everything it prints: logs, progress, events and errors.
  */
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { parseDuration } from '../../api/duration.js';
 import { AviaryError } from '../../errors.js';
 import { readManifests } from '../../run/manifests.js';
+import { signalExitCode } from '../../local/supervisor/index.js';
+import { SecretRedactor } from '../../notify/index.js';
 import { LocalRelease } from '../../run/local-release.js';
 import { liveView } from '../progress/live-view.js';
 import { plainView } from '../progress/plain-view.js';
@@ -42,11 +46,17 @@ export function register(program: Command): void {
       const { canary } = manifests;
       const view = flags.ci || !process.stdout.isTTY ? plainView() : liveView();
       const started = Date.now();
+      const redactor = new SecretRedactor(manifests.secrets);
+      const stderr = pino.destination({ fd: 2, sync: true });
       const release = new LocalRelease({
         manifests,
         stateDir: flags.stateDir,
         minimumIntervalMs,
-        logger: pino({ level: flags.logLevel }, pino.destination(2)),
+        // The last net for secrets: every log line, whoever wrote it, is redacted on its way out.
+        logger: pino(
+          { level: flags.logLevel },
+          { write: (line: string) => stderr.write(redactor.redact(line)) },
+        ),
         onEvent: (type, message) => view.event(type, message),
         onStatus: (status) =>
           view.update(
@@ -58,12 +68,15 @@ export function register(program: Command): void {
             ),
           ),
       });
-      const uninstall = release.local.installExitHandlers(() => {
-        view.line('interrupted: routing all traffic to the stable version and stopping every process');
-        void release.close().finally(() => process.exit(130));
+      const uninstall = release.local.installExitHandlers((signal) => {
+        const what = signal === 'SIGINT' ? 'interrupted' : `${signal} received`;
+        view.line(`${what}: routing all traffic to the stable version and stopping every process`);
+        void release.close().finally(() => process.exit(signalExitCode(signal)));
       });
       try {
-        const outcome = await release.run();
+        const outcome = await release.run().catch((err: unknown) => {
+          throw redactor.redactError(err);
+        });
         view.close();
         const detail = outcome.phase === 'Failed' ? `: ${outcome.status.failureReason ?? ''}` : '';
         process.stdout.write(

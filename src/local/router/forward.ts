@@ -1,7 +1,8 @@
 /**
  * Forwards one exchange to an upstream through an undici Pool with both bodies streamed (never
  * buffered), and turns upstream failures into answers the client can act on: 502 naming the upstream
- * when it cannot be reached or resets, 504 when it does not answer in time.
+ * when it cannot be reached or resets, 504 when it does not answer in time. Before answering 502 it
+ * offers the failure to `onUpstreamError`, which may take the exchange over (a retry elsewhere).
  *
  * The exchange is one handler object given to `dispatch` (no ClientRequest, no response stream, no
  * per-request closures): at tens of thousands of requests a second those allocations were the cost.
@@ -19,10 +20,36 @@ export interface ForwardOptions {
   setCookies: readonly string[];
   /**
    * Called once when the exchange ends. `status` is what the client received (0 when the client went
-   * away first; 502 when the upstream reset after the status line was already sent).
+   * away first; 502 when the upstream reset after the status line was already sent). Not called when
+   * `onUpstreamError` took the exchange over.
    */
   done(status: number): void;
+  /**
+   * The upstream could not be reached or dropped the connection before the client got a status line.
+   * Return true to take the exchange over (this forward then neither answers nor calls `done`).
+   */
+  onUpstreamError?(failure: UpstreamFailure): boolean;
+  /** Added to a 502's text, e.g. which upstream failed before this one was tried. */
+  note?: string;
 }
+
+export interface UpstreamFailure {
+  /** The error's code, e.g. ECONNREFUSED or UND_ERR_SOCKET. */
+  code: string;
+  /** No connection was made: the upstream never saw the request. */
+  connectFailed: boolean;
+}
+
+/** The upstream was never reached: nothing of the request left the router. */
+const CONNECT_FAILED = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** The connection broke: the request may have been (partly) sent and even acted on. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** undici's codes for "the upstream was silent too long": connecting, before headers, between chunks. */
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -46,7 +73,7 @@ export function sendRouterError(
   res.end(body);
 }
 
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
@@ -69,14 +96,25 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly res: ServerResponse,
     private readonly options: ForwardOptions,
   ) {
-    res.once('finish', () => this.end(this.status));
-    // The client went away: stop the upstream work too.
-    res.once('close', () => {
-      if (res.writableFinished) return;
-      this.clientGone = true;
-      this.end(0);
-      this.abortUpstream?.();
-    });
+    res.once('finish', this.onFinish);
+    res.once('close', this.onClose);
+  }
+
+  private readonly onFinish = () => this.end(this.status);
+
+  /** The client went away: stop the upstream work too. */
+  private readonly onClose = () => {
+    if (this.res.writableFinished) return;
+    this.clientGone = true;
+    this.end(0);
+    this.abortUpstream?.();
+  };
+
+  /** Another exchange answers the client from now on. */
+  private handOver(): void {
+    this.ended = true;
+    this.res.off('finish', this.onFinish);
+    this.res.off('close', this.onClose);
   }
 
   private end(status: number): void {
@@ -128,6 +166,10 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     if (res.destroyed || this.clientGone) return this.end(0);
+    const connectFailed = CONNECT_FAILED.has(code);
+    if ((connectFailed || CONNECTION_LOST.has(code)) && options.onUpstreamError?.({ code, connectFailed })) {
+      return this.handOver();
+    }
     const { upstream, timeoutMs } = options;
     if (timedOut) {
       this.end(504);
@@ -139,7 +181,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         res,
         502,
         upstream,
-        `${describe(upstream)} is unreachable or reset the connection (${why})`,
+        `${describe(upstream)} is unreachable or reset the connection (${why})${options.note ?? ''}`,
       );
     }
   }

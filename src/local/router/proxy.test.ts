@@ -56,10 +56,12 @@ afterAll(async () => {
   await canary.close();
 });
 
-async function startProxy(options: { upstreamTimeoutMs?: number; canaryPort?: number } = {}) {
+async function startProxy(
+  options: { upstreamTimeoutMs?: number; canaryPort?: number; primaryPort?: number } = {},
+) {
   metrics = new RequestMetrics();
   proxy = new WeightedProxy({
-    primary: { name: 'app-primary', host: '127.0.0.1', port: primary.port },
+    primary: { name: 'app-primary', host: '127.0.0.1', port: options.primaryPort ?? primary.port },
     canary: { name: 'app-canary', host: '127.0.0.1', port: options.canaryPort ?? canary.port },
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? 5000,
     mirrorTimeoutMs: 300,
@@ -268,12 +270,15 @@ describe('forwarding', () => {
     expect(echoed.headers['keep-alive']).toBeUndefined();
   });
 
-  it('answers 502 naming the upstream when it is down', async () => {
-    await startProxy({ canaryPort: 1 });
+  it('answers 502 naming the upstream when both versions are down', async () => {
+    await startProxy({ canaryPort: 1, primaryPort: 2 });
     proxy.setRoutes({ primaryWeight: 0, canaryWeight: 100, mirrored: false });
     const reply = await request(port, '/');
     expect(reply.status).toBe(502);
-    expect(reply.body).toMatch(/upstream "app-canary" \(127\.0\.0\.1:1\) is unreachable.*ECONNREFUSED/);
+    expect(reply.body).toMatch(/upstream "app-primary" \(127\.0\.0\.1:2\) is unreachable.*ECONNREFUSED/);
+    expect(reply.body).toMatch(
+      /retried there after upstream "app-canary" \(127\.0\.0\.1:1\) failed with ECONNREFUSED/,
+    );
   });
 
   it('answers 502 when the upstream resets the connection, and keeps serving', async () => {
@@ -299,5 +304,87 @@ describe('forwarding', () => {
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
     expect((await request(port, '/')).body).toBe('primary');
+  });
+});
+
+describe('a version that refuses connections', () => {
+  /** Counts per version and status from the router's own metrics. */
+  async function counted(version: string, code: string): Promise<number> {
+    const text = await metrics.text();
+    const line = new RegExp(`aviary_requests_total\\{version="${version}",code_class="${code}"\\} (\\d+)`);
+    return Number(line.exec(text)?.[1] ?? 0);
+  }
+
+  it('is marked down at the first refusal; that request and the ones after it are served by the other version', async () => {
+    await startProxy({ canaryPort: 1 });
+    proxy.setRoutes({ primaryWeight: 50, canaryWeight: 50, mirrored: false });
+    const replies = await Promise.all(Array.from({ length: 40 }, () => request(port, '/')));
+    expect(replies.map((r) => r.status)).toEqual(Array(40).fill(200));
+    expect(new Set(replies.map((r) => r.body))).toEqual(new Set(['primary']));
+    expect(proxy.upstreamHealth('canary')).toMatchObject({
+      down: true,
+      reason: 'ECONNREFUSED',
+      downCount: 1,
+    });
+    // The analysis still sees the canary's failed attempts (only those made before it was marked down).
+    const failedAttempts = await counted('canary', '5xx');
+    expect(failedAttempts).toBeGreaterThanOrEqual(1);
+    expect(failedAttempts).toBeLessThan(20);
+    expect(await counted('primary', '2xx')).toBe(40);
+  });
+
+  it('retries a POST on the other version with its body when the connection was refused', async () => {
+    await startProxy({ canaryPort: 1 });
+    proxy.setRoutes({ primaryWeight: 0, canaryWeight: 100, mirrored: false });
+    const reply = await request(port, '/echo', { 'content-type': 'text/plain' }, 'order #1');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ name: 'primary', method: 'POST', body: 'order #1' });
+  });
+
+  it('is probed and gets its share back once it listens again', async () => {
+    const reserved = await startTestUpstream('canary-again');
+    const canaryPort = reserved.port;
+    await reserved.close();
+    await startProxy({ canaryPort });
+    proxy.setRoutes({ primaryWeight: 50, canaryWeight: 50, mirrored: false });
+    expect(new Set(await servedBy(10))).toEqual(new Set(['primary']));
+    expect(proxy.upstreamHealth('canary').down).toBe(true);
+
+    const back = http.createServer((_q, s) => s.end('canary-back'));
+    await new Promise<void>((r) => back.listen(canaryPort, '127.0.0.1', r));
+    try {
+      await until(() => !proxy.upstreamHealth('canary').down, 5000);
+      expect((await servedBy(10)).filter((n) => n === 'canary-back')).toHaveLength(5);
+    } finally {
+      back.closeAllConnections();
+      await new Promise<void>((r) => back.close(() => r()));
+    }
+  });
+
+  it('a broken connection is retried for a GET but not for a POST, which the upstream may have acted on', async () => {
+    // Accepts, reads the request, and drops the connection without answering.
+    const dropper = net.createServer((socket) => socket.once('data', () => socket.destroy()));
+    await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r));
+    try {
+      await startProxy({ canaryPort: (dropper.address() as net.AddressInfo).port });
+      proxy.setRoutes({ primaryWeight: 0, canaryWeight: 100, mirrored: false });
+      const get = await request(port, '/');
+      expect(get).toMatchObject({ status: 200, body: 'primary' });
+      const post = await request(port, '/echo', {}, 'pay once');
+      expect(post.status).toBe(502);
+      expect(post.body).toMatch(/upstream "app-canary"/);
+      expect(primary.received.filter((r) => r.method === 'POST')).toHaveLength(0);
+      // It accepted connections: not marked down.
+      expect(proxy.upstreamHealth('canary').down).toBe(false);
+    } finally {
+      await new Promise<void>((r) => dropper.close(() => r()));
+    }
+  });
+
+  it('the canary takes no primary requests while it has no share', async () => {
+    await startProxy({ primaryPort: 2 });
+    const reply = await request(port, '/');
+    expect(reply.status).toBe(502);
+    expect(canary.received).toHaveLength(0);
   });
 });

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readiness } from '../../engine/ports.js';
 import { probeHttp } from './probe.js';
-import { groupAlive } from './process-group.js';
+import { terminateGroup } from './process-group.js';
 
 export interface ProcessDefinition {
   /** Shown in every message, e.g. "podinfo-canary". */
@@ -44,6 +44,19 @@ class LineTail {
 
 export type OutputListener = (process: string, stream: 'stdout' | 'stderr', line: string) => void;
 
+export interface ManagedProcessOptions {
+  onOutput?: OutputListener;
+  /** Added to the process's environment after the definition's (e.g. the token a later run finds it by). */
+  env?: Record<string, string>;
+  /** Called once when the process exits or cannot be started, whoever caused it. */
+  onExit?: (process: ManagedProcess) => void;
+}
+
+/** "35" for 35.2 s, "0.4" below 10 s, where a tenth says something. */
+function seconds(ms: number): string {
+  return ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+}
+
 export function substitutePort(command: readonly string[], port: number): string[] {
   return command.map((arg) => arg.replaceAll('{port}', String(port)));
 }
@@ -60,14 +73,15 @@ export class ManagedProcess {
 
   constructor(
     readonly definition: ProcessDefinition,
-    onOutput?: OutputListener,
+    options: ManagedProcessOptions = {},
   ) {
+    const { onOutput } = options;
     const [file, ...args] = substitutePort(definition.command, definition.port);
     this.stdout = new LineTail(onOutput && ((l) => onOutput(definition.name, 'stdout', l)));
     this.stderr = new LineTail(onOutput && ((l) => onOutput(definition.name, 'stderr', l)));
     this.child = spawn(file!, args, {
       cwd: definition.cwd,
-      env: { ...process.env, PORT: String(definition.port), ...definition.env },
+      env: { ...process.env, PORT: String(definition.port), ...definition.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Own process group: stop() signals the whole group, so no grandchild outlives its version.
       detached: true,
@@ -78,15 +92,22 @@ export class ManagedProcess {
       this.child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
         resolve();
+        options.onExit?.(this);
       });
       this.child.once('error', (err) => {
         // Spawn failures (ENOENT, EACCES) emit 'error' and no 'exit'.
         if (this.child.pid === undefined) {
           this.spawnError = err;
           resolve();
+          options.onExit?.(this);
         }
       });
     });
+  }
+
+  /** True once Aviary asked the process to stop (an exit after that is no failure of the version). */
+  get stopRequested(): boolean {
+    return this.stopping;
   }
 
   get name(): string {
@@ -113,7 +134,10 @@ export class ManagedProcess {
     return this.stdout.get();
   }
 
-  /** Why the process is gone, with what it last said; undefined while it runs. */
+  /**
+   * Why the process is gone, with what it last said; undefined while it runs. Leads with what happened
+   * ("app-canary exited with code 3"), then the command and its last stderr lines.
+   */
   failure(): string | undefined {
     const command = this.definition.command.join(' ');
     if (this.spawnError) return `could not start ${this.name} (${command}): ${this.spawnError.message}`;
@@ -125,7 +149,7 @@ export class ManagedProcess {
     const tail = this.stderrTail().slice(-5);
     const said =
       tail.length > 0 ? `; last stderr lines:\n  ${tail.join('\n  ')}` : '; it wrote nothing to stderr';
-    return `${this.name} (${command}) ${how}${this.stopping ? ' after Aviary stopped it' : ''}${said}`;
+    return `${this.name} ${how}${this.stopping ? ' after Aviary stopped it' : ''} (command: ${command})${said}`;
   }
 
   /** Probes once. An exited process is not ready and waiting will not help. */
@@ -139,9 +163,14 @@ export class ManagedProcess {
     if (after) return { ready: false, reason: after, retriable: false };
     const elapsed = Date.now() - this.startedAt;
     if (elapsed > readyTimeoutMs) {
+      const listening = / failed: ECONNREFUSED$/.test(probe.reason)
+        ? `nothing listens on port ${this.definition.port}, `
+        : '';
       return {
         ready: false,
-        reason: `${this.name} is running (pid ${this.pid}) but not ready ${Math.round(elapsed / 1000)}s after start: ${probe.reason}`,
+        reason:
+          `${this.name} not ready after ${seconds(elapsed)} s: ${probe.reason} (${listening}` +
+          `the process runs as pid ${this.pid}; it is given spec.local.readinessTimeout to answer)`,
         retriable: false,
       };
     }
@@ -157,10 +186,6 @@ export class ManagedProcess {
     }
   }
 
-  private groupAlive(): boolean {
-    return this.pid !== undefined && groupAlive(this.pid);
-  }
-
   private signalGroup(signal: NodeJS.Signals): void {
     if (this.pid === undefined) return;
     try {
@@ -174,12 +199,7 @@ export class ManagedProcess {
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;
     if (this.pid === undefined) return;
-    this.signalGroup('SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (this.groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    if (this.groupAlive()) this.signalGroup('SIGKILL');
-    const killDeadline = Date.now() + 5000;
-    while (this.groupAlive() && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 10));
+    await terminateGroup(this.pid, graceMs);
     if (this.running) await Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000))]);
   }
 

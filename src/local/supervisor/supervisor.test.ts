@@ -68,7 +68,7 @@ describe('Supervisor', () => {
     });
     const readiness = await proc.waitReady(5000);
     expect(readiness).toMatchObject({ ready: false, retriable: false });
-    expect(readiness.ready === false && readiness.reason).toMatch(/app-canary .* exited with code 3/);
+    expect(readiness.ready === false && readiness.reason).toMatch(/^app-canary exited with code 3 /);
     expect(readiness.ready === false && readiness.reason).toMatch(/boom: DATABASE_URL is not set/);
     await new Promise((r) => setTimeout(r, 200));
     expect(s.get('app-canary')?.running).toBe(false);
@@ -121,7 +121,7 @@ describe('Supervisor', () => {
     const readiness = await proc.waitReady(400);
     expect(readiness).toMatchObject({ ready: false, retriable: false });
     expect(readiness.ready === false && readiness.reason).toMatch(
-      /sleepy is running \(pid \d+\) but not ready/,
+      /^sleepy not ready after 0\.\d s: .*ECONNREFUSED \(nothing listens on port \d+, the process runs as pid \d+/,
     );
   });
 });

@@ -2,19 +2,42 @@
  * Starts and stops the local runtime's processes by name (e.g. "podinfo-primary", "podinfo-canary").
  * Restarts nothing on its own: a crash stays visible until someone decides to start the version again.
  */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import { AviaryError } from '../../errors.js';
+import { crashPoint } from '../crash-point.js';
 import { ManagedProcess, type OutputListener, type ProcessDefinition } from './managed-process.js';
 import { portInUse } from './probe.js';
+
+/** The environment variable every version is started with; its value is the process's journal token. */
+export const PROCESS_TOKEN_ENV = 'AVIARY_PROCESS_TOKEN';
+
+/**
+ * Where the supervisor writes down what it starts, so that a run killed at any line leaves a record a
+ * later run can find the processes by. Each call completes (is durable) before the supervisor goes on.
+ */
+export interface ProcessJournal {
+  /** Before the spawn: the process about to start, and the token its environment will carry. */
+  starting(definition: ProcessDefinition, token: string): Promise<void>;
+  /** Right after the spawn: its pid (undefined when it could not be started). */
+  started(name: string, token: string, pid: number | undefined): Promise<void>;
+  /** Once it is stopped and no process of its group is left. */
+  stopped(name: string, token: string): Promise<void>;
+}
 
 export interface SupervisorOptions {
   /** Time between SIGTERM and SIGKILL. Default 5 s. */
   graceMs?: number;
   /** Every line the processes print (e.g. to prefix and show them in the terminal). */
   onOutput?: OutputListener;
+  journal?: ProcessJournal;
+  /** A version exited (or could not start) without being asked to stop. */
+  onUnexpectedExit?: (process: ManagedProcess) => void;
 }
 
 export class Supervisor {
   private readonly processes = new Map<string, ManagedProcess>();
+  private readonly tokens = new Map<ManagedProcess, string>();
   private readonly graceMs: number;
 
   constructor(private readonly options: SupervisorOptions = {}) {
@@ -34,8 +57,21 @@ export class Supervisor {
           'stop it or choose another port in spec.local',
       );
     }
-    const managed = new ManagedProcess(definition, this.options.onOutput);
+    const { journal, onOutput, onUnexpectedExit } = this.options;
+    const token = randomBytes(12).toString('hex');
+    await journal?.starting(definition, token);
+    crashPoint(`spawn:before:${definition.name}`);
+    const managed = new ManagedProcess(definition, {
+      env: { [PROCESS_TOKEN_ENV]: token },
+      ...(onOutput ? { onOutput } : {}),
+      onExit: (p) => {
+        if (!p.stopRequested) onUnexpectedExit?.(p);
+      },
+    });
     this.processes.set(definition.name, managed);
+    this.tokens.set(managed, token);
+    crashPoint(`spawn:after:${definition.name}`);
+    await journal?.started(definition.name, token, managed.pid);
     return managed;
   }
 
@@ -52,6 +88,9 @@ export class Supervisor {
     if (!managed) return;
     this.processes.delete(name);
     await managed.stop(this.graceMs);
+    const token = this.tokens.get(managed);
+    this.tokens.delete(managed);
+    if (token !== undefined) await this.options.journal?.stopped(name, token);
   }
 
   async stopAll(): Promise<void> {
@@ -63,6 +102,11 @@ export class Supervisor {
     for (const managed of this.processes.values()) managed.killNow();
     this.processes.clear();
   }
+}
+
+/** The exit status of a process ended by a signal, as shells report it: 128 + the signal's number. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
 }
 
 /**
@@ -77,7 +121,7 @@ export function installExitHandlers(
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const handler = () => {
       onSignal?.(signal);
-      void supervisor.stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      void supervisor.stopAll().finally(() => process.exit(signalExitCode(signal)));
     };
     process.once(signal, handler);
     return [signal, handler] as const;
