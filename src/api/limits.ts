@@ -81,6 +81,14 @@ export function inputLimitProblems(root: unknown): FieldProblem[] {
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
+    if (!Array.isArray(value) && !isPlainObject(value)) {
+      out.push({
+        path: at,
+        message: `is a ${value.constructor?.name ?? 'special'} value (a YAML tag such as !!binary, !!set or !!omap), which no Aviary field takes`,
+        fix: 'write a plain string, number, list or mapping without the tag',
+      });
+      continue;
+    }
     if (path.length >= LIMITS.depth) {
       out.push({
         path: toDottedPath(path.slice(0, 8)),
@@ -115,6 +123,11 @@ export function inputLimitProblems(root: unknown): FieldProblem[] {
     }
   }
   return out;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function isAnnotation(path: readonly (string | number)[]): boolean {

@@ -160,9 +160,9 @@ export function validateObject(object: unknown): { problems: FieldProblem[]; che
 function ruleProblems(spec: KindSpec, object: object, shape: FieldProblem[]): FieldProblem[] {
   const rules = (o: object) => [...spec.rules(o as never), ...durationLimitProblems(spec.schema, o)];
   if (shape.length === 0 && Value.Check(spec.schema, object)) return rules(object);
-  const copy = structuredClone(object) as Record<string, unknown>;
-  for (const problem of shape) removeAt(copy, fromDottedPath(problem.path));
   try {
+    const copy = structuredClone(object) as Record<string, unknown>;
+    for (const problem of shape) removeAt(copy, fromDottedPath(problem.path));
     // a rule about a field (or an ancestor of a field) the schema already rejected would only echo it
     const covered = (path: string) =>
       shape.some((p) => p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`));

@@ -120,6 +120,16 @@ describe('input bounds', () => {
     }
   });
 
+  it('tagged values that are not plain data (!!binary, !!set, !!omap) name their field', () => {
+    for (const tagged of ['!!binary aGVsbG8=', '!!set {a, b}', '!!omap [a: 1]']) {
+      const problem = only(
+        canary(`{targetRef: {kind: Deployment, name: x}, service: {port: 80}, analysis: ${tagged}}`),
+      );
+      expect(problem.path).toBe('spec.analysis');
+      expect(problem.message).toMatch(/value \(a YAML tag such as !!binary/);
+    }
+  });
+
   it('50,000 problems are capped with a count of the rest', () => {
     const hooks = Array.from({ length: 1000 }, () => '{name: same, url: nope}').join(',');
     const text = canary(
