@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { processesWithEnv } from '../../src/local/supervisor/index.js';
+import { processGroupOf, processesWithEnv } from '../../src/local/supervisor/index.js';
 import { aviary, fastCanary, portClosed, stateDir, until, type CliRun } from './support.js';
 
 const PARALLEL = 3;
@@ -26,6 +26,20 @@ interface Scenario {
 }
 
 const taken = new Set<number>();
+const markers: string[] = [];
+
+// A failed assertion ends the test while other scenarios still run: stop whatever any of them left.
+afterEach(() => {
+  for (const marker of markers.splice(0)) {
+    for (const pid of processesWithEnv('KILL_POINT_TEST', marker)) {
+      try {
+        process.kill(-(processGroupOf(pid) ?? pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+});
 
 /**
  * A free port below the kernel's ephemeral range (32768-60999 by default), so that no socket bound to
@@ -50,6 +64,7 @@ async function quietPort(): Promise<number> {
 /** A release with no metrics on 200 ms ticks: 10%, 20%, promotion; both versions carry a marker. */
 async function scenario(): Promise<Scenario> {
   const marker = randomUUID();
+  markers.push(marker);
   const canary = await fastCanary(
     { VERSION: 'v2', KILL_POINT_TEST: marker },
     { interval: '200ms', maxWeight: 20, stepWeight: 10, metrics: [] },
@@ -88,13 +103,22 @@ async function expectNothingLeft(s: Scenario, what: string): Promise<void> {
   for (const port of s.ports) expect(await portClosed(port), `${what}: port ${port} closed`).toBe(true);
 }
 
+/** Runs `work` on the items, `limit` at a time; after a failure takes no new item, lets the rest finish. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(
+  let failed = false;
+  const workers = await Promise.allSettled(
     Array.from({ length: limit }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+      for (let item = queue.shift(); item !== undefined && !failed; item = queue.shift()) {
+        await work(item).catch((err: unknown) => {
+          failed = true;
+          throw err;
+        });
+      }
     }),
   );
+  const failure = workers.find((w) => w.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 describe('aviary run killed with SIGKILL at every spawn and state write', () => {
