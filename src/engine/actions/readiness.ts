@@ -10,15 +10,20 @@ import type { Tick } from '../tick.js';
 export type ReadinessVerdict =
   | { kind: 'ready' }
   | { kind: 'waiting'; reason: string; since: string }
-  | { kind: 'deadline'; reason: string };
+  /** Give up: `waitedOut` when the progress deadline passed, false when the port said waiting will not help. */
+  | { kind: 'deadline'; reason: string; waitedOut: boolean };
 
 export function judgeReadiness(tick: Tick, readiness: Readiness): ReadinessVerdict {
   if (readiness.ready) return { kind: 'ready' };
-  if (!readiness.retriable) return { kind: 'deadline', reason: readiness.reason };
+  if (!readiness.retriable) return { kind: 'deadline', reason: readiness.reason, waitedOut: false };
   const since = tick.status.progressStartedAt ?? tick.at;
   const deadline = progressDeadlineMs(tick.canary.spec);
   if (tick.now - Date.parse(since) > deadline) {
-    return { kind: 'deadline', reason: `${readiness.reason} for more than ${deadline / 1000}s` };
+    return {
+      kind: 'deadline',
+      reason: `${readiness.reason} for more than ${deadline / 1000}s`,
+      waitedOut: true,
+    };
   }
   return { kind: 'waiting', reason: readiness.reason, since };
 }

@@ -49,12 +49,20 @@ const canaryReady: Guard = async (interval) => {
     return undefined;
   }
   if (canary.kind === 'deadline') {
-    const cause: RollbackCause = {
-      reason: `progress deadline exceeded: ${canary.reason}`,
-      event: `progress deadline exceeded ${canary.reason}`,
-      alert: `Progress deadline exceeded: canary not ready, ${canary.reason}`,
-      severity: 'error',
-    };
+    // "progress deadline exceeded" only when it was: a canary that exited says so without waiting.
+    const cause: RollbackCause = canary.waitedOut
+      ? {
+          reason: `progress deadline exceeded: ${canary.reason}`,
+          event: `progress deadline exceeded ${canary.reason}`,
+          alert: `Progress deadline exceeded: canary not ready, ${canary.reason}`,
+          severity: 'error',
+        }
+      : {
+          reason: `canary failed: ${canary.reason}`,
+          event: `canary failed: ${canary.reason}`,
+          alert: `Canary failed: ${canary.reason}`,
+          severity: 'error',
+        };
     return rollback(tick, cause, routes);
   }
   await tick.event('Warning', messages.notReady(tick.name, `canary not ready: ${canary.reason}`));
