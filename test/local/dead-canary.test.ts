@@ -110,6 +110,7 @@ describe('a canary that dies', () => {
     expect(outcome.phase).toBe('Failed');
     expect(outcome.status.failureReason).toMatch(/app-canary exited with code 3/);
     expect(outcome.status.failureReason).toMatch(/boom: DATABASE_URL is not set/);
+    expect(outcome.status.failureReason).not.toMatch(/progress deadline/);
   }, 30_000);
 
   it('runs but never listens: "not ready after N s", naming the port nothing listens on', async () => {
@@ -125,5 +126,6 @@ describe('a canary that dies', () => {
     expect(outcome.phase).toBe('Failed');
     expect(outcome.status.failureReason).toMatch(/app-canary not ready after [23]\.\d s/);
     expect(outcome.status.failureReason).toMatch(new RegExp(`nothing listens on port ${port}`));
+    expect(outcome.status.failureReason).not.toMatch(/progress deadline/);
   }, 30_000);
 });
