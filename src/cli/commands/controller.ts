@@ -24,6 +24,7 @@ interface ControllerFlags {
   logLevel: string;
   leaderElection: boolean;
   leaderElectionNamespace: string;
+  leaderElectionId: string;
   leaderElectionLeaseDuration?: string;
   minInterval?: string;
   slackUrl?: string;
@@ -75,6 +76,11 @@ export function register(program: Command): void {
       '--leader-election-namespace <ns>',
       'namespace of the Lease [env LEADER_ELECTION_NAMESPACE]',
       process.env.LEADER_ELECTION_NAMESPACE ?? 'aviary-system',
+    )
+    .option(
+      '--leader-election-id <name>',
+      'name of the Lease [env LEADER_ELECTION_ID]',
+      process.env.LEADER_ELECTION_ID ?? 'aviary-controller',
     )
     .option(
       '--leader-election-lease-duration <duration>',
@@ -163,6 +169,7 @@ export function register(program: Command): void {
           ? {
               leaderElection: {
                 namespace: flags.leaderElectionNamespace,
+                name: flags.leaderElectionId,
                 identity: process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
                 // client-go's proportions (15 s lease, 2 s retry): a shorter lease renews more often.
                 ...(leaseMs === undefined
