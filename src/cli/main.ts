@@ -1,29 +1,31 @@
 /**
  * The `aviary` command: a thin shell over the library. Each subcommand lives in ./commands/<name>.ts and
- * exports `register(program)`; the actions call the same functions the controller and tests use.
+ * exports `register(program)`, which declares its flags only: the action imports what it runs (the
+ * controller, the Kubernetes client, the local runtime, ...) when it runs, so `aviary --help` and
+ * `aviary version` load commander and little else.
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from '../errors.js';
+import { packageVersion } from './build-info.js';
+import * as controller from './commands/controller.js';
+import * as convert from './commands/convert.js';
+import * as dashboard from './commands/dashboard.js';
+import * as demo from './commands/demo.js';
+import * as loadtester from './commands/loadtester.js';
+import * as run from './commands/run.js';
+import * as validate from './commands/validate.js';
+import * as version from './commands/version.js';
 
-type Registrar = (program: Command) => void;
-
-/** Subcommand modules, loaded in this order (help lists them in this order). */
-const COMMANDS: (() => Promise<{ register: Registrar }>)[] = [
-  () => import('./commands/demo.js'),
-  () => import('./commands/run.js'),
-  () => import('./commands/validate.js'),
-  () => import('./commands/convert.js'),
-  () => import('./commands/controller.js'),
-  () => import('./commands/loadtester.js'),
-  () => import('./commands/dashboard.js'),
-];
+/** Help lists the subcommands in this order. */
+const COMMANDS = [demo, run, validate, convert, controller, loadtester, dashboard, version];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('aviary')
     .description('Progressive delivery: canary, A/B and blue/green releases on Kubernetes or locally')
+    .version(packageVersion(), '-V, --version', 'print the version number')
     .exitOverride()
     .showHelpAfterError();
-  for (const load of COMMANDS) (await load()).register(program);
+  for (const command of COMMANDS) command.register(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -13,15 +13,20 @@ export interface DemoVersion {
   latencyMs: number;
 }
 
-const SAMPLE_APP = fileURLToPath(new URL('./sample-app.ts', import.meta.url));
-// The versions are TypeScript run through tsx's loader, resolved from Aviary's own install.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+// The sample app next to this module: compiled JavaScript in a build (dist/), else TypeScript, run through
+// tsx's loader resolved from Aviary's own install.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const SAMPLE_APP = fileURLToPath(
+  new URL(FROM_SOURCES ? './sample-app.ts' : './sample-app.js', import.meta.url),
+);
 
 export function sampleAppCommand(v: DemoVersion): string[] {
+  const loader = FROM_SOURCES
+    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href]
+    : [];
   return [
     process.execPath,
-    '--import',
-    TSX_LOADER,
+    ...loader,
     SAMPLE_APP,
     '--port',
     '{port}',

@@ -1,19 +1,13 @@
 /**
  * `aviary controller`: the Kubernetes operator. Flags follow Flagger's where they exist
  * (-metrics-server, -mesh-provider, -slack-url, ...); each also reads an environment variable.
+ * The controller, the engine and the Kubernetes client are imported by the action, not here, so that
+ * `aviary --help` does not load them.
  */
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { parseDuration } from '../../api/duration.js';
-import { PROVIDERS } from '../../api/schema/index.js';
 import type { Provider } from '../../api/types.js';
-import { compareWithPrimaryRunner } from '../../analysis/compare-with-primary.js';
-import { startController } from '../../controller/controller.js';
-import { kubePortsFactory } from '../../controller/kube-ports.js';
-import { reconcile } from '../../engine/index.js';
 import { AviaryError } from '../../errors.js';
-import { loadKubeConfig, makeClients } from '../../kube/client.js';
 
 interface ControllerFlags {
   kubeconfig?: string;
@@ -110,6 +104,25 @@ export function register(program: Command): void {
       process.env.MSTEAMS_URL,
     )
     .action(async (flags: ControllerFlags) => {
+      const [
+        { pino },
+        { parseDuration },
+        { PROVIDERS },
+        { compareWithPrimaryRunner },
+        { startController },
+        { kubePortsFactory },
+        { reconcile },
+        { loadKubeConfig, makeClients },
+      ] = await Promise.all([
+        import('pino'),
+        import('../../api/duration.js'),
+        import('../../api/schema/index.js'),
+        import('../../analysis/compare-with-primary.js'),
+        import('../../controller/controller.js'),
+        import('../../controller/kube-ports.js'),
+        import('../../engine/index.js'),
+        import('../../kube/client.js'),
+      ]);
       const log = pino({ level: flags.logLevel, base: { component: 'aviary-controller' } });
       const meshProvider = flags.meshProvider as Provider;
       if (!(PROVIDERS as readonly string[]).includes(meshProvider)) {

@@ -1,8 +1,6 @@
 /** `aviary convert -f FILE [-o OUT]`: rewrites Flagger manifests as aviary.dev/v1beta1. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { convertFlagger } from '../../api/convert.js';
-import { readInput } from './read-input.js';
 
 export function register(program: Command): void {
   program
@@ -13,6 +11,10 @@ export function register(program: Command): void {
     .requiredOption('-f, --filename <file>', 'YAML file with Flagger manifests ("-" for stdin)')
     .option('-o, --output <file>', 'write the result here (may be the input file) instead of stdout')
     .action(async (opts: { filename: string; output?: string }) => {
+      const [{ convertFlagger }, { readInput }] = await Promise.all([
+        import('../../api/convert.js'),
+        import('./read-input.js'),
+      ]);
       const { text, converted, notes } = convertFlagger(await readInput(opts.filename));
       for (const note of notes) process.stderr.write(`${note}\n`);
       if (opts.output) {

@@ -3,9 +3,7 @@
  * from the status files of local runs. Serves until Ctrl-C.
  */
 import type { Command } from 'commander';
-import { kubeSource, localSource, startDashboard } from '../../dashboard/index.js';
 import { AviaryError } from '../../errors.js';
-import { loadKubeConfig, makeClients } from '../../kube/client.js';
 
 interface DashboardFlags {
   kubeconfig?: string;
@@ -38,6 +36,8 @@ export function register(program: Command): void {
       if (flags.stateDir && (flags.kubeconfig || flags.namespace)) {
         throw new AviaryError('USAGE', '--state-dir shows local runs; drop --kubeconfig and --namespace');
       }
+      const [{ kubeSource, localSource, startDashboard }, { loadKubeConfig, makeClients }] =
+        await Promise.all([import('../../dashboard/index.js'), import('../../kube/client.js')]);
       const source = flags.stateDir
         ? localSource(flags.stateDir)
         : kubeSource({

@@ -1,6 +1,5 @@
 /** `aviary demo`: a whole release on this machine — one version promoted, one rolled back. */
 import type { Command } from 'commander';
-import { runDemo } from '../../demo/demo.js';
 
 export function register(program: Command): void {
   program
@@ -13,6 +12,7 @@ export function register(program: Command): void {
       'send the traffic with hey, run by an in-process load tester from a rollout webhook, instead of the built-in generator',
     )
     .action(async (opts: { ci?: boolean; rps: string; loadTester?: boolean }) => {
+      const { runDemo } = await import('../../demo/demo.js');
       const rps = Number(opts.rps);
       process.exitCode = await runDemo({
         ci: Boolean(opts.ci),

@@ -1,13 +1,12 @@
 /** `aviary loadtester`: the webhook receiver that runs load tests, smoke tests and manual gates. */
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
 import { AviaryError } from '../../errors.js';
+// The flag table only; the server and its dependencies are imported by the action.
 import {
   loadTesterCommandOptions,
-  startLoadTester,
   toLoadTesterOptions,
   type LoadTesterFlagValues,
-} from '../../loadtester/index.js';
+} from '../../loadtester/options.js';
 
 export function register(program: Command): void {
   const command = program
@@ -30,6 +29,10 @@ export function register(program: Command): void {
     } catch (err) {
       throw new AviaryError('USAGE', (err as Error).message);
     }
+    const [{ pino }, { startLoadTester }] = await Promise.all([
+      import('pino'),
+      import('../../loadtester/server.js'),
+    ]);
     const logger = pino({ level: flags.logLevel, base: { component: 'aviary-loadtester' } });
     const server = await startLoadTester({ ...options, logger });
     await new Promise<void>((resolve) => {

@@ -6,16 +6,7 @@
  * file's Secrets are redacted from everything it prints: logs, progress, events and errors.
  */
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { parseDuration } from '../../api/duration.js';
 import { AviaryError } from '../../errors.js';
-import { readManifests } from '../../run/manifests.js';
-import { signalExitCode } from '../../local/supervisor/index.js';
-import { SecretRedactor } from '../../notify/index.js';
-import { LocalRelease } from '../../run/local-release.js';
-import { liveView } from '../progress/live-view.js';
-import { plainView } from '../progress/plain-view.js';
-import { snapshotOf } from '../progress/snapshot.js';
 
 interface RunFlags {
   filename: string;
@@ -38,6 +29,27 @@ export function register(program: Command): void {
     .option('--min-interval <duration>', 'floor of the analysis interval', '1s')
     .option('--log-level <level>', 'JSON logs on stderr at this level (silent, info, debug)', 'silent')
     .action(async (flags: RunFlags) => {
+      const [
+        { pino },
+        { parseDuration },
+        { readManifests },
+        { signalExitCode },
+        { SecretRedactor },
+        { LocalRelease },
+        { liveView },
+        { plainView },
+        { snapshotOf },
+      ] = await Promise.all([
+        import('pino'),
+        import('../../api/duration.js'),
+        import('../../run/manifests.js'),
+        import('../../local/supervisor/index.js'),
+        import('../../notify/index.js'),
+        import('../../run/local-release.js'),
+        import('../progress/live-view.js'),
+        import('../progress/plain-view.js'),
+        import('../progress/snapshot.js'),
+      ]);
       const minimumIntervalMs = parseDuration(flags.minInterval);
       if (minimumIntervalMs === undefined) {
         throw new AviaryError('USAGE', `--min-interval: "${flags.minInterval}" is not a duration such as 1s`);

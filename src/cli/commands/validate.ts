@@ -1,8 +1,6 @@
 /** `aviary validate -f FILE...`: checks manifests and prints every problem with its fix. */
 import type { Command } from 'commander';
 import { AviaryError } from '../../errors.js';
-import { formatProblem, validateDocuments } from '../../api/validate.js';
-import { readInput } from './read-input.js';
 
 export function register(program: Command): void {
   program
@@ -11,6 +9,7 @@ export function register(program: Command): void {
     .requiredOption('-f, --filename <file>', 'YAML file to check ("-" for stdin); repeatable', collect, [])
     .option('--no-warnings', 'print errors only')
     .action(async (opts: { filename: string[]; warnings: boolean }) => {
+      const { formatProblem, validateDocuments } = await import('../../api/validate.js');
       let errors = 0;
       let warnings = 0;
       let valid = 0;
@@ -44,6 +43,7 @@ export function register(program: Command): void {
 }
 
 async function readManifest(file: string): Promise<string | AviaryError> {
+  const { readInput } = await import('./read-input.js');
   try {
     return await readInput(file);
   } catch (err) {
