@@ -83,6 +83,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     const outcome = await deps.reconcile(canary, ports);
     const phase = outcome.status.phase ?? 'Initializing';
     metrics.observeReconcile(name, namespace, (performance.now() - started) / 1000, phase, previous);
+    metrics.observeStatus(name, namespace, outcome.status);
     const weight = outcome.status.canaryWeight ?? 0;
     metrics.setWeight(canary.spec.targetRef.name, namespace, 100 - weight, weight);
     if (phase !== previous) log.info({ canary: key, phase, weight }, `canary ${key} is ${phase}`);
@@ -90,9 +91,19 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
   }
 
   return {
-    reconcile: reconcileKey,
+    async reconcile(key: string): Promise<{ nextTickMs?: number }> {
+      try {
+        return await reconcileKey(key);
+      } catch (err) {
+        const [namespace, name] = key.split('/') as [string, string];
+        metrics.reconcileFailed(name, namespace);
+        throw err;
+      }
+    },
     forget(key: string) {
       preflighted.delete(key);
+      const [namespace, name] = key.split('/') as [string, string];
+      metrics.forget(name, namespace);
     },
   };
 }
