@@ -1,0 +1,325 @@
+/**
+ * Controller scale on the real control plane (scripts/dev-cluster.sh): N Canaries, each over its own
+ * Deployment whose pods KWOK runs, driven by one `aviary controller` process holding only deploy/rbac's
+ * grants. For each N it measures the time until every Canary is Initialized, the reconcile latency
+ * (the controller's own aviary_canary_duration_seconds histogram), the controller's RSS and CPU
+ * seconds, the API requests it made per second (the API server's audit log), and how long a new
+ * revision of one canary waits before the controller acts on it while the others exist.
+ *
+ *   npx tsx bench/controller/run.ts [--sizes 100,1000,5000] [--settle 60]
+ *
+ * Each size gets its own namespace, deleted afterwards. Not part of the test suite.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { makeClients, type KubeClients } from '../../src/kube/client.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CONTROLLER_USER = 'system:serviceaccount:aviary-system:aviary';
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '100,1000,5000' }, settle: { type: 'string', default: '60' } },
+});
+const sizes = values.sizes.split(',').map(Number);
+const settleSeconds = Number(values.settle);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function clusterUp(): { kubeconfig: string; bin: string } {
+  const out = execFileSync('bash', [path.join(REPO, 'scripts/dev-cluster.sh'), 'up'], { encoding: 'utf8' });
+  const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)?.[1];
+  const bin = /export PATH=([^:\s]+):/.exec(out)?.[1];
+  if (!kubeconfig || !bin) throw new Error(`dev-cluster.sh up printed no exports: ${out}`);
+  execFileSync(path.join(bin, 'kubectl'), [
+    '--kubeconfig',
+    kubeconfig,
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    path.join(REPO, 'deploy/crds/canaries.aviary.dev.yaml'),
+    '-f',
+    path.join(REPO, 'deploy/controller/namespace.yaml'),
+    '-f',
+    path.join(REPO, 'test/fixtures/crds/istio'),
+  ]);
+  execFileSync(path.join(bin, 'kubectl'), [
+    '--kubeconfig',
+    kubeconfig,
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-k',
+    path.join(REPO, 'deploy/rbac'),
+  ]);
+  return { kubeconfig, bin };
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await task(items[next++] as T);
+    }),
+  );
+}
+
+async function retrying<T>(what: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await what();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await sleep(200 * i);
+    }
+  }
+}
+
+function deployment(name: string, image: string) {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 9898 }] }] },
+      },
+    },
+  };
+}
+
+function canary(name: string) {
+  return {
+    apiVersion: 'aviary.dev/v1beta1',
+    kind: 'Canary',
+    metadata: { name },
+    spec: {
+      provider: 'istio',
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      service: { port: 9898 },
+      analysis: { interval: '1m', threshold: 2, maxWeight: 30, stepWeight: 10 },
+    },
+  };
+}
+
+async function phases(clients: KubeClients, namespace: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let _continue: string | undefined;
+  do {
+    const page = (await clients.custom.listNamespacedCustomObject({
+      group: 'aviary.dev',
+      version: 'v1beta1',
+      namespace,
+      plural: 'canaries',
+      limit: 1000,
+      ...(_continue ? { _continue } : {}),
+    })) as { items: { status?: { phase?: string } }[]; metadata?: { continue?: string } };
+    for (const item of page.items) {
+      const phase = item.status?.phase ?? '(none)';
+      counts.set(phase, (counts.get(phase) ?? 0) + 1);
+    }
+    _continue = page.metadata?.continue || undefined;
+  } while (_continue);
+  return counts;
+}
+
+function procStats(pid: number): { rssMiB: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssMiB: rssKiB / 1024, cpuSeconds: ticks / 100 };
+}
+
+/** p-quantile from a Prometheus histogram's cumulative buckets, interpolated within the bucket. */
+function histogramQuantile(metrics: string, name: string, q: number): number {
+  const buckets = new Map<number, number>();
+  for (const line of metrics.split('\n')) {
+    const m = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\S+)`).exec(line);
+    if (!m) continue;
+    const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  if (total === 0) return NaN;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevCount = 0;
+  for (const [le, count] of sorted) {
+    if (count >= rank) {
+      if (le === Infinity) return prevLe;
+      return prevLe + ((le - prevLe) * (rank - prevCount)) / Math.max(1, count - prevCount);
+    }
+    prevLe = le;
+    prevCount = count;
+  }
+  return prevLe;
+}
+
+/** The controller's completed requests about `namespace` (or cluster-wide ones) in the window. */
+function auditCount(kubeconfig: string, namespace: string, since: Date, until: Date): number {
+  const file = path.join(path.dirname(kubeconfig), 'logs', 'audit.log');
+  let n = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes(CONTROLLER_USER) || !line.includes('"ResponseComplete"')) continue;
+    const event = JSON.parse(line) as {
+      requestReceivedTimestamp: string;
+      objectRef?: { namespace?: string };
+    };
+    const at = new Date(event.requestReceivedTimestamp);
+    const ours = event.objectRef?.namespace === undefined || event.objectRef.namespace === namespace;
+    if (ours && at >= since && at <= until) n++;
+  }
+  return n;
+}
+
+interface Row {
+  canaries: number;
+  initializedSeconds: number;
+  p50ms: number;
+  p99ms: number;
+  rssMiB: number;
+  cpuSeconds: number;
+  apiPerSecondSettled: number;
+  newRevisionWaitSeconds: number;
+}
+
+async function measure(n: number, kubeconfig: string): Promise<Row> {
+  const admin = makeClients(loadConfig(kubeconfig));
+  const namespace = `bench-${n}-${Math.random().toString(36).slice(2, 6)}`;
+  await admin.core.createNamespace({ body: { metadata: { name: namespace } } });
+  const names = Array.from({ length: n }, (_, i) => `app-${i}`);
+  process.stderr.write(`[${n}] creating ${n} Deployments and Canaries in ${namespace}\n`);
+  await pool(names, 16, (name) =>
+    retrying(() => admin.apps.createNamespacedDeployment({ namespace, body: deployment(name, 'podinfo:1') })),
+  );
+
+  const saKubeconfig = path.join(os.tmpdir(), `aviary-bench-${namespace}.kubeconfig`);
+  execFileSync(
+    'bash',
+    [path.join(REPO, 'scripts/dev-cluster.sh'), 'kubeconfig-for', 'aviary-system', 'aviary', saKubeconfig],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const metricsPort = 18000 + Math.floor(Math.random() * 1000);
+  const controller = spawn(
+    process.execPath,
+    [
+      path.join(REPO, 'bin/aviary.js'),
+      'controller',
+      '--kubeconfig',
+      saKubeconfig,
+      '--namespace',
+      namespace,
+      '--metrics-addr',
+      `127.0.0.1:${metricsPort}`,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const started = Date.now();
+  await pool(names, 16, (name) =>
+    retrying(() =>
+      admin.custom.createNamespacedCustomObject({
+        group: 'aviary.dev',
+        version: 'v1beta1',
+        namespace,
+        plural: 'canaries',
+        body: canary(name),
+      }),
+    ),
+  );
+
+  let initializedSeconds = NaN;
+  const deadline = Date.now() + Math.max(600_000, n * 400);
+  while (Date.now() < deadline) {
+    const counts = await phases(admin, namespace);
+    if ((counts.get('Initialized') ?? 0) === n) {
+      initializedSeconds = (Date.now() - started) / 1000;
+      break;
+    }
+    process.stderr.write(`[${n}] ${JSON.stringify(Object.fromEntries(counts))}\n`);
+    await sleep(2000);
+  }
+
+  // Settled: every canary idles at its 1m interval. Count the controller's API calls over a window.
+  const windowStart = new Date();
+  await sleep(settleSeconds * 1000);
+  const windowEnd = new Date();
+  const apiPerSecondSettled = auditCount(kubeconfig, namespace, windowStart, windowEnd) / settleSeconds;
+
+  // A new revision of one canary while the rest exist: how long until the controller acts on it.
+  const victim = names[Math.floor(n / 2)] as string;
+  const shipped = Date.now();
+  await admin.apps.patchNamespacedDeployment({
+    name: victim,
+    namespace,
+    body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'podinfo:2' }],
+  });
+  let newRevisionWaitSeconds = NaN;
+  while (Date.now() - shipped < 300_000) {
+    const c = (await admin.custom.getNamespacedCustomObject({
+      group: 'aviary.dev',
+      version: 'v1beta1',
+      namespace,
+      plural: 'canaries',
+      name: victim,
+    })) as {
+      status?: { phase?: string };
+    };
+    if (c.status?.phase === 'Progressing') {
+      newRevisionWaitSeconds = (Date.now() - shipped) / 1000;
+      break;
+    }
+    await sleep(250);
+  }
+
+  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const stats = procStats(controller.pid as number);
+  controller.kill('SIGTERM');
+  await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  return {
+    canaries: n,
+    initializedSeconds,
+    p50ms: histogramQuantile(metrics, 'aviary_canary_duration_seconds', 0.5) * 1000,
+    p99ms: histogramQuantile(metrics, 'aviary_canary_duration_seconds', 0.99) * 1000,
+    rssMiB: stats.rssMiB,
+    cpuSeconds: stats.cpuSeconds,
+    apiPerSecondSettled,
+    newRevisionWaitSeconds,
+  };
+}
+
+function loadConfig(file: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromFile(file);
+  return config;
+}
+
+const { kubeconfig } = clusterUp();
+const rows: Row[] = [];
+for (const n of sizes) rows.push(await measure(n, kubeconfig));
+
+const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+console.log(
+  '| canaries | all Initialized (s) | reconcile p50 (ms) | reconcile p99 (ms) | controller RSS (MiB) | controller CPU (s) | API req/s settled | new revision acted on after (s) |',
+);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(
+    `| ${r.canaries} | ${f(r.initializedSeconds)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${f(r.rssMiB, 0)} | ${f(r.cpuSeconds)} | ${f(r.apiPerSecondSettled)} | ${f(r.newRevisionWaitSeconds, 2)} |`,
+  );
+}
