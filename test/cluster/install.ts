@@ -25,7 +25,9 @@ function yamlFilesUnder(dir: string): string[] {
 /** Server-side apply of every CRD file, then wait until the API server serves them all. */
 export async function registerCrds(kubeconfig: string, bin: string): Promise<void> {
   const kubectl = path.join(bin, 'kubectl');
-  const files = [...yamlFilesUnder(AVIARY_CRDS), ...yamlFilesUnder(FIXTURE_CRDS)];
+  // One folder per project under test/fixtures/crds; loose files there are the old hand-written copies.
+  const fixtures = yamlFilesUnder(FIXTURE_CRDS).filter((file) => path.dirname(file) !== FIXTURE_CRDS);
+  const files = [...yamlFilesUnder(AVIARY_CRDS), ...fixtures];
   const args = files.flatMap((file) => ['-f', file]);
   await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--force-conflicts', ...args], {
     timeout: 120_000,
