@@ -119,6 +119,18 @@ describe('rollback', () => {
     expect(world.status.failureReason).toBe('canary failed: canary progress deadline exceeded');
   });
 
+  it('a port that says the deadline passed (a Deployment unavailable too long) is a progress deadline', async () => {
+    const world = createWorld();
+    world.target.canaryHealth = 'past-deadline';
+    await world.initializeThenDeploy();
+    await world.tick();
+    await world.tick();
+    expect(world.phase).toBe('Failed');
+    expect(world.status.failureReason).toBe(
+      'progress deadline exceeded: canary does not have minimum availability for more than 60s',
+    );
+  });
+
   it('failed promotion: the primary breaks while taking the new version, traffic goes to the canary', async () => {
     const world = createWorld();
     await world.initializeThenDeploy();

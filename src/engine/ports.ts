@@ -21,8 +21,12 @@ export interface Clock {
   now(): number;
 }
 
-/** Readiness of a workload; `retriable: false` means waiting longer will not help (progress deadline). */
-export type Readiness = { ready: true } | { ready: false; reason: string; retriable: boolean };
+/**
+ * Readiness of a workload; `retriable: false` means waiting longer will not help, and `deadlineExceeded`
+ * says that is because a progress deadline passed (the workload's own or the Canary's), not a failure.
+ */
+export type Readiness =
+  { ready: true } | { ready: false; reason: string; retriable: boolean; deadlineExceeded?: boolean };
 
 /** What identifies a revision of the canary workload (Flagger's lastAppliedSpec + trackedConfigs). */
 export interface Revision {

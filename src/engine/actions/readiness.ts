@@ -10,12 +10,16 @@ import type { Tick } from '../tick.js';
 export type ReadinessVerdict =
   | { kind: 'ready' }
   | { kind: 'waiting'; reason: string; since: string }
-  /** Give up: `waitedOut` when the progress deadline passed, false when the port said waiting will not help. */
+  /**
+   * Give up: `waitedOut` when the progress deadline passed (judged here, or by the port), false when the
+   * port said waiting will not help for another reason.
+   */
   | { kind: 'deadline'; reason: string; waitedOut: boolean };
 
 export function judgeReadiness(tick: Tick, readiness: Readiness): ReadinessVerdict {
   if (readiness.ready) return { kind: 'ready' };
-  if (!readiness.retriable) return { kind: 'deadline', reason: readiness.reason, waitedOut: false };
+  if (!readiness.retriable)
+    return { kind: 'deadline', reason: readiness.reason, waitedOut: readiness.deadlineExceeded === true };
   const since = tick.status.progressStartedAt ?? tick.at;
   const deadline = progressDeadlineMs(tick.canary.spec);
   if (tick.now - Date.parse(since) > deadline) {

@@ -1,8 +1,11 @@
 import type { Canary } from '../../api/types.js';
 import type { Readiness, Revision, WorkloadTarget } from '../ports.js';
 
-/** ready; not-ready (retriable, "still rolling out"); stuck (not ready and waiting will not help). */
-export type Health = 'ready' | 'not-ready' | 'stuck';
+/**
+ * ready; not-ready (retriable, "still rolling out"); stuck (not ready and waiting will not help);
+ * past-deadline (stuck because the workload's own progress deadline passed, as a Deployment reports it).
+ */
+export type Health = 'ready' | 'not-ready' | 'stuck' | 'past-deadline';
 
 export interface Workload {
   revision: Revision;
@@ -13,6 +16,13 @@ function readiness(health: Health, who: string): Readiness {
   if (health === 'ready') return { ready: true };
   if (health === 'stuck')
     return { ready: false, retriable: false, reason: `${who} progress deadline exceeded` };
+  if (health === 'past-deadline')
+    return {
+      ready: false,
+      retriable: false,
+      deadlineExceeded: true,
+      reason: `${who} does not have minimum availability for more than 60s`,
+    };
   return { ready: false, retriable: true, reason: `waiting for ${who} rollout to finish` };
 }
 

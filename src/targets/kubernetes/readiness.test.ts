@@ -74,6 +74,7 @@ describe('deploymentReadiness', () => {
     expect(deploymentReadiness(stuck, rule)).toMatchObject({
       ready: false,
       retriable: false,
+      deadlineExceeded: true,
       reason: expect.stringContaining('deployment podinfo exceeded its progress deadline'),
     });
   });
@@ -97,6 +98,7 @@ describe('deploymentReadiness', () => {
     expect(deploymentReadiness(unavailable(30_000), rule)).toMatchObject({ retriable: true });
     expect(deploymentReadiness(unavailable(90_000), rule)).toMatchObject({
       retriable: false,
+      deadlineExceeded: true,
       reason: expect.stringContaining('does not have minimum availability for more than 60s'),
     });
   });

@@ -34,6 +34,7 @@ export function deploymentReadiness(d: V1Deployment, rule: ReadinessRule): Readi
     return {
       ready: false,
       retriable: false,
+      deadlineExceeded: true,
       reason: `deployment ${name} exceeded its progress deadline — check its pods (kubectl describe deployment ${name})`,
     };
 
@@ -48,6 +49,7 @@ export function deploymentReadiness(d: V1Deployment, rule: ReadinessRule): Readi
       ? {
           ready: false,
           retriable: false,
+          deadlineExceeded: true,
           reason: `deployment ${name} does not have minimum availability for more than ${Math.round(rule.deadlineMs / 1000)}s (${reason})`,
         }
       : { ready: false, retriable: true, reason: `waiting for rollout to finish: ${reason}` };
