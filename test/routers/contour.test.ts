@@ -1,13 +1,18 @@
 import { contourRouter } from '../../src/routers/contour/index.js';
+import { CONTOUR_GROUP, CONTOUR_VERSION } from '../../src/routers/contour/types.js';
 import { runRouterContract } from './contract.js';
 
-const httpProxy = { resource: 'httpproxies.projectcontour.io', name: 'podinfo' };
+const httpProxy = {
+  apiVersion: `${CONTOUR_GROUP}/${CONTOUR_VERSION}`,
+  kind: 'HTTPProxy',
+  plural: 'httpproxies',
+  name: 'podinfo',
+};
 
 runRouterContract({
   name: 'contour',
   provider: 'contour',
   capabilities: { match: true, mirror: false, sessionAffinity: false },
-  crdFiles: ['test/fixtures/crds/contour-httpproxies.yaml'],
   router: (clients) => contourRouter(clients),
   setup: () => ({
     spec: {

@@ -1,29 +1,45 @@
 /**
- * The contract every traffic router passes, against the in-memory API server (real client-node, CRD
- * schemas enforced). A router's test file is a call to `runRouterContract` with how to build it.
+ * The contract every traffic router passes, on the real control plane of scripts/dev-cluster.sh: the
+ * router runs as the controller (`aviary-system/aviary`, only deploy/rbac's grants, so an ungranted
+ * call is a real 403), its objects are validated by the owners' real CRDs (structural schemas, CEL),
+ * and the test reads what the API server holds. A router's test file is a call to `runRouterContract`.
  *
  * What a user relies on: all traffic starts on the primary; reconciles are idempotent and never reset
  * a split in progress; the weights reported are the live object's (an edit behind Aviary's back shows),
  * a weight the server did not keep is an error; finalize leaves traffic on the primary; objects are
  * garbage-collected with the Canary; and a capability the router lacks is refused, never ignored.
  */
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary, CanaryAnalysis, CanarySpec, Provider } from '../../src/api/types.js';
 import type { RouteOptions, Routes, TrafficRouter } from '../../src/engine/ports.js';
 import { AviaryError } from '../../src/errors.js';
-import { makeClients, type KubeClients } from '../../src/kube/client.js';
+import { GROUP, VERSION, makeClients, type KubeClients } from '../../src/kube/client.js';
 import type { RouterCapabilities } from '../../src/routers/shared/capabilities.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
-import { startFakeApiServer, type FakeApiServer, type KubeObject } from '../harness/index.js';
-import { controllerRoles, kustomize } from '../deploy/render.js';
-import { accessOf, allowedBy, describeAccess, type Access } from '../rbac/rbac.js';
-import { TEST_AGENT, freezingProxy, readRaw, revertTo, type RoutingRef } from './live-object.js';
+import {
+  WRITE_VERBS,
+  auditMark,
+  auditedUntilNow,
+  describeRecord,
+  type AuditMark,
+} from '../cluster/audit-fence.js';
+import { CONTROLLER_USER, testCluster, type TestCluster } from '../cluster/index.js';
+import {
+  keepAsStored,
+  mustRead,
+  readLive,
+  revertTo,
+  type LiveObject,
+  type RoutingRef,
+} from './live-object.js';
 
 export type { RoutingRef };
 
 export interface ContractContext {
-  server: FakeApiServer;
-  clients: KubeClients;
+  cluster: TestCluster;
+  /** Admin clients, for what the user (or another tool) does. */
+  admin: KubeClients;
   /** A fresh namespace for this test; the Canary is `podinfo` in it. */
   namespace: string;
 }
@@ -41,12 +57,15 @@ export interface RouterContract {
   name: string;
   provider: Provider;
   capabilities: RouterCapabilities;
-  crdFiles?: string[];
-  crdDirs?: string[];
   /** The router, as the controller builds it (called again for a restarted controller). */
   router(clients: KubeClients): TrafficRouter;
   /** Prepares one test's namespace (a Deployment, the user's Ingress, ...) and names the router's objects. */
   setup(ctx: ContractContext): Promise<RouterWorld> | RouterWorld;
+  /**
+   * The provider's own analyzer over one scenario's namespace (istioctl analyze): the problems it
+   * reports about what the router wrote, none expected.
+   */
+  analyzerFindings?(cluster: TestCluster, namespace: string): Promise<string[]>;
 }
 
 const split = (primaryWeight: number, canaryWeight: number, mirrored = false): Routes => ({
@@ -57,29 +76,57 @@ const split = (primaryWeight: number, canaryWeight: number, mirrored = false): R
 const AB_MATCH: CanaryAnalysis['match'] = [{ headers: { 'x-canary': { exact: 'insider' } } }];
 const AFFINITY: CanaryAnalysis['sessionAffinity'] = { cookieName: 'canary-session', maxAge: 3600 };
 
+/** Polls `check` until it holds or the deadline passes (the cluster's controllers act asynchronously). */
+async function eventually(what: string, check: () => Promise<boolean>, deadlineMs = 90_000) {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * The Canary as a user applies it, stored on the API server so that the objects' owner references
+ * point at a real owner (the garbage collector deletes dependents of an owner that does not exist).
+ * `suspend: true` keeps any controller another test runs on the shared cluster away from it; routers
+ * do not read it.
+ */
+export async function storeCanary(admin: KubeClients, canary: Canary): Promise<Canary> {
+  const { uid: _uid, ...metadata } = canary.metadata;
+  return (await admin.custom.createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: metadata.namespace ?? 'default',
+    plural: 'canaries',
+    body: { ...canary, metadata, spec: { ...canary.spec, suspend: true } },
+  })) as Canary;
+}
+
 export function runRouterContract(contract: RouterContract): void {
   describe(`router contract: ${contract.name}`, () => {
-    let server: FakeApiServer;
-    let clients: KubeClients;
-    let namespaces = 0;
+    const cluster = testCluster();
+    const admin = cluster.adminClients();
+    const adminConfig: KubeConfig = admin.config;
+    let controller: KubeClients;
+    let controllerConfig: KubeConfig;
+    let started: AuditMark;
+    const namespaces: string[] = [];
 
     beforeAll(async () => {
-      server = await startFakeApiServer({
-        crdFiles: contract.crdFiles ?? [],
-        crdDirs: contract.crdDirs ?? [],
-        deploymentReadyDelayMs: 10,
-        simulateHpas: false,
-      });
-      clients = makeClients(server.kubeConfig());
+      started = auditMark(cluster.kubeconfig);
+      controllerConfig = cluster.kubeConfig(await cluster.controllerKubeconfig());
+      controller = makeClients(controllerConfig);
     });
-    afterAll(() => server?.close());
+    afterAll(async () => {
+      await Promise.all(namespaces.map((ns) => cluster.deleteNamespace(ns)));
+    });
 
     async function world(analysis: Partial<CanaryAnalysis> = {}) {
-      const namespace = `${contract.name.replace(/[^a-z0-9]/g, '')}-${++namespaces}`;
-      server.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-      const ut = await contract.setup({ server, clients, namespace });
+      const namespace = await cluster.newNamespace(`routers-${contract.name}`);
+      namespaces.push(namespace);
+      const ut = await contract.setup({ cluster, admin, namespace });
       const base = canaryFor(namespace, 'podinfo');
-      const canary: Canary = {
+      const canary = await storeCanary(admin, {
         ...base,
         spec: {
           ...base.spec,
@@ -88,11 +135,20 @@ export function runRouterContract(contract: RouterContract): void {
           service: { ...base.spec.service, ...ut.spec?.service },
           analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10, ...analysis },
         },
-      };
-      const live = (ref: RoutingRef) => server.get(ref.resource, namespace, ref.name);
+      });
+      const live = (ref: RoutingRef) => readLive(adminConfig, namespace, ref);
       const versions = () =>
-        ut.objects.map((ref) => `${ref.resource}/${ref.name}@${live(ref)?.metadata.resourceVersion}`);
-      return { ...ut, router: contract.router(clients), namespace, canary, live, versions };
+        Promise.all(
+          ut.objects.map(
+            async (ref) => `${ref.kind}/${ref.name}@${(await live(ref))?.metadata.resourceVersion}`,
+          ),
+        );
+      /** What the router, as the controller, wrote in this namespace since `mark` (the audit log). */
+      const writesSince = async (mark: AuditMark) =>
+        (await auditedUntilNow(mark, CONTROLLER_USER, controller, namespace))
+          .filter((r) => r.namespace === namespace && WRITE_VERBS.has(r.verb))
+          .map(describeRecord);
+      return { ...ut, router: contract.router(controller), namespace, canary, live, versions, writesSince };
     }
 
     const refusal = async (attempt: Promise<unknown>) => {
@@ -107,15 +163,15 @@ export function runRouterContract(contract: RouterContract): void {
     it('reconcile creates its objects with all traffic on the primary', async () => {
       const w = await world();
       await w.router.reconcile(w.canary);
-      for (const ref of w.objects) expect(w.live(ref), `${ref.resource} ${ref.name}`).toBeDefined();
+      for (const ref of w.objects) expect(await w.live(ref), `${ref.kind} ${ref.name}`).toBeDefined();
       expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
     });
 
-    it('objects carry an owner reference to the Canary', async () => {
+    it('objects carry an owner reference to the Canary, and go with it (the garbage collector)', async () => {
       const w = await world();
       await w.router.reconcile(w.canary);
       for (const ref of w.objects) {
-        expect(w.live(ref)?.metadata.ownerReferences, `${ref.resource} ${ref.name}`).toContainEqual(
+        expect((await w.live(ref))?.metadata.ownerReferences, `${ref.kind} ${ref.name}`).toContainEqual(
           expect.objectContaining({
             kind: 'Canary',
             name: 'podinfo',
@@ -124,14 +180,27 @@ export function runRouterContract(contract: RouterContract): void {
           }),
         );
       }
+      await admin.custom.deleteNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: w.namespace,
+        plural: 'canaries',
+        name: 'podinfo',
+      });
+      await eventually('the garbage collector has deleted every routing object', async () =>
+        (await Promise.all(w.objects.map((ref) => w.live(ref)))).every((obj) => obj === undefined),
+      );
     });
 
     it('a second reconcile writes nothing', async () => {
       const w = await world();
       await w.router.reconcile(w.canary);
-      const before = w.versions();
+      const before = await w.versions();
+      const since = auditMark(cluster.kubeconfig);
       await w.router.reconcile(w.canary);
-      expect(w.versions()).toEqual(before);
+      expect(await w.versions()).toEqual(before);
+      // A no-op replace leaves resourceVersion alone on a real server: the audit log shows any write.
+      expect(await w.writesSince(since)).toEqual([]);
     });
 
     it('setRoutes 90/10 is read back from the live object, and a reconcile keeps it', async () => {
@@ -142,15 +211,15 @@ export function runRouterContract(contract: RouterContract): void {
       await w.router.reconcile(w.canary);
       expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
       // A fresh router (a restarted controller) reads the same split: nothing is cached in memory.
-      expect(await contract.router(clients).getRoutes(w.canary)).toEqual(split(90, 10));
+      expect(await contract.router(makeClients(controllerConfig)).getRoutes(w.canary)).toEqual(split(90, 10));
     });
 
     it('reports an edit made behind its back, not what it last wrote', async () => {
       const w = await world();
       await w.router.reconcile(w.canary);
-      const atStart = await readRaw(server, w.namespace, w.weighted);
+      const atStart = await mustRead(adminConfig, w.namespace, w.weighted);
       await w.router.setRoutes(w.canary, split(60, 40));
-      await revertTo(server, w.namespace, w.weighted, atStart);
+      await revertTo(adminConfig, w.namespace, w.weighted, atStart);
       expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
     });
 
@@ -174,19 +243,22 @@ export function runRouterContract(contract: RouterContract): void {
     it('a weight the API server did not keep is ROUTE_NOT_APPLIED', async () => {
       const w = await world();
       await w.router.reconcile(w.canary);
-      const proxy = await freezingProxy(server, w.namespace, w.weighted);
+      // A mutating admission webhook on the real API server that keeps the weighted object as stored.
+      const webhook = await keepAsStored(adminConfig, w.namespace, w.weighted);
       try {
-        const frozen = contract.router(makeClients(proxy.kubeConfig));
-        const err = await refusal(frozen.setRoutes(w.canary, split(90, 10)));
+        const err = await refusal(w.router.setRoutes(w.canary, split(90, 10)));
         expect(err.code).toBe('ROUTE_NOT_APPLIED');
         expect(err.message).toContain('10%');
+        expect(webhook.requests.some((r) => r.operation === 'UPDATE' && !r.dryRun)).toBe(true);
       } finally {
-        await proxy.close();
+        await webhook.close();
       }
     });
 
-    const stored = (w: { objects: RoutingRef[]; live: (r: RoutingRef) => KubeObject | undefined }) =>
-      JSON.stringify(w.objects.map((ref) => w.live(ref)));
+    const stored = async (w: {
+      objects: RoutingRef[];
+      live: (r: RoutingRef) => Promise<LiveObject | undefined>;
+    }) => JSON.stringify(await Promise.all(w.objects.map((ref) => w.live(ref))));
 
     describe('capabilities', () => {
       if (contract.capabilities.match) {
@@ -201,7 +273,7 @@ export function runRouterContract(contract: RouterContract): void {
           expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
           await w.router.setRoutes(w.canary, split(0, 100));
           expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
-          expect(stored(w)).toContain('insider');
+          expect(await stored(w)).toContain('insider');
           await w.router.setRoutes(w.canary, split(100, 0));
           expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
         });
@@ -244,7 +316,7 @@ export function runRouterContract(contract: RouterContract): void {
           const options: RouteOptions = { canaryCookie: 'c0ffee1234' };
           await w.router.setRoutes(w.canary, split(90, 10), options);
           expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
-          expect(stored(w)).toContain('canary-session=c0ffee1234');
+          expect(await stored(w)).toContain('canary-session=c0ffee1234');
           await w.router.setRoutes(w.canary, split(100, 0), { previousCookie: 'c0ffee1234' });
           expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
         });
@@ -258,16 +330,28 @@ export function runRouterContract(contract: RouterContract): void {
       }
     });
 
+    if (contract.analyzerFindings) {
+      const analyzerFindings = contract.analyzerFindings;
+      it("the provider's own analyzer finds nothing wrong in any scenario's namespace", async () => {
+        const found: Record<string, string[]> = {};
+        for (const ns of namespaces) {
+          const findings = await analyzerFindings(cluster, ns);
+          if (findings.length) found[ns] = findings;
+        }
+        expect(namespaces.length).toBeGreaterThan(0);
+        expect(found).toEqual({});
+      });
+    }
+
     // Last: by now the router has made every kind of call it makes.
-    it("every API call it made is allowed by the controller's ClusterRole (deploy/rbac)", async () => {
-      const { roles } = controllerRoles((await kustomize('deploy')).objects);
-      const calls = server.requests
-        .filter((r) => r.userAgent !== TEST_AGENT)
-        .map(accessOf)
-        .filter((a): a is Access => a !== undefined);
+    it('every call it made as aviary-system/aviary was allowed by the real RBAC (deploy/rbac)', async () => {
+      const last = namespaces.at(-1);
+      expect(last).toBeDefined();
+      const calls = (await auditedUntilNow(started, CONTROLLER_USER, controller, last!)).filter(
+        (r) => r.namespace !== undefined && namespaces.includes(r.namespace),
+      );
       expect(calls.length).toBeGreaterThan(0);
-      const denied = [...new Set(calls.filter((a) => !allowedBy(roles, a)).map(describeAccess))];
-      expect(denied).toEqual([]);
+      expect(calls.filter((r) => r.code === 403).map(describeRecord)).toEqual([]);
     });
   });
 }

@@ -1,19 +1,24 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AviaryError } from '../../src/errors.js';
 import { makeClients } from '../../src/kube/client.js';
 import { gatewayApiRouter, type HTTPRoute } from '../../src/routers/gateway-api/index.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
-import { startFakeApiServer } from '../harness/index.js';
-import { runRouterContract } from './contract.js';
+import { testCluster } from '../cluster/index.js';
+import { runRouterContract, storeCanary } from './contract.js';
+import { mustRead } from './live-object.js';
 
-const httpRoute = { resource: 'httproutes.gateway.networking.k8s.io', name: 'podinfo' };
+const httpRoute = (version: string) => ({
+  apiVersion: `gateway.networking.k8s.io/${version}`,
+  kind: 'HTTPRoute',
+  plural: 'httproutes',
+  name: 'podinfo',
+});
 
 for (const version of ['v1', 'v1beta1'] as const) {
   runRouterContract({
-    name: `gatewayapi:${version}`,
+    name: `gatewayapi-${version}`,
     provider: `gatewayapi:${version}`,
     capabilities: { match: true, mirror: true, sessionAffinity: true },
-    crdFiles: ['test/fixtures/crds/gateway-api-httproutes.yaml'],
     router: (clients) => gatewayApiRouter(clients, version),
     setup: () => ({
       spec: {
@@ -23,19 +28,27 @@ for (const version of ['v1', 'v1beta1'] as const) {
           hosts: ['app.example.com'],
         },
       },
-      objects: [httpRoute],
-      weighted: httpRoute,
+      objects: [httpRoute(version)],
+      weighted: httpRoute(version),
     }),
   });
 }
 
 describe('gatewayapi: a route its Gateway does not accept', () => {
+  const cluster = testCluster();
+  const admin = cluster.adminClients();
+  let namespace = '';
+  afterAll(async () => {
+    if (namespace) await cluster.deleteNamespace(namespace);
+  });
+
   it('fails getRoutes and is explained by diagnose', async () => {
-    const server = await startFakeApiServer({ crdFiles: ['test/fixtures/crds/gateway-api-httproutes.yaml'] });
-    try {
-      const clients = makeClients(server.kubeConfig());
-      const router = gatewayApiRouter(clients, 'v1');
-      const canary = canaryFor('default', 'podinfo', {
+    namespace = await cluster.newNamespace('routers-gatewayapi-rejected');
+    const controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
+    const router = gatewayApiRouter(controller, 'v1');
+    const canary = await storeCanary(
+      admin,
+      canaryFor(namespace, 'podinfo', {
         provider: 'gatewayapi:v1',
         service: { port: 9898, gatewayRefs: [{ name: 'public', namespace: 'gateway-system' }] },
         analysis: {
@@ -45,66 +58,63 @@ describe('gatewayapi: a route its Gateway does not accept', () => {
           stepWeight: 10,
           match: [{ headers: { 'x-canary': { regex: '^in.*' } } }],
         },
-      });
-      await router.reconcile(canary);
-      await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
-      const stored = server.get(
-        'httproutes.gateway.networking.k8s.io',
-        'default',
-        'podinfo',
-      ) as unknown as HTTPRoute;
-      expect(stored.spec.rules[0]?.matches).toEqual([
-        {
-          path: { type: 'PathPrefix', value: '/' },
-          headers: [{ type: 'RegularExpression', name: 'x-canary', value: '^in.*' }],
-        },
-      ]);
-      expect(stored.spec.rules[1]?.backendRefs.map((b) => [b.name, b.weight])).toEqual([
-        ['podinfo-primary', 100],
-        ['podinfo-canary', 0],
-      ]);
-      expect(await router.diagnose!(canary)).toEqual([]);
+      }),
+    );
+    await router.reconcile(canary);
+    await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
+    const stored = (await mustRead(admin.config, namespace, httpRoute('v1'))) as unknown as HTTPRoute;
+    expect(stored.spec.rules[0]?.matches).toEqual([
+      {
+        path: { type: 'PathPrefix', value: '/' },
+        headers: [{ type: 'RegularExpression', name: 'x-canary', value: '^in.*' }],
+      },
+    ]);
+    expect(stored.spec.rules[1]?.backendRefs.map((b) => [b.name, b.weight])).toEqual([
+      ['podinfo-primary', 100],
+      ['podinfo-canary', 0],
+    ]);
+    expect(await router.diagnose!(canary)).toEqual([]);
 
-      await clients.custom.replaceNamespacedCustomObjectStatus({
-        group: 'gateway.networking.k8s.io',
-        version: 'v1',
-        namespace: 'default',
-        plural: 'httproutes',
-        name: 'podinfo',
-        body: {
-          ...stored,
-          status: {
-            parents: [
-              {
-                parentRef: {
-                  group: 'gateway.networking.k8s.io',
-                  kind: 'Gateway',
-                  namespace: 'gateway-system',
-                  name: 'public',
-                },
-                controllerName: 'example.com/gateway',
-                conditions: [
-                  {
-                    type: 'Accepted',
-                    status: 'False',
-                    reason: 'NotAllowedByListeners',
-                    message: 'no listener allows routes from default',
-                    observedGeneration: 2,
-                  },
-                ],
+    // What the Gateway's controller writes when its listeners refuse the route (none runs here: the
+    // test writes the status subresource as that controller would).
+    await admin.custom.replaceNamespacedCustomObjectStatus({
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      namespace,
+      plural: 'httproutes',
+      name: 'podinfo',
+      body: {
+        ...stored,
+        status: {
+          parents: [
+            {
+              parentRef: {
+                group: 'gateway.networking.k8s.io',
+                kind: 'Gateway',
+                namespace: 'gateway-system',
+                name: 'public',
               },
-            ],
-          },
+              controllerName: 'example.com/gateway',
+              conditions: [
+                {
+                  type: 'Accepted',
+                  status: 'False',
+                  reason: 'NotAllowedByListeners',
+                  message: `no listener allows routes from ${namespace}`,
+                  observedGeneration: stored.metadata.generation ?? 1,
+                  lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+                },
+              ],
+            },
+          ],
         },
-      });
-      const err = (await router.getRoutes(canary).catch((e: unknown) => e)) as AviaryError;
-      expect(err.code).toBe('ROUTE_NOT_APPLIED');
-      expect(err.message).toContain('Accepted=False (NotAllowedByListeners)');
-      expect(await router.diagnose!(canary)).toEqual([
-        'service.gatewayRefs: parent Gateway gateway-system/public reports Accepted=False (NotAllowedByListeners): no listener allows routes from default',
-      ]);
-    } finally {
-      await server.close();
-    }
+      },
+    });
+    const err = (await router.getRoutes(canary).catch((e: unknown) => e)) as AviaryError;
+    expect(err.code).toBe('ROUTE_NOT_APPLIED');
+    expect(err.message).toContain('Accepted=False (NotAllowedByListeners)');
+    expect(await router.diagnose!(canary)).toEqual([
+      `service.gatewayRefs: parent Gateway gateway-system/public reports Accepted=False (NotAllowedByListeners): no listener allows routes from ${namespace}`,
+    ]);
   });
 });

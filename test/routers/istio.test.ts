@@ -1,29 +1,184 @@
-import type { KubeObject } from '../harness/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Canary } from '../../src/api/types.js';
+import { makeClients } from '../../src/kube/client.js';
 import { istioRouter } from '../../src/routers/istio/router.js';
+import { ISTIO_GROUP, ISTIO_VERSION } from '../../src/routers/istio/types.js';
 import { withServices } from '../../src/routers/kubernetes/index.js';
-import { deploymentFor } from '../../src/targets/kubernetes/testing/fixtures.js';
-import { runRouterContract } from './contract.js';
+import { canaryFor, deploymentFor } from '../../src/targets/kubernetes/testing/fixtures.js';
+import { testCluster } from '../cluster/index.js';
+import { runRouterContract, storeCanary } from './contract.js';
+import { asLine, istioctlAnalyze } from './istioctl.js';
 
-const virtualService = { resource: 'virtualservices.networking.istio.io', name: 'podinfo' };
+const istio = `${ISTIO_GROUP}/${ISTIO_VERSION}`;
+const virtualService = {
+  apiVersion: istio,
+  kind: 'VirtualService',
+  plural: 'virtualservices',
+  name: 'podinfo',
+};
+const destinationRule = (name: string) => ({
+  apiVersion: istio,
+  kind: 'DestinationRule',
+  plural: 'destinationrules',
+  name,
+});
+const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', plural: 'services', name });
 
 runRouterContract({
   name: 'istio',
   provider: 'istio',
   capabilities: { match: true, mirror: true, sessionAffinity: true },
-  crdDirs: ['/work/shared/crds/istio'],
   // As kube-ports wires it: the ClusterIP Services first, then the mesh objects.
   router: (clients) => withServices(clients, istioRouter(clients)),
-  setup({ server, namespace }) {
-    server.create(deploymentFor(namespace) as unknown as KubeObject);
+  async setup({ admin, namespace }) {
+    await admin.apps.createNamespacedDeployment({ namespace, body: deploymentFor(namespace) });
     return {
       objects: [
         virtualService,
-        { resource: 'destinationrules.networking.istio.io', name: 'podinfo-primary' },
-        { resource: 'destinationrules.networking.istio.io', name: 'podinfo-canary' },
-        { resource: 'services', name: 'podinfo-primary' },
-        { resource: 'services', name: 'podinfo-canary' },
+        destinationRule('podinfo-primary'),
+        destinationRule('podinfo-canary'),
+        service('podinfo-primary'),
+        service('podinfo-canary'),
       ],
       weighted: virtualService,
     };
   },
+  // Every message but IST0102 (Info: the namespace is not labelled for sidecar injection, which is
+  // about the test namespace, not about anything Aviary wrote): no error, and no warning either.
+  async analyzerFindings(cluster, namespace) {
+    return (await istioctlAnalyze(cluster, namespace)).filter((m) => m.code !== 'IST0102').map(asLine);
+  },
+});
+
+describe('istio: set-ups where the rules never take effect, as Aviary and istioctl see them', () => {
+  const cluster = testCluster();
+  const admin = cluster.adminClients();
+  let namespace = '';
+  afterAll(async () => {
+    if (namespace) await cluster.deleteNamespace(namespace);
+  });
+
+  it("Aviary's routing preflight and istioctl analyze name the same three problems", async () => {
+    namespace = await cluster.newNamespace('routers-istio-broken');
+    const ns = namespace;
+    const controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
+    const router = withServices(controller, istioRouter(controller));
+
+    // The ingress gateway's pods (KWOK runs them) and Service, a Gateway that selects them and serves
+    // app.example.com, and a Gateway whose selector matches no pod.
+    const gatewayPods = { 'aviary.dev/test-gateway': ns };
+    await admin.apps.createNamespacedDeployment({
+      namespace: ns,
+      body: {
+        metadata: { name: 'ingressgateway', namespace: ns },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: gatewayPods },
+          template: {
+            metadata: { labels: gatewayPods },
+            spec: {
+              containers: [
+                { name: 'istio-proxy', image: 'istio/proxyv2:1.22.0', ports: [{ containerPort: 80 }] },
+              ],
+            },
+          },
+        },
+      },
+    });
+    await admin.core.createNamespacedService({
+      namespace: ns,
+      body: {
+        metadata: { name: 'ingressgateway', namespace: ns },
+        spec: { selector: gatewayPods, ports: [{ name: 'http', port: 80, targetPort: 80 }] },
+      },
+    });
+    const gateway = (name: string, selector: Record<string, string>) =>
+      admin.custom.createNamespacedCustomObject({
+        group: ISTIO_GROUP,
+        version: 'v1',
+        namespace: ns,
+        plural: 'gateways',
+        body: {
+          apiVersion: `${ISTIO_GROUP}/v1`,
+          kind: 'Gateway',
+          metadata: { name, namespace: ns },
+          spec: {
+            selector,
+            servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['app.example.com'] }],
+          },
+        },
+      });
+    await gateway('public', gatewayPods);
+    await gateway('no-pods', { istio: 'no-such-ingressgateway' });
+
+    const scenarios: { name: string; service: Partial<Canary['spec']['service']> }[] = [
+      { name: 'no-pods', service: { gateways: [`${ns}/no-pods`], hosts: ['app.example.com'] } },
+      { name: 'wrong-host', service: { gateways: [`${ns}/public`], hosts: ['shop.example.org'] } },
+      // Its own host: two VirtualServices bound to the mesh with one host conflict (istioctl IST0109).
+      { name: 'no-gateway', service: { gateways: ['missing-gateway'], hosts: ['api.example.com'] } },
+    ];
+    const aviary: Record<string, string[]> = {};
+    for (const s of scenarios) {
+      await admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentFor(ns, s.name, 1) });
+      const base = canaryFor(ns, s.name);
+      const canary = await storeCanary(admin, {
+        ...base,
+        spec: {
+          ...base.spec,
+          provider: 'istio',
+          service: { port: 9898, ...s.service },
+          analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10 },
+        },
+      });
+      await router.reconcile(canary);
+      aviary[s.name] = await router.diagnose!(canary);
+    }
+    const istioctl = (await istioctlAnalyze(cluster, ns)).filter((m) => m.code !== 'IST0102');
+    const said = (origin: string) => istioctl.filter((m) => m.origin === origin).map(asLine);
+
+    const sideBySide = {
+      'a Gateway whose selector matches no pod': {
+        aviary: aviary['no-pods'],
+        istioctl: said(`Gateway ${ns}/no-pods`),
+      },
+      'hosts the Gateway does not serve': {
+        aviary: aviary['wrong-host'],
+        istioctl: said(`VirtualService ${ns}/wrong-host`),
+      },
+      'a Gateway that does not exist': {
+        aviary: aviary['no-gateway'],
+        istioctl: said(`VirtualService ${ns}/no-gateway`),
+      },
+    };
+    console.info(JSON.stringify(sideBySide, null, 2));
+    expect(sideBySide).toEqual({
+      'a Gateway whose selector matches no pod': {
+        aviary: [
+          `spec.service.gateways[0]: gateway ${ns}/no-pods selects pods with istio=no-such-ingressgateway but no workload has those labels — no ingress gateway will load its rules (check the ingress gateway's labels, e.g. istio: ingressgateway)`,
+        ],
+        istioctl: [
+          `Error [IST0101] (Gateway ${ns}/no-pods) Referenced selector not found: "istio=no-such-ingressgateway"`,
+        ],
+      },
+      'hosts the Gateway does not serve': {
+        aviary: [
+          `spec.service.hosts: none of the hosts [shop.example.org] is served by gateway ${ns}/public (it serves [app.example.com]) — ingress requests will get 404; add the public host to spec.service.hosts`,
+        ],
+        istioctl: [expect.stringMatching(/^Warning \[IST0132\] .*not found in Gateway .*\/public/)],
+      },
+      'a Gateway that does not exist': {
+        aviary: [
+          `spec.service.gateways[0]: gateway "missing-gateway" not found (looked for Gateway missing-gateway in namespace ${ns}) — the VirtualService will not apply to ingress traffic; write <namespace>/<name>, e.g. istio-system/public-gateway`,
+        ],
+        istioctl: [
+          `Error [IST0101] (VirtualService ${ns}/no-gateway) Referenced gateway not found: "missing-gateway"`,
+          expect.stringMatching(/^Warning \[IST0132\] .*not found in Gateway .*missing-gateway/),
+        ],
+      },
+    });
+    // Nothing else: the objects Aviary wrote (DestinationRules, Services) raise no message of their own.
+    expect(istioctl.filter((m) => !/(no-pods|wrong-host|no-gateway)$/.test(m.origin)).map(asLine)).toEqual(
+      [],
+    );
+  });
 });

@@ -1,46 +1,54 @@
-import type { V1Ingress } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeClients } from '../../src/kube/client.js';
 import { nginxRouter } from '../../src/routers/nginx/index.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
-import { startFakeApiServer } from '../harness/index.js';
-import { runRouterContract } from './contract.js';
+import { testCluster } from '../cluster/index.js';
+import { runRouterContract, storeCanary } from './contract.js';
+import { mustRead } from './live-object.js';
 
-const canaryIngress = { resource: 'ingresses.networking.k8s.io', name: 'podinfo-canary' };
+const ingress = (name: string) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  plural: 'ingresses',
+  name,
+});
+const canaryIngress = ingress('podinfo-canary');
 
 runRouterContract({
   name: 'nginx',
   provider: 'nginx',
   capabilities: { match: true, mirror: false, sessionAffinity: false },
   router: (clients) => nginxRouter(clients),
-  setup({ server, namespace }) {
-    server.create({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: {
-        name: 'podinfo',
-        namespace,
-        labels: { app: 'podinfo' },
-        annotations: {
-          'kubernetes.io/ingress.class': 'nginx',
-          'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
-        },
-      },
-      spec: {
-        rules: [
-          {
-            host: 'app.example.com',
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'podinfo', port: { number: 9898 } } },
-                },
-              ],
-            },
+  async setup({ admin, namespace }) {
+    await admin.config.makeApiClient(NetworkingV1Api).createNamespacedIngress({
+      namespace,
+      body: {
+        metadata: {
+          name: 'podinfo',
+          namespace,
+          labels: { app: 'podinfo' },
+          annotations: {
+            'kubernetes.io/ingress.class': 'nginx',
+            'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
           },
-        ],
+        },
+        spec: {
+          rules: [
+            {
+              host: 'app.example.com',
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: { service: { name: 'podinfo', port: { number: 9898 } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
       },
     });
     return {
@@ -52,16 +60,23 @@ runRouterContract({
 });
 
 describe('nginx canary Ingress', () => {
+  const cluster = testCluster();
+  const admin = cluster.adminClients();
+  let namespace = '';
+  afterAll(async () => {
+    if (namespace) await cluster.deleteNamespace(namespace);
+  });
+
   it('copies the user Ingress onto <apex>-canary with the canary annotations, and A/B headers as NGINX reads them', async () => {
-    const server = await startFakeApiServer();
-    try {
-      const router = nginxRouter(makeClients(server.kubeConfig()));
-      server.create({
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
+    namespace = await cluster.newNamespace('routers-nginx-copy');
+    const ns = namespace;
+    const router = nginxRouter(makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig())));
+    await admin.config.makeApiClient(NetworkingV1Api).createNamespacedIngress({
+      namespace: ns,
+      body: {
         metadata: {
           name: 'web',
-          namespace: 'default',
+          namespace: ns,
           annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '50', 'example.com/team': 'web' },
         },
         spec: {
@@ -80,8 +95,11 @@ describe('nginx canary Ingress', () => {
             },
           ],
         },
-      });
-      const canary = canaryFor('default', 'podinfo', {
+      },
+    });
+    const canary = await storeCanary(
+      admin,
+      canaryFor(ns, 'podinfo', {
         provider: 'nginx',
         ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'web' },
         analysis: {
@@ -90,29 +108,27 @@ describe('nginx canary Ingress', () => {
           iterations: 5,
           match: [{ headers: { 'x-canary': { regex: '^always$' }, cookie: { exact: 'canary' } } }],
         },
-      });
-      await router.reconcile(canary);
-      const live = () =>
-        server.get('ingresses.networking.k8s.io', 'default', 'web-canary') as unknown as V1Ingress;
-      expect(live().spec?.ingressClassName).toBe('nginx');
-      expect(live().spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name).toBe('podinfo-canary');
-      expect(live().metadata?.annotations).toEqual({
-        'example.com/team': 'web',
-        'nginx.ingress.kubernetes.io/canary': 'true',
-        'nginx.ingress.kubernetes.io/canary-weight': '0',
-      });
-      await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
-      expect(live().metadata?.annotations).toMatchObject({
-        'nginx.ingress.kubernetes.io/canary-by-header': 'x-canary',
-        'nginx.ingress.kubernetes.io/canary-by-header-pattern': '^always$',
-        'nginx.ingress.kubernetes.io/canary-by-cookie': 'canary',
-      });
-      const half = await router
-        .setRoutes(canary, { primaryWeight: 50, canaryWeight: 50, mirrored: false })
-        .catch((e: unknown) => e);
-      expect((half as Error).message).toContain('NGINX routes them all (100) or none (0)');
-    } finally {
-      await server.close();
-    }
+      }),
+    );
+    await router.reconcile(canary);
+    const live = async () =>
+      (await mustRead(admin.config, ns, ingress('web-canary'))) as unknown as V1Ingress;
+    expect((await live()).spec?.ingressClassName).toBe('nginx');
+    expect((await live()).spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name).toBe('podinfo-canary');
+    expect((await live()).metadata?.annotations).toEqual({
+      'example.com/team': 'web',
+      'nginx.ingress.kubernetes.io/canary': 'true',
+      'nginx.ingress.kubernetes.io/canary-weight': '0',
+    });
+    await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
+    expect((await live()).metadata?.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/canary-by-header': 'x-canary',
+      'nginx.ingress.kubernetes.io/canary-by-header-pattern': '^always$',
+      'nginx.ingress.kubernetes.io/canary-by-cookie': 'canary',
+    });
+    const half = await router
+      .setRoutes(canary, { primaryWeight: 50, canaryWeight: 50, mirrored: false })
+      .catch((e: unknown) => e);
+    expect((half as Error).message).toContain('NGINX routes them all (100) or none (0)');
   });
 });

@@ -3,6 +3,7 @@
  * Weights are always read back from the live VirtualService, and `setRoutes` verifies that the API
  * server holds what it wrote, so a weight that did not apply is an error, never a silent step.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { RouteOptions, Routes, TrafficRouter } from '../../engine/ports.js';
@@ -60,7 +61,9 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
     try {
       return await retryOnConflict(async () => {
         const existing = await read<IstioObject<Spec>>(plural, namespace, name);
-        const spec = desired(existing);
+        // As the API server stores it (no undefined members); compared by value, not by JSON text: the
+        // server keeps a custom resource's keys sorted, so the text of an unchanged spec differs.
+        const spec = JSON.parse(JSON.stringify(desired(existing))) as Spec;
         if (!existing) {
           const body: IstioObject<Spec> = {
             apiVersion: `${ISTIO_GROUP}/${ISTIO_VERSION}`,
@@ -74,7 +77,7 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
           })) as IstioObject<Spec>;
         }
         const takingOver = !isOwnedBy(existing.metadata.ownerReferences, canary);
-        if (!takingOver && JSON.stringify(existing.spec) === JSON.stringify(spec)) return existing;
+        if (!takingOver && isDeepStrictEqual(existing.spec, spec)) return existing;
         const annotations = { ...existing.metadata.annotations };
         if (takingOver && !annotations[ORIGINAL_SPEC_ANNOTATION])
           annotations[ORIGINAL_SPEC_ANNOTATION] = JSON.stringify(existing.spec);

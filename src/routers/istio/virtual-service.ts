@@ -5,8 +5,10 @@
  * Differences from Flagger, on purpose:
  * - `mesh` is always among the gateways (unless delegation): with only an ingress gateway, in-mesh calls
  *   through the Kubernetes Service bypass the weights and split by pod count (flagger#141, argo-rollouts#3383).
- * - hosts cover the apex short name, `<apex>.<ns>` and the cluster FQDN, so in-mesh callers using any of
- *   them match the rules.
+ * - the apex short name is always among the hosts: Istio resolves it to `<apex>.<ns>.svc.<domain>`, and
+ *   the sidecars answer every name of that service (`podinfo`, `podinfo.ns`, the FQDN), so in-mesh
+ *   callers using any of them match the rules. Only one of the short name and the FQDN is listed: both
+ *   define the same host twice, which `istioctl analyze` reports as an error (IST0109).
  */
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest } from '../../api/types.js';
@@ -105,9 +107,8 @@ export function buildVirtualServiceSpec(
 function hostsOf(canary: Canary, apex: string, namespace: string): string[] {
   const hosts = [...(canary.spec.service.hosts ?? [])];
   if (hosts.includes('*')) return hosts;
-  for (const host of [apex, `${apex}.${namespace}`, `${apex}.${namespace}.svc.cluster.local`]) {
-    if (!hosts.includes(host)) hosts.push(host);
-  }
+  const fqdn = `${apex}.${namespace}.svc.`;
+  if (!hosts.some((host) => host === apex || host.startsWith(fqdn))) hosts.push(apex);
   return hosts;
 }
 
