@@ -14,7 +14,11 @@ describe('deploy/loadtester', () => {
     const deployment = load('deployment.yaml');
     const pod = deployment.spec.template.spec;
     const [container] = pod.containers;
-    expect(container.image).toBe('ghcr.io/aviary-dev/aviary:latest');
+    // The tag (and registry) come from the kustomization's images (test/charts/kustomize.test.ts).
+    expect(container.image).toBe('ghcr.io/aviary-dev/aviary');
+    expect(load('kustomization.yaml').images).toEqual([
+      expect.objectContaining({ name: 'ghcr.io/aviary-dev/aviary', newName: 'ghcr.io/aviary-dev/aviary' }),
+    ]);
     expect(container.args).toEqual(['loadtester', '--port', '8080']);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({
