@@ -2,7 +2,9 @@
  * One scheduled run for one Canary: read it fresh from the API server, handle the finalizer
  * (revertOnDeletion), run the routing preflight once per spec generation, run the engine, record metrics.
  */
+import { isError } from '../api/problems.js';
 import type { Canary } from '../api/types.js';
+import { validateObject } from '../api/validate.js';
 import type { EnginePorts } from '../engine/ports.js';
 import type { canaryStore } from '../kube/canary-store.js';
 import { FINALIZER } from '../kube/canary-store.js';
@@ -33,6 +35,29 @@ export interface CanaryReconcilerDeps {
 export function canaryReconciler(deps: CanaryReconcilerDeps) {
   const { store, lookups, metrics, log } = deps;
   const preflighted = new Map<string, number>();
+  const refused = new Map<string, number>();
+
+  /**
+   * A Canary applied with kubectl never went through `aviary validate`: the same rules run here, and
+   * a spec with errors is not driven (a 9999999h interval, a success rate of 150%, a name that is not
+   * DNS-1123). One Warning event per spec generation names each field and its fix.
+   */
+  async function refuseInvalid(key: string, canary: Canary): Promise<boolean> {
+    const errors = validateObject(canary).problems.filter(isError);
+    if (errors.length === 0) {
+      refused.delete(key);
+      return false;
+    }
+    const generation = canary.metadata.generation ?? 0;
+    if (refused.get(key) !== generation) {
+      refused.set(key, generation);
+      const listed = errors.map((p) => `${p.path}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`).join('; ');
+      const message = `Spec not accepted, nothing was changed: ${listed}`;
+      await deps.portsFor(canary, lookups).events.record(canary, 'Warning', 'InvalidSpec', message);
+      log.warn({ canary: key, problems: errors }, 'canary spec not accepted');
+    }
+    return true;
+  }
 
   /**
    * Routing that can never take effect (a missing gateway, hosts it does not serve, ...) is reported as
@@ -78,6 +103,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     if (canary.spec.revertOnDeletion) await store.addFinalizer(canary);
     else if (canary.metadata.finalizers?.includes(FINALIZER)) await store.removeFinalizer(canary);
 
+    if (await refuseInvalid(key, canary)) return {};
     const ports = deps.portsFor(canary, lookups);
     await preflight(key, canary, ports);
     const outcome = await deps.reconcile(canary, ports);
@@ -102,6 +128,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     },
     forget(key: string) {
       preflighted.delete(key);
+      refused.delete(key);
       const [namespace, name] = key.split('/') as [string, string];
       metrics.forget(name, namespace);
     },
