@@ -1,36 +1,60 @@
 /**
- * `kubectl apply -k deploy/` as a user runs it, against the in-memory API server: the real kubectl renders
- * the kustomize base and applies it; the CRDs get served; the tutorial's podinfo Canary (Flagger's, with
- * only the apiVersion changed) is accepted with every field kept; the controller and load tester
- * manifests name only flags their commands have.
+ * `kubectl apply -k deploy/` as a user runs it, on the real control plane with the kubectl of its own
+ * version: the kustomize base renders and applies; the CRDs are Established and served; the controller
+ * Deployment rolls out (its pods on KWOK's nodes); the tutorial's podinfo Canary (Flagger's, with only the
+ * apiVersion changed) is accepted by the real structural schema with every field kept; the controller and
+ * load tester manifests name only flags their commands have.
+ *
+ * The cluster is shared with other tests, which already use deploy/'s CRDs and RBAC (test/cluster
+ * installs them): applying deploy/ again must leave them as they are, so objects may be reported created,
+ * configured or unchanged on the first apply, and unchanged on the second. The tutorial's objects go to a
+ * fresh namespace instead of `test`.
  */
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeApiServer, type FakeApiServer, type KubeObject } from '../harness/index.js';
+import { testCluster } from '../cluster/index.js';
+import type { KubeObject } from '../cluster/objects.js';
 import { readManifests } from '../e2e/support/manifests.js';
-import { ISTIO_CRDS } from '../e2e/support/world.js';
 import { kustomize, REPO } from './render.js';
 
-let api: FakeApiServer;
+const cluster = testCluster();
+const KUBECTL = path.join(cluster.bin, 'kubectl');
 let rendered: { text: string; objects: KubeObject[] };
+let namespace: string;
 
 beforeAll(async () => {
-  // A cluster with Istio installed: its CRDs exist, Aviary's do not yet.
-  [api, rendered] = await Promise.all([startFakeApiServer({ crdDirs: [ISTIO_CRDS] }), kustomize('deploy')]);
+  [rendered, namespace] = await Promise.all([kustomize('deploy', KUBECTL), cluster.newNamespace('deploy')]);
 });
-afterAll(() => api?.close());
+afterAll(() => cluster.deleteNamespace(namespace));
 
 async function kubectl(args: string[], stdin?: string): Promise<string> {
-  const result = await api.kubectl(args, stdin === undefined ? {} : { stdin });
+  const result = await cluster.kubectl(args, stdin === undefined ? {} : { stdin });
   if (result.code !== 0)
     throw new Error(`kubectl ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
   return result.stdout;
 }
 
+/** The objects moved to the test's namespace (for `kubectl apply -n <namespace>`). */
+const inNamespace = (objects: KubeObject[]): string =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: objects
+      .filter((o) => o.kind !== 'Namespace')
+      .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } })),
+  });
+
 const kinds = (objects: KubeObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
 
-describe('kubectl apply -k deploy/ on the harness API server', () => {
+/** How `kubectl apply` names an object in its output: `deployment.apps/aviary`. */
+function applied(o: KubeObject): string {
+  const group = o.apiVersion?.includes('/') ? `.${o.apiVersion.split('/')[0]}` : '';
+  return `${(o.kind ?? '').toLowerCase()}${group}/${o.metadata.name}`;
+}
+
+describe('kubectl apply -k deploy/ on the real control plane', () => {
   it('renders CRDs, RBAC and the controller', () => {
     expect(kinds(rendered.objects)).toEqual([
       'ClusterRole/aviary',
@@ -47,17 +71,23 @@ describe('kubectl apply -k deploy/ on the harness API server', () => {
     ]);
   });
 
-  it('applies, registers the CRDs, and re-applies unchanged', async () => {
-    const out = await kubectl(['apply', '-f', '-'], rendered.text);
-    for (const line of [
-      'namespace/aviary-system created',
-      'customresourcedefinition.apiextensions.k8s.io/canaries.aviary.dev created',
-      'clusterrole.rbac.authorization.k8s.io/aviary created',
-      'role.rbac.authorization.k8s.io/aviary-leader-election created',
-      'deployment.apps/aviary created',
-    ])
-      expect(out).toContain(line);
+  it('applies, registers the CRDs, rolls the controller out, and re-applies unchanged', async () => {
+    const out = await kubectl(['apply', '-k', `${REPO}deploy`]);
+    for (const object of rendered.objects)
+      expect(out).toMatch(
+        new RegExp(`^${applied(object).replace(/\./g, '\\.')} (created|configured|unchanged)$`, 'm'),
+      );
+    expect(out).toContain('customresourcedefinition.apiextensions.k8s.io/canaries.aviary.dev');
+    expect(out).toContain('role.rbac.authorization.k8s.io/aviary-leader-election');
 
+    await kubectl([
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/canaries.aviary.dev',
+      'crd/metrictemplates.aviary.dev',
+      'crd/alertproviders.aviary.dev',
+    ]);
     const resources = await kubectl(['api-resources', '--api-group=aviary.dev', '-o', 'name']);
     expect(resources.split('\n').filter(Boolean).sort()).toEqual([
       'alertproviders.aviary.dev',
@@ -65,33 +95,46 @@ describe('kubectl apply -k deploy/ on the harness API server', () => {
       'metrictemplates.aviary.dev',
     ]);
     const crds = JSON.parse(await kubectl(['get', 'crd', '-o', 'json'])) as {
-      items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[];
+      items: {
+        metadata: { name: string };
+        status?: { conditions?: { type: string; status: string }[]; acceptedNames?: { kind?: string } };
+      }[];
     };
-    const canaries = crds.items.find((c) => c.metadata.name === 'canaries.aviary.dev');
-    expect(canaries?.status?.conditions).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'Established', status: 'True' })]),
-    );
+    for (const name of ['canaries.aviary.dev', 'metrictemplates.aviary.dev', 'alertproviders.aviary.dev']) {
+      const crd = crds.items.find((c) => c.metadata.name === name);
+      expect(crd?.status?.conditions, name).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'Established', status: 'True' }),
+          expect.objectContaining({ type: 'NamesAccepted', status: 'True' }),
+        ]),
+      );
+    }
 
-    const again = await kubectl(['apply', '-f', '-'], rendered.text);
-    expect(again).not.toMatch(/ created$/m);
+    const again = await kubectl(['apply', '-k', `${REPO}deploy`]);
+    expect(again).not.toMatch(/ (created|configured)$/m);
     expect(again).toContain('deployment.apps/aviary unchanged');
+    // The real deployment controller and KWOK's nodes run its pods (no container runtime: nothing executes).
     expect(
-      await kubectl(['rollout', 'status', 'deployment/aviary', '-n', 'aviary-system', '--timeout=10s']),
+      await kubectl(['rollout', 'status', 'deployment/aviary', '-n', 'aviary-system', '--timeout=90s']),
     ).toContain('successfully rolled out');
-  });
+    const deployment = JSON.parse(
+      await kubectl(['get', 'deployment', 'aviary', '-n', 'aviary-system', '-o', 'json']),
+    ) as { spec: { replicas: number }; status: { readyReplicas?: number } };
+    expect(deployment.status.readyReplicas).toBe(deployment.spec.replicas);
+  }, 150_000);
 
   it("accepts the tutorial's podinfo Canary with every field kept", async () => {
-    await kubectl(['apply', '-f', `${REPO}examples/kubernetes/podinfo.yaml`]);
-    expect(await kubectl(['apply', '-f', `${REPO}examples/kubernetes/podinfo-canary.yaml`])).toContain(
-      'canary.aviary.dev/podinfo created',
-    );
+    await kubectl(['apply', '-n', namespace, '-f', '-'], inNamespace(readManifests('podinfo.yaml')));
+    expect(
+      await kubectl(['apply', '-n', namespace, '-f', '-'], inNamespace(readManifests('podinfo-canary.yaml'))),
+    ).toContain('canary.aviary.dev/podinfo created');
     const [manifest] = readManifests('podinfo-canary.yaml');
     const stored = JSON.parse(
-      await kubectl(['get', 'canary', 'podinfo', '-n', 'test', '-o', 'json']),
+      await kubectl(['get', 'canary', 'podinfo', '-n', namespace, '-o', 'json']),
     ) as KubeObject;
     // Nothing pruned by the structural schema: what the user wrote is what the controller will read.
     expect(stored.spec).toMatchObject(manifest?.spec as object);
-    expect(await kubectl(['get', 'canaries', '-n', 'test'])).toMatch(/^NAME\s.*\npodinfo\s/);
+    expect(await kubectl(['get', 'canaries', '-n', namespace])).toMatch(/^NAME\s.*\npodinfo\s/);
   });
 
   it('rejects a Canary the schema forbids, naming the field', async () => {
@@ -99,18 +142,20 @@ describe('kubectl apply -k deploy/ on the harness API server', () => {
     const bad = structuredClone(manifest) as KubeObject & { spec: { analysis: Record<string, unknown> } };
     bad.metadata.name = 'broken';
     bad.spec.analysis.threshold = 'five';
-    const result = await api.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(bad) });
+    const result = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
+      stdin: inNamespace([bad]),
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('spec.analysis.threshold');
   });
 
   it("installs the load tester beside the app, also under Flagger's service name", async () => {
-    const loadtester = await kustomize('examples/kubernetes/loadtester');
-    const out = await kubectl(['apply', '-f', '-'], loadtester.text);
+    const loadtester = await kustomize('examples/kubernetes/loadtester', KUBECTL);
+    const out = await kubectl(['apply', '-n', namespace, '-f', '-'], inNamespace(loadtester.objects));
     expect(out).toContain('deployment.apps/aviary-loadtester created');
     expect(out).toContain('service/flagger-loadtester created');
     expect(out).toContain('service/aviary-loadtester created');
-    const services = JSON.parse(await kubectl(['get', 'services', '-n', 'test', '-o', 'json'])) as {
+    const services = JSON.parse(await kubectl(['get', 'services', '-n', namespace, '-o', 'json'])) as {
       items: { metadata: { name: string }; spec: { selector: Record<string, string> } }[];
     };
     const selectors = services.items.map((s) => s.spec.selector['app.kubernetes.io/name']);
@@ -118,7 +163,7 @@ describe('kubectl apply -k deploy/ on the harness API server', () => {
   });
 
   it('starts the controller and load tester with flags their commands have', async () => {
-    const loadtester = await kustomize('examples/kubernetes/loadtester');
+    const loadtester = await kustomize('examples/kubernetes/loadtester', KUBECTL);
     for (const object of [...rendered.objects, ...loadtester.objects].filter(
       (o) => o.kind === 'Deployment',
     )) {

@@ -6,13 +6,17 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../harness/index.js';
+import type { KubeObject } from '../cluster/objects.js';
 import type { BoundRole, PolicyRule } from '../rbac/rbac.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function kustomize(dir: string): Promise<{ text: string; objects: KubeObject[] }> {
-  const { stdout } = await promisify(execFile)('kubectl', ['kustomize', `${REPO}${dir}`], {
+/** `kubectl` is the binary to run (tests pass the one built for the test cluster, testCluster().bin). */
+export async function kustomize(
+  dir: string,
+  kubectl = 'kubectl',
+): Promise<{ text: string; objects: KubeObject[] }> {
+  const { stdout } = await promisify(execFile)(kubectl, ['kustomize', `${REPO}${dir}`], {
     maxBuffer: 32 * 1024 * 1024,
   });
   const objects = parseAllDocuments(stdout)

@@ -1,16 +1,24 @@
 /**
- * Least privilege, checked against what the controller really does: one controller process drives a
- * release through every code path that touches the API (initialization with an HPA and tracked
- * ConfigMap/Secret, a MetricTemplate with credentials, alerts, promotion with a config change, a failed
- * rollout, deletion with revertOnDeletion, leader election and lease release), then every request it
- * made is checked against the rendered ClusterRole + leader-election Role bound to its ServiceAccount.
+ * Least privilege, checked against what the controller really does on the real control plane: one
+ * controller process, authenticated as the ServiceAccount aviary-system/aviary with only deploy/rbac's
+ * grants, drives a release through every code path that touches the API (initialization with an HPA and
+ * tracked ConfigMap/Secret, a MetricTemplate with credentials, alerts, promotion with a config change, a
+ * failed rollout, deletion with revertOnDeletion, leader election and lease release). Every request it
+ * made comes from the API server's own audit log (its user and the token this file minted for it), and
+ * is checked against the rendered ClusterRole + leader-election Role bound to its ServiceAccount; the real
+ * RBAC authorizer is asked the same questions and must agree, and answers 403 to what is not granted.
  *
  * Unused grants fail the test too: a rule no code path uses is a permission an attacker who takes the
  * controller's token gets for free. A grant the scenario cannot reach but the code needs must be listed
  * in NEEDED_BUT_UNEXERCISED with the reason.
  */
+import path from 'node:path';
+import { AuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../harness/index.js';
+import { auditRecords } from '../cluster/audit.js';
+import { auditRecordsOfCredential, credentialIdOf } from '../cluster/audit-credential.js';
+import { CONTROLLER_NAMESPACE, CONTROLLER_USER, testCluster } from '../cluster/index.js';
+import type { KubeObject } from '../cluster/objects.js';
 import { requirePrometheus } from '../prometheus/index.js';
 import { podinfoCanary, podinfoWorkload, replicasOf } from '../e2e/support/manifests.js';
 import { Scenario } from '../e2e/support/scenario.js';
@@ -25,9 +33,6 @@ import {
   type Access,
   type BoundRole,
 } from './rbac.js';
-
-const NAMESPACE = 'test';
-const CONTROLLER_NAMESPACE = 'aviary-system';
 
 /** Grants the code needs on paths no scenario here reaches, each with why. Keep it empty if you can. */
 const ROUTER_CONTRACT =
@@ -47,31 +52,40 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: update projectcontour.io/httpproxies', why: ROUTER_CONTRACT },
 ];
 
+const cluster = testCluster();
 let world: World;
+let appNamespace = '';
+let leaseName = '';
 let roles: BoundRole[];
 let serviceAccount: string;
 let controllerAccesses: Access[] = [];
 let controllerNonResourceURLs: string[] = [];
+let controllerDenied: string[] = [];
 let scenarioError: unknown;
 
 /** podinfo reading a ConfigMap and a Secret, so both are tracked and copied for the primary. */
-function workloadWithConfig(image: string, configValue: string, maxReplicas = 4): KubeObject[] {
+function workloadWithConfig(
+  namespace: string,
+  image: string,
+  configValue: string,
+  maxReplicas = 4,
+): KubeObject[] {
   const config = [
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'podinfo-config', namespace: NAMESPACE },
+      metadata: { name: 'podinfo-config', namespace },
       data: { color: configValue },
     },
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'podinfo-token', namespace: NAMESPACE },
+      metadata: { name: 'podinfo-token', namespace },
       type: 'Opaque',
       stringData: { token: `token-${configValue}` },
     },
   ];
-  const workload = podinfoWorkload(NAMESPACE).map((o) => {
+  const workload = podinfoWorkload(namespace).map((o) => {
     if (o.kind === 'HorizontalPodAutoscaler') return { ...o, spec: { ...(o.spec as object), maxReplicas } };
     if (o.kind !== 'Deployment') return o;
     const copy = structuredClone(o) as KubeObject & {
@@ -87,19 +101,20 @@ function workloadWithConfig(image: string, configValue: string, maxReplicas = 4)
 }
 
 async function runScenario(s: Scenario): Promise<void> {
-  world.traffic.set(NAMESPACE, 'podinfo', {});
-  world.traffic.set(NAMESPACE, 'podinfo-primary', {});
+  const namespace = s.namespace;
+  world.traffic.set(namespace, 'podinfo', {});
+  world.traffic.set(namespace, 'podinfo-primary', {});
   const support = [
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'prometheus-auth', namespace: NAMESPACE },
+      metadata: { name: 'prometheus-auth', namespace },
       stringData: { username: 'aviary', password: 'aviary' },
     },
     {
       apiVersion: 'aviary.dev/v1beta1',
       kind: 'MetricTemplate',
-      metadata: { name: 'error-rate', namespace: NAMESPACE },
+      metadata: { name: 'error-rate', namespace },
       spec: {
         provider: {
           type: 'prometheus',
@@ -112,17 +127,21 @@ async function runScenario(s: Scenario): Promise<void> {
     {
       apiVersion: 'aviary.dev/v1beta1',
       kind: 'AlertProvider',
-      metadata: { name: 'on-call', namespace: NAMESPACE },
-      spec: { type: 'slack', channel: 'releases', address: `${world.receiver.url}/slack/${NAMESPACE}` },
+      metadata: { name: 'on-call', namespace },
+      spec: { type: 'slack', channel: 'releases', address: `${world.receiver.url}/slack/${namespace}` },
     },
   ];
-  const canary = podinfoCanary(NAMESPACE, world.receiver.url, {
-    spec: { revertOnDeletion: true },
-    analysis: {
-      threshold: 2,
-      alerts: [{ name: 'on-call', severity: 'info', providerRef: { name: 'on-call' } }],
+  const canary = podinfoCanary(
+    namespace,
+    { receiverUrl: world.receiver.url, publicGateway: world.publicGateway },
+    {
+      spec: { revertOnDeletion: true },
+      analysis: {
+        threshold: 2,
+        alerts: [{ name: 'on-call', severity: 'info', providerRef: { name: 'on-call' } }],
+      },
     },
-  });
+  );
   const analysis = (canary.spec as { analysis: { metrics: unknown[] } }).analysis;
   analysis.metrics.push({
     name: 'error-rate',
@@ -131,18 +150,22 @@ async function runScenario(s: Scenario): Promise<void> {
     interval: '30s',
   });
 
-  s.startController({ leaderElectionNamespace: CONTROLLER_NAMESPACE, leaseDuration: '3s' });
-  await s.apply([...support, ...workloadWithConfig('ghcr.io/stefanprodan/podinfo:6.0.0', 'blue')]);
+  s.startController({
+    leaderElectionNamespace: CONTROLLER_NAMESPACE,
+    leaderElectionId: leaseName,
+    leaseDuration: '3s',
+  });
+  await s.apply([...support, ...workloadWithConfig(namespace, 'ghcr.io/stefanprodan/podinfo:6.0.0', 'blue')]);
   await s.apply([canary]);
   await s.untilPhase('Initialized');
   await world.prometheus.waitForValue(
-    `count(rate(istio_requests_total{destination_workload_namespace="${NAMESPACE}",response_code="200"}[30s]) > 0)`,
+    `count(rate(istio_requests_total{destination_workload_namespace="${namespace}",response_code="200"}[30s]) > 0)`,
     (v) => v >= 2,
     20_000,
   );
 
   // A new image, a changed ConfigMap, Secret and HPA: promotion updates the primary and its copies.
-  await s.apply(workloadWithConfig('ghcr.io/stefanprodan/podinfo:6.0.1', 'green', 6));
+  await s.apply(workloadWithConfig(namespace, 'ghcr.io/stefanprodan/podinfo:6.0.1', 'green', 6));
   await s.untilPhase('Progressing');
   await s.untilPhase('Succeeded');
 
@@ -155,51 +178,80 @@ async function runScenario(s: Scenario): Promise<void> {
     '-p',
     JSON.stringify({ spec: { service: { trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } } } } }),
   ]);
-  await s.until('the DestinationRule to carry the new traffic policy', () => {
-    const rule = world.api.get('destinationrules.networking.istio.io', NAMESPACE, 'podinfo-canary');
+  await s.until('the DestinationRule to carry the new traffic policy', async () => {
+    const rule = await s.custom<{ spec?: unknown }>(
+      'networking.istio.io',
+      'v1',
+      'destinationrules',
+      'podinfo-canary',
+    );
     return JSON.stringify(rule?.spec).includes('ISTIO_MUTUAL') ? true : undefined;
   });
 
   // A failing revision: rolled back.
-  world.traffic.set(NAMESPACE, 'podinfo', { errorRate: 0.5 });
+  world.traffic.set(namespace, 'podinfo', { errorRate: 0.5 });
   await s.kubectl(['set', 'image', 'deployment/podinfo', 'podinfod=ghcr.io/stefanprodan/podinfo:6.0.2']);
   await s.untilPhase('Progressing');
   await s.untilPhase('Failed');
 
   // revertOnDeletion: the finalizer runs, podinfo gets its replicas back, the Canary goes away.
   await s.kubectl(['delete', 'canary', 'podinfo', '--wait=false']);
-  await s.until('the Canary to be deleted after finalization', () =>
-    world.api.get('canaries.aviary.dev', NAMESPACE, 'podinfo') === undefined ? true : undefined,
+  await s.until('the Canary to be deleted after finalization', async () =>
+    (await s.custom('aviary.dev', 'v1beta1', 'canaries', 'podinfo')) === undefined ? true : undefined,
   );
-  expect(replicasOf(s.deployment('podinfo'))).toBeGreaterThan(0);
+  expect(replicasOf(await s.deployment('podinfo'))).toBeGreaterThan(0);
 
   // A graceful stop releases the lease (an update in the controller's namespace).
   await s.stop();
 }
 
 beforeAll(async () => {
-  const rendered = await kustomize('deploy');
+  const rendered = await kustomize('deploy', path.join(cluster.bin, 'kubectl'));
   ({ roles, serviceAccount } = controllerRoles(rendered.objects));
   if (!requirePrometheus()) return;
-  world = await startWorld([NAMESPACE, CONTROLLER_NAMESPACE]);
-  const s = new Scenario(world, NAMESPACE, 'podinfo', 'store');
+  world = await startWorld();
+  appNamespace = await world.newNamespace('rbac');
+  leaseName = `aviary-rbac-${appNamespace}`;
+  const s = new Scenario(world, appNamespace);
+  // The audit log's clock is this machine's; a second of margin costs nothing (the token is new).
+  const since = new Date(Date.now() - 1000);
   try {
     await runScenario(s);
   } catch (err) {
     scenarioError = err;
     await s.stop();
   }
-  // The test reads only through the harness's storage and kubectl: every other request is the controller's.
-  const controllerRequests = world.api.requests.filter((r) => !(r.userAgent ?? '').startsWith('kubectl'));
+  // The scenario's namespaces (the app's, the ingress gateway's where the preflight lists Gateways, the
+  // Lease's) and cluster-scoped calls. The test's own reads are the admin's; kubectl as the controller
+  // (below) is left out by its user agent.
+  const controllerRequests = auditRecordsOfCredential(
+    cluster.kubeconfig,
+    CONTROLLER_USER,
+    credentialIdOf(world.controllerKubeconfig),
+    since,
+  ).filter(
+    (r) =>
+      !(r.userAgent ?? '').startsWith('kubectl') &&
+      (r.namespace === undefined ||
+        [appNamespace, world.istioNamespace, CONTROLLER_NAMESPACE].includes(r.namespace)),
+  );
   controllerNonResourceURLs = [
     ...new Set(controllerRequests.map((r) => r.nonResourceURL).filter((u): u is string => u !== undefined)),
   ];
   controllerAccesses = controllerRequests.map(accessOf).filter((a): a is Access => a !== undefined);
-}, 150_000);
+  controllerDenied = controllerRequests
+    .filter((r) => r.code === 403)
+    .map((r) => `${r.verb} ${r.resource ?? r.nonResourceURL ?? '?'}`);
+}, 240_000);
 
 afterAll(async () => {
+  if (leaseName)
+    await cluster
+      .adminClients()
+      .coordination.deleteNamespacedLease({ name: leaseName, namespace: CONTROLLER_NAMESPACE })
+      .catch(() => undefined);
   await world?.close();
-});
+}, 60_000);
 
 describe('deploy/rbac against the calls the controller makes', () => {
   it('binds a ClusterRole and a leader-election Role to the controller ServiceAccount', () => {
@@ -223,9 +275,10 @@ describe('deploy/rbac against the calls the controller makes', () => {
   });
 
   describe.skipIf(!requirePrometheus())('with the controller running a full release', () => {
-    it('runs the release to the end', () => {
+    it('runs the release to the end, never answered 403', () => {
       if (scenarioError) throw scenarioError;
       expect(controllerAccesses.length).toBeGreaterThan(50);
+      expect(controllerDenied).toEqual([]);
     });
 
     it('makes only calls the rendered roles allow', () => {
@@ -270,6 +323,79 @@ describe('deploy/rbac against the calls the controller makes', () => {
           (v) => v === 'list' || v === 'watch' || v === 'get',
         ),
       ).toBe(true);
+    });
+
+    it('agrees with the real RBAC authorizer on every call made and on calls it denies', async () => {
+      // SelfSubjectAccessReview as the controller: the API server's own authorizer answers.
+      const authz = cluster.kubeConfig(world.controllerKubeconfig).makeApiClient(AuthorizationV1Api);
+      const samples: Access[] = [
+        ...new Map(controllerAccesses.map((a) => [describeAccess(a), a])).values(),
+        { verb: 'delete', apiGroup: 'apps', resource: 'deployments', namespace: appNamespace },
+        { verb: 'create', apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: appNamespace },
+        { verb: 'list', apiGroup: '', resource: 'secrets' },
+        { verb: 'delete', apiGroup: 'aviary.dev', resource: 'canaries', namespace: appNamespace },
+        { verb: 'create', apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+      ];
+      const disagreements: string[] = [];
+      for (const access of samples) {
+        const review = await authz.createSelfSubjectAccessReview({
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: {
+              resourceAttributes: {
+                verb: access.verb,
+                group: access.apiGroup,
+                resource: access.resource,
+                ...(access.subresource ? { subresource: access.subresource } : {}),
+                ...(access.namespace ? { namespace: access.namespace } : {}),
+                ...(access.name ? { name: access.name } : {}),
+              },
+            },
+          },
+        });
+        const real = review.status?.allowed === true;
+        const ours = allowedBy(roles, access) !== undefined;
+        if (real !== ours)
+          disagreements.push(
+            `${describeAccess(access)}: API server ${real ? 'allows' : 'denies'}, rbac.ts ${ours ? 'allows' : 'denies'}`,
+          );
+      }
+      expect(disagreements).toEqual([]);
+      expect(samples.length).toBeGreaterThan(10);
+    });
+
+    it('is answered 403 by the API server for a call deploy/rbac does not grant', async () => {
+      const started = new Date(Date.now() - 1000);
+      const kubeconfig = world.controllerKubeconfig;
+      const remove = await cluster.kubectl(['delete', 'deployment', 'podinfo', '-n', appNamespace], {
+        kubeconfig,
+      });
+      expect(remove.code).not.toBe(0);
+      expect(remove.stderr).toContain(
+        `deployments.apps "podinfo" is forbidden: User "${CONTROLLER_USER}" cannot delete resource "deployments" in API group "apps" in the namespace "${appNamespace}"`,
+      );
+      const lease = await cluster.kubectl(['create', '-n', appNamespace, '-f', '-'], {
+        kubeconfig,
+        stdin: JSON.stringify({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: 'aviary-controller' },
+          spec: { holderIdentity: 'intruder' },
+        }),
+      });
+      expect(lease.code).not.toBe(0);
+      expect(lease.stderr).toContain(
+        `cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "${appNamespace}"`,
+      );
+      // The audit log shows both, answered 403; the Deployment is still there.
+      const denied = auditRecords(cluster.kubeconfig, CONTROLLER_USER, started)
+        .filter((r) => r.namespace === appNamespace && r.code === 403)
+        .map((r) => `${r.verb} ${r.apiGroup ?? ''}/${r.resource ?? ''}`);
+      expect(denied).toEqual(
+        expect.arrayContaining(['delete apps/deployments', 'create coordination.k8s.io/leases']),
+      );
+      expect((await cluster.kubectl(['get', 'deployment', 'podinfo', '-n', appNamespace])).code).toBe(0);
     });
   });
 });

@@ -3,8 +3,6 @@
  * resource request (verb, API group, resource[/subresource], namespace, name)? And which granted
  * (group, resource, verb) triples did no request use?
  */
-import type { RequestRecord } from '../harness/index.js';
-
 export interface PolicyRule {
   apiGroups?: string[];
   resources?: string[];
@@ -32,7 +30,17 @@ export interface Access {
   name?: string;
 }
 
-export function accessOf(record: RequestRecord): Access | undefined {
+/** A logged request: an audit record (test/cluster/audit.ts) or anything shaped like one. */
+export interface RequestLike {
+  verb?: string;
+  apiGroup?: string;
+  resource?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export function accessOf(record: RequestLike): Access | undefined {
   if (record.verb === undefined || record.resource === undefined) return undefined;
   return {
     verb: record.verb,

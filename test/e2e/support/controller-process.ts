@@ -1,6 +1,7 @@
 /**
- * `aviary controller` as its own OS process, exactly as a user runs it (bin/aviary.js), with its JSON log
- * kept so a failing scenario can show what the controller said.
+ * `aviary controller` as its own OS process, exactly as a user runs it (bin/aviary.js) on a host with a
+ * kubeconfig (in the e2e: the ServiceAccount aviary-system/aviary's), with its JSON log kept so a failing
+ * scenario can show what the controller said.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ export interface ControllerProcessOptions {
   metricsServer: string;
   /** Lease namespace; enables --leader-election. */
   leaderElectionNamespace?: string;
+  /** The Lease's name (--leader-election-id): unique per test, as tests share aviary-system. */
+  leaderElectionId?: string;
   leaseDuration?: string;
   /** A name to tell replicas apart in logs and the Lease (POD_NAME). */
   identity?: string;
@@ -55,12 +58,13 @@ export function spawnController(options: ControllerProcessOptions): ControllerPr
     ...(options.leaderElectionNamespace
       ? ['--leader-election', '--leader-election-namespace', options.leaderElectionNamespace]
       : []),
+    ...(options.leaderElectionId ? ['--leader-election-id', options.leaderElectionId] : []),
     ...(options.leaseDuration ? ['--leader-election-lease-duration', options.leaseDuration] : []),
     ...(options.extraArgs ?? []),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, POD_NAME: identity };
-  delete env.KUBECONFIG;
-  delete env.WATCH_NAMESPACE;
+  for (const name of ['KUBECONFIG', 'WATCH_NAMESPACE', 'LEADER_ELECTION_ID', 'LEADER_ELECTION_NAMESPACE'])
+    delete env[name];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO,
     env,

@@ -1,11 +1,12 @@
 /**
  * The scenarios' objects come from examples/kubernetes (the tutorial a user follows), moved to the
- * scenario's namespace and sped up: a 1 s analysis interval and webhooks pointed at the local receiver.
+ * scenario's namespace and sped up: a 1 s analysis interval, webhooks pointed at the local receiver, and
+ * the ingress gateway of the test's own Istio namespace.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../harness/index.js';
+import type { KubeObject } from '../../cluster/objects.js';
 
 export const EXAMPLES = fileURLToPath(new URL('../../../examples/kubernetes/', import.meta.url));
 
@@ -33,18 +34,24 @@ export interface CanaryOverrides {
   spec?: Json;
 }
 
+/** The tutorial's gateway, replaced by the test's own (see World.publicGateway). */
+export const TUTORIAL_GATEWAY = 'public-gateway.istio-system.svc.cluster.local';
+
 /**
  * examples/kubernetes/podinfo-canary.yaml in `namespace`, analysing every second, its webhooks calling
- * `<receiver>/hooks/<namespace>/<webhook name>`.
+ * `<receiverUrl>/hooks/<namespace>/<webhook name>`, its gateway `publicGateway`.
  */
 export function podinfoCanary(
   namespace: string,
-  receiverUrl: string,
+  { receiverUrl, publicGateway }: { receiverUrl: string; publicGateway: string },
   overrides: CanaryOverrides = {},
 ): KubeObject {
   const [canary] = readManifests('podinfo-canary.yaml');
   if (!canary) throw new Error('examples/kubernetes/podinfo-canary.yaml holds no Canary');
-  const spec = canary.spec as Json & { analysis: Json & { webhooks?: Json[] } };
+  const spec = canary.spec as Json & {
+    analysis: Json & { webhooks?: Json[] };
+    service: Json & { gateways?: string[] };
+  };
   const webhooks = (spec.analysis.webhooks ?? []).map((hook) => ({
     ...hook,
     url: `${receiverUrl}/hooks/${namespace}/${String(hook.name)}`,
@@ -55,7 +62,11 @@ export function podinfoCanary(
     spec: {
       ...spec,
       ...overrides.spec,
-      service: { ...(spec.service as Json), ...overrides.service },
+      service: {
+        ...spec.service,
+        gateways: (spec.service.gateways ?? []).map((g) => (g === TUTORIAL_GATEWAY ? publicGateway : g)),
+        ...overrides.service,
+      },
       analysis: { ...spec.analysis, interval: '1s', webhooks, ...overrides.analysis },
     },
   };
@@ -72,12 +83,27 @@ export function setImage(objects: KubeObject[], image: string): KubeObject[] {
   });
 }
 
-export function imageOf(deployment: KubeObject | undefined): string | undefined {
+/**
+ * Deployments whose pods never become ready: the dev cluster's KWOK keeps a pod labelled
+ * `aviary.dev/test-never-ready: "true"` Running with Ready=False (docs/dev-cluster.md).
+ */
+export function neverReady(objects: KubeObject[]): KubeObject[] {
+  return objects.map((o) => {
+    if (o.kind !== 'Deployment') return o;
+    const copy = structuredClone(o) as KubeObject & {
+      spec: { template: { metadata: { labels: Record<string, string> } } };
+    };
+    copy.spec.template.metadata.labels['aviary.dev/test-never-ready'] = 'true';
+    return copy;
+  });
+}
+
+export function imageOf(deployment: { spec?: unknown } | undefined): string | undefined {
   const spec = deployment?.spec as
     { template?: { spec?: { containers?: { image?: string }[] } } } | undefined;
   return spec?.template?.spec?.containers?.[0]?.image;
 }
 
-export function replicasOf(deployment: KubeObject | undefined): number | undefined {
+export function replicasOf(deployment: { spec?: unknown } | undefined): number | undefined {
   return (deployment?.spec as { replicas?: number } | undefined)?.replicas;
 }

@@ -1,13 +1,21 @@
 /**
- * One scenario's view of the world: its namespace, its controller process(es), kubectl and client-node
- * reads, polling with readable timeouts (canary status, events, VirtualService and the controller's log
- * tail in the message), and a recorder of the traffic split the VirtualService holds over time.
+ * One scenario's view of the world: its namespace on the real control plane, its controller process(es),
+ * kubectl and client-node reads as the cluster admin, polling with readable timeouts (canary status,
+ * events, VirtualService, Deployments and their pods, HPAs and the controller's log tail in the message),
+ * and a recorder of the traffic split the VirtualService holds over time.
  */
-import { CoreV1Api, CustomObjectsApi, type CoreV1Event } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1Lease,
+  V1Pod,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../harness/index.js';
+import { plain, type KubeClients } from '../../../src/kube/client.js';
+import type { KubeObject } from '../../cluster/objects.js';
 import {
   spawnController,
   type ControllerProcess,
@@ -53,36 +61,36 @@ export interface VirtualServiceView {
   };
 }
 
-/** How long one scenario may take in all; the tests' timeouts are longer, so waits fail with a dump. */
-export const SCENARIO_BUDGET_MS = 120_000;
+/**
+ * How long one scenario may take in all; the tests' timeouts are longer, so waits fail with a dump. Real
+ * pods take their time: scheduling, KWOK's readiness and the tutorial's minReadySeconds of 5 s, for the
+ * primary, the canary and again for the primary's rollout at promotion.
+ */
+export const SCENARIO_BUDGET_MS = 180_000;
+
+const isNotFound = (err: unknown) => (err as { code?: number }).code === 404;
 
 export class Scenario {
   readonly controllers: ControllerProcess[] = [];
   /** Waits end by then at the latest (keep it under the test's own timeout). */
   readonly deadline: number;
-  private readonly custom: CustomObjectsApi;
-  private readonly core: CoreV1Api;
+  /** Admin clients: the test's own reads never count as the controller's. */
+  readonly clients: KubeClients;
 
-  /**
-   * `reads: 'store'` reads the harness's storage instead of going through the API, so that every
-   * non-kubectl request in the request log is the controller's (the RBAC test counts them).
-   */
   constructor(
     readonly world: World,
     readonly namespace: string,
     readonly canaryName = 'podinfo',
-    private readonly reads: 'client' | 'store' = 'client',
     budgetMs = SCENARIO_BUDGET_MS,
   ) {
     this.deadline = Date.now() + budgetMs;
-    const config = world.api.kubeConfig();
-    this.custom = config.makeApiClient(CustomObjectsApi);
-    this.core = config.makeApiClient(CoreV1Api);
+    this.clients = world.cluster.adminClients();
   }
 
+  /** `aviary controller --namespace <namespace>` as aviary-system/aviary. */
   startController(options: Partial<ControllerProcessOptions> = {}): ControllerProcess {
     const controller = spawnController({
-      kubeconfig: this.world.api.kubeconfigPath,
+      kubeconfig: this.world.controllerKubeconfig,
       namespace: this.namespace,
       metricsServer: this.world.prometheus.url,
       ...options,
@@ -102,9 +110,9 @@ export class Scenario {
     }
   }
 
-  /** `kubectl <args> -n <namespace>`; throws with kubectl's stderr on a non-zero exit. */
+  /** `kubectl <args> -n <namespace>` as the admin; throws with kubectl's stderr on a non-zero exit. */
   async kubectl(args: string[], stdin?: string): Promise<string> {
-    const result = await this.world.api.kubectl(
+    const result = await this.world.cluster.kubectl(
       [...args, '-n', this.namespace],
       stdin === undefined ? {} : { stdin },
     );
@@ -117,19 +125,31 @@ export class Scenario {
     return this.kubectl(['apply', '-f', '-'], objects.map((o) => stringify(o)).join('---\n'));
   }
 
-  async canary(): Promise<{ spec: Record<string, unknown>; status?: CanaryStatusView }> {
-    if (this.reads === 'store') {
-      const stored = this.world.api.get('canaries.aviary.dev', this.namespace, this.canaryName);
-      if (!stored) throw new Error(`canary ${this.namespace}/${this.canaryName} not found`);
-      return stored as unknown as { spec: Record<string, unknown>; status?: CanaryStatusView };
+  /** A namespaced custom object, or undefined when there is none. */
+  async custom<T>(group: string, version: string, plural: string, name: string): Promise<T | undefined> {
+    try {
+      return (await this.clients.custom.getNamespacedCustomObject({
+        group,
+        version,
+        namespace: this.namespace,
+        plural,
+        name,
+      })) as T;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
     }
-    return (await this.custom.getNamespacedCustomObject({
-      group: 'aviary.dev',
-      version: 'v1beta1',
-      namespace: this.namespace,
-      plural: 'canaries',
-      name: this.canaryName,
-    })) as { spec: Record<string, unknown>; status?: CanaryStatusView };
+  }
+
+  async canary(): Promise<{ spec: Record<string, unknown>; status?: CanaryStatusView }> {
+    const canary = await this.custom<{ spec: Record<string, unknown>; status?: CanaryStatusView }>(
+      'aviary.dev',
+      'v1beta1',
+      'canaries',
+      this.canaryName,
+    );
+    if (!canary) throw new Error(`canary ${this.namespace}/${this.canaryName} not found`);
+    return canary;
   }
 
   async status(): Promise<CanaryStatusView> {
@@ -137,36 +157,15 @@ export class Scenario {
   }
 
   async virtualService(): Promise<VirtualServiceView | undefined> {
-    if (this.reads === 'store') {
-      const stored = this.world.api.get(
-        'virtualservices.networking.istio.io',
-        this.namespace,
-        this.canaryName,
-      );
-      return stored as unknown as VirtualServiceView | undefined;
-    }
-    try {
-      return (await this.custom.getNamespacedCustomObject({
-        group: 'networking.istio.io',
-        version: 'v1',
-        namespace: this.namespace,
-        plural: 'virtualservices',
-        name: this.canaryName,
-      })) as VirtualServiceView;
-    } catch {
-      return undefined;
-    }
+    return this.custom<VirtualServiceView>('networking.istio.io', 'v1', 'virtualservices', this.canaryName);
   }
 
   /** Events whose involved object is the Canary, oldest first. */
   async events(): Promise<EventView[]> {
-    const items =
-      this.reads === 'store'
-        ? (this.world.api.list('events', this.namespace) as unknown as CoreV1Event[])
-        : (await this.core.listNamespacedEvent({ namespace: this.namespace })).items;
+    const { items } = await this.clients.core.listNamespacedEvent({ namespace: this.namespace });
     return items
       .filter((e) => e.involvedObject.kind === 'Canary' && e.involvedObject.name === this.canaryName)
-      .sort((a, b) => String(a.firstTimestamp ?? '').localeCompare(String(b.firstTimestamp ?? '')))
+      .sort((a, b) => timeOf(a) - timeOf(b))
       .map((e) => ({
         type: e.type ?? '',
         reason: e.reason ?? '',
@@ -175,15 +174,57 @@ export class Scenario {
       }));
   }
 
-  deployment(name: string): KubeObject | undefined {
-    return this.world.api.get('deployments.apps', this.namespace, name);
+  async deployment(name: string): Promise<V1Deployment | undefined> {
+    try {
+      return plain<V1Deployment>(
+        await this.clients.apps.readNamespacedDeployment({ name, namespace: this.namespace }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async hpa(name: string): Promise<V2HorizontalPodAutoscaler | undefined> {
+    try {
+      return plain<V2HorizontalPodAutoscaler>(
+        await this.clients.autoscaling.readNamespacedHorizontalPodAutoscaler({
+          name,
+          namespace: this.namespace,
+        }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The pods of a Deployment (its selector), as the ReplicaSet controller and KWOK made them. */
+  async podsOf(deployment: string): Promise<V1Pod[]> {
+    const d = await this.deployment(deployment);
+    const labels = d?.spec?.selector.matchLabels;
+    if (!labels) return [];
+    const labelSelector = Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    const { items } = await this.clients.core.listNamespacedPod({ namespace: this.namespace, labelSelector });
+    return plain<V1Pod[]>(items).filter((p) => !p.metadata?.deletionTimestamp);
+  }
+
+  async lease(namespace: string, name: string): Promise<V1Lease | undefined> {
+    try {
+      return plain<V1Lease>(await this.clients.coordination.readNamespacedLease({ name, namespace }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   /** Polls `probe` until it returns a value other than undefined; on timeout, throws with a full dump. */
   async until<T>(
     what: string,
     probe: () => Promise<T | undefined> | T | undefined,
-    timeoutMs = 90_000,
+    timeoutMs = 150_000,
   ): Promise<T> {
     // Never past the scenario's budget: a wait must fail with the dump before the test runner's timeout.
     const deadline = Math.min(Date.now() + timeoutMs, this.deadline);
@@ -201,7 +242,7 @@ export class Scenario {
           `[${this.namespace}] timed out waiting for ${what} (${timeoutMs} ms or the scenario's budget)${why}\n${await this.dump()}`,
         );
       }
-      await sleep(150);
+      await sleep(250);
     }
   }
 
@@ -224,7 +265,7 @@ export class Scenario {
     if (!condition) throw new Error(`[${this.namespace}] ${what}\n${await this.dump()}`);
   }
 
-  /** Canary status, Events, the VirtualService and each controller's log tail. */
+  /** Canary status, Events, the VirtualService, Deployments, pods, HPAs and each controller's log tail. */
   async dump(): Promise<string> {
     const parts: string[] = [];
     const section = async (title: string, read: () => Promise<unknown>) => {
@@ -236,24 +277,47 @@ export class Scenario {
       }
     };
     await section('canary status', () => this.status());
-    await section('events', async () =>
-      (await this.events()).map((e) => `${e.type} ${e.reason} (x${e.count}): ${e.message}`).join('\n'),
-    );
+    await section('events', async () => {
+      const { items } = await this.clients.core.listNamespacedEvent({ namespace: this.namespace });
+      return items
+        .sort((a, b) => timeOf(a) - timeOf(b))
+        .map(
+          (e) =>
+            `${e.involvedObject.kind ?? '?'}/${e.involvedObject.name ?? '?'} ${e.type ?? ''} ${e.reason ?? ''} (x${e.count ?? 1}): ${e.message ?? ''}`,
+        )
+        .join('\n');
+    });
     await section('virtualservice spec', async () => (await this.virtualService())?.spec);
-    await section('deployments', () =>
-      Promise.resolve(
-        this.world.api
-          .list('deployments.apps', this.namespace)
-          .map((d) => {
-            const spec = d.spec as {
-              replicas?: number;
-              template?: { spec?: { containers?: { image?: string }[] } };
-            };
-            return `${d.metadata.name ?? '?'}: replicas=${spec.replicas ?? '?'} image=${spec.template?.spec?.containers?.[0]?.image ?? '?'}`;
-          })
-          .join('\n'),
-      ),
-    );
+    await section('deployments', async () => {
+      const { items } = await this.clients.apps.listNamespacedDeployment({ namespace: this.namespace });
+      return items
+        .map((d) => {
+          const st = d.status ?? {};
+          const progressing = st.conditions?.find((c) => c.type === 'Progressing');
+          return `${d.metadata?.name ?? '?'}: replicas=${d.spec?.replicas ?? '?'} updated=${st.updatedReplicas ?? 0} ready=${st.readyReplicas ?? 0} available=${st.availableReplicas ?? 0} image=${d.spec?.template.spec?.containers[0]?.image ?? '?'} progressing=${progressing?.reason ?? '?'}`;
+        })
+        .join('\n');
+    });
+    await section('pods', async () => {
+      const { items } = await this.clients.core.listNamespacedPod({ namespace: this.namespace });
+      return items
+        .map((p) => {
+          const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '?';
+          return `${p.metadata?.name ?? '?'}: ${p.status?.phase ?? '?'} ready=${ready} node=${p.spec?.nodeName ?? '-'}${p.metadata?.deletionTimestamp ? ' (terminating)' : ''}`;
+        })
+        .join('\n');
+    });
+    await section('hpas', async () => {
+      const { items } = await this.clients.autoscaling.listNamespacedHorizontalPodAutoscaler({
+        namespace: this.namespace,
+      });
+      return items
+        .map(
+          (h) =>
+            `${h.metadata?.name ?? '?'} -> ${h.spec?.scaleTargetRef.name ?? '?'}: min=${h.spec?.minReplicas ?? '?'} max=${h.spec?.maxReplicas ?? '?'} current=${h.status?.currentReplicas ?? '?'} desired=${h.status?.desiredReplicas ?? '?'}`,
+        )
+        .join('\n');
+    });
     for (const c of this.controllers) parts.push(c.tail(40));
     return parts.join('\n');
   }
@@ -267,7 +331,7 @@ export class Scenario {
     let stopped = false;
     const loop = async () => {
       while (!stopped) {
-        const vs = await this.virtualService();
+        const vs = await this.virtualService().catch(() => undefined);
         const split = vs ? splitOf(vs) : undefined;
         const last = splits[splits.length - 1];
         if (split && JSON.stringify(split) !== JSON.stringify(last)) splits.push(split);
@@ -283,6 +347,11 @@ export class Scenario {
       },
     };
   }
+}
+
+function timeOf(e: CoreV1Event): number {
+  const t = e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+  return t ? new Date(t).getTime() : 0;
 }
 
 export function splitOf(vs: VirtualServiceView): SplitView | undefined {
