@@ -27,8 +27,8 @@ NPM_VERSION=11.19.1
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR=http://deb.debian.org/debian
 # The runtime needs: tini (PID 1: forwards signals, reaps), curl and hey (load-tester commands),
-# ca-certificates (curl over https). Node's own TLS uses its bundled roots.
-BASE_PACKAGES=ca-certificates,libstdc++6,tini,curl,hey
+# ca-certificates (curl over https), libstdc++6 (node). Node's own TLS uses its bundled roots.
+BASE_PACKAGES='ca-certificates,libstdc++6,tini,curl,hey'
 
 CACHE=${AVIARY_CACHE:-$HOME/.cache/aviary}/image
 mkdir -p "$CACHE"
@@ -107,6 +107,7 @@ make_base() {
   # essential: dpkg, a shell and coreutils (RUN steps need /bin/sh) without apt; merged /usr the
   # debootstrap way (else the usrmerge package brings all of Perl); no docs, man pages, translations or
   # iconv modules (Node has ICU); no package lists or caches.
+  # shellcheck disable=SC2016 # $1 is the hooks' argument (the root), expanded by mmdebstrap's shell
   mmdebstrap --quiet --variant=essential --arch="$DEB_ARCH" --include="$BASE_PACKAGES" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --dpkgopt='path-exclude=/usr/share/man/*' \
