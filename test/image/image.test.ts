@@ -24,7 +24,7 @@ const IMAGE_SH = path.join(REPO_ROOT, 'scripts/image.sh');
 const VERSION = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }
 ).version;
-const TOOLS = ['podman', 'mmdebstrap', 'strip'];
+const TOOLS = ['podman', 'runc', 'mmdebstrap', 'strip'];
 const missing = TOOLS.filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0);
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 // What deploy/controller/deployment.yaml asks of the container, plus the tmpfs an emptyDir gives.
