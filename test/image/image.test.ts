@@ -3,7 +3,8 @@
  * the way Kubernetes runs it: read-only root filesystem, a tmpfs /tmp, UID 65532, no capabilities. The
  * controller runs in-cluster against the dev cluster exactly as a pod sees it (KUBERNETES_SERVICE_HOST/PORT
  * and the ServiceAccount's token, CA and namespace files at their standard paths), answers /healthz and
- * initializes a Canary; the load tester runs hey and curl against a server of this test.
+ * initializes a Canary; the load tester runs hey and curl against a server of this test. Both stop on
+ * SIGTERM (podman stop, through tini) with exit code 0.
  *
  * Needs podman, runc, mmdebstrap and binutils (scripts/test.sh installs them); without them the tests are
  * skipped outside CI and fail in CI.
@@ -125,6 +126,18 @@ describe.skipIf(missing.length > 0)('container image', () => {
       stderr: err.message,
     }));
     return (stdout + stderr).slice(-4000);
+  }
+
+  /** `podman stop`: SIGTERM through tini; node must exit by itself, well before podman's SIGKILL. */
+  async function stopsOnSigterm(name: string): Promise<void> {
+    const started = Date.now();
+    await podman(['stop', '--time', '10', name]);
+    const elapsed = Date.now() - started;
+    const { stdout } = await podman(['inspect', '--format', '{{.State.ExitCode}}', name]);
+    expect({ exitCode: stdout.trim(), fast: elapsed < 5000 }, await logs(name)).toEqual({
+      exitCode: '0',
+      fast: true,
+    });
   }
 
   it('runs `aviary version` as UID 65532 on a read-only root filesystem', async () => {
@@ -251,6 +264,7 @@ describe.skipIf(missing.length > 0)('container image', () => {
       console.log(`canary Initialized ${Date.now() - phaseStarted} ms after it was applied`);
       const primary = await cluster.kubectl(['get', 'deployment', 'podinfo-primary', '-n', ns, '-o', 'name']);
       expect(primary.stdout.trim()).toBe('deployment.apps/podinfo-primary');
+      await stopsOnSigterm(name);
     } finally {
       rmSync(secrets, { recursive: true, force: true });
       await cluster.deleteNamespace(ns);
@@ -305,6 +319,7 @@ describe.skipIf(missing.length > 0)('container image', () => {
         throw new Error(`${err.message} (hey ${hits.hey}, curl ${hits.curl})\n${await logs(name)}`);
       });
       expect(hits).toEqual({ hey: 40, curl: 1 });
+      await stopsOnSigterm(name);
     } finally {
       await new Promise((resolve) => target.close(resolve));
     }
