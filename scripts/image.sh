@@ -5,7 +5,9 @@
 #
 #   scripts/image.sh base          make (or find) localhost/aviary-base:<key> and localhost/aviary-build-base:<key>
 #   scripts/image.sh build         base, then `podman build` the Dockerfile: localhost/aviary:<package.json version>
-#   scripts/image.sh run -- ARGS   podman run --rm the image with ARGS (e.g. `run -- version`)
+#   scripts/image.sh run -- ARGS   run the image with ARGS (e.g. `run -- version`): --rm, read-only root,
+#                                  tmpfs /tmp, host network
+#   scripts/image.sh clean         remove untagged images (earlier builds' layers; the next build redoes npm ci)
 #   scripts/image.sh podman ARGS   podman with this machine's settings (runc, cgroupfs, no default ulimits)
 #   scripts/image.sh env           prints the exports that make a plain `podman` work here
 #
@@ -204,8 +206,12 @@ case ${1:-} in
     exec podman --runtime /usr/sbin/runc --cgroup-manager=cgroupfs "$@"
     ;;
   env) echo "export CONTAINERS_CONF=$CONTAINERS_CONF" ;;
+  clean)
+    need
+    pod image prune --force >&2
+    ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
