@@ -255,7 +255,9 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
     await sleep(2000);
   }
 
-  // Settled: every canary idles at its 1m interval. Count the controller's API calls over a window.
+  // Settled: every canary idles at its 1m interval. The ticks that brought them to Initialized came
+  // in one wave; wait one interval for the waves to pass, then count the controller's API calls.
+  await sleep(60_000);
   const windowStart = new Date();
   await sleep(settleSeconds * 1000);
   const windowEnd = new Date();

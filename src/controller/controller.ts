@@ -57,15 +57,47 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const metrics = new ControllerMetrics();
   let leading = !options.leaderElection;
   const seenGenerations = new Map<string, number>();
+  /** Canaries by the Deployment they target (`namespace/name`), so a Deployment event costs O(1). */
+  const byTarget = new Map<string, Map<string, Canary>>();
+  const targetOf = new Map<string, string>();
+  const targetGenerations = new Map<string, number>();
+  const targetKey = (namespace: string | undefined, name: string | undefined) =>
+    `${namespace ?? 'default'}/${name ?? ''}`;
+  const indexCanary = (canary: Canary, present: boolean) => {
+    const key = keyOf(canary);
+    const previous = targetOf.get(key);
+    if (previous !== undefined) {
+      const canaries = byTarget.get(previous);
+      canaries?.delete(key);
+      if (canaries?.size === 0) {
+        byTarget.delete(previous);
+        targetGenerations.delete(previous);
+      }
+      targetOf.delete(key);
+    }
+    if (!present) return;
+    const target = targetKey(canary.metadata.namespace, canary.spec.targetRef.name);
+    const canaries = byTarget.get(target) ?? new Map<string, Canary>();
+    canaries.set(key, canary);
+    byTarget.set(target, canaries);
+    targetOf.set(key, target);
+  };
 
   const informers = controllerInformers(
     clients,
     options.namespace,
     {
       onCanaryUpsert: (canary) => {
-        resync();
-        // Only spec changes run the canary early; our own status writes must not re-trigger it.
+        indexCanary(canary, true);
         const key = keyOf(canary);
+        if (leading) {
+          scheduler.ensure({
+            key,
+            intervalMs: analysisIntervalMs(canary.spec.analysis, options.minimumIntervalMs),
+          });
+        }
+        scheduleResync();
+        // Only spec changes run the canary early; our own status writes must not re-trigger it.
         const generation = canary.metadata.generation ?? 0;
         if (seenGenerations.get(key) !== generation) {
           seenGenerations.set(key, generation);
@@ -73,6 +105,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
         }
       },
       onCanaryDelete: (canary) => {
+        indexCanary(canary, false);
         seenGenerations.delete(keyOf(canary));
         reconciler.forget(keyOf(canary));
         resync();
@@ -93,6 +126,19 @@ export async function startController(options: ControllerOptions): Promise<Runni
     (key) => (leading ? reconciler.reconcile(key) : Promise.resolve()),
     (message, err) => log.error({ err: String(err) }, message),
   );
+
+  /**
+   * Every status write of every canary comes back as an upsert; a full resync (O(canaries)) on each
+   * would make the controller quadratic. Upserts start their own loop at once and coalesce the rest.
+   */
+  let resyncTimer: NodeJS.Timeout | undefined;
+  function scheduleResync(): void {
+    resyncTimer ??= setTimeout(() => {
+      resyncTimer = undefined;
+      resync();
+    }, 1000);
+    resyncTimer.unref();
+  }
 
   function resync(): void {
     if (!leading) return;
@@ -116,12 +162,16 @@ export async function startController(options: ControllerOptions): Promise<Runni
    * an extra tick there would advance the weight early (and our own scaling changes the target too).
    */
   function pokeTargetsOf(deployment: KubernetesObject): void {
-    for (const c of informers.canaries()) {
-      const idle = IDLE_PHASES.has(c.status?.phase ?? 'Initializing');
-      const targeted =
-        c.metadata.namespace === deployment.metadata?.namespace &&
-        c.spec.targetRef.name === deployment.metadata?.name;
-      if (idle && targeted) scheduler.poke(keyOf(c));
+    const target = targetKey(deployment.metadata?.namespace, deployment.metadata?.name);
+    const targeting = byTarget.get(target);
+    if (!targeting) return;
+    // Status churn (pods coming and going after our own scale-down) is not a new revision: only a
+    // spec change, which bumps the generation, is worth a tick before the interval.
+    const generation = deployment.metadata?.generation ?? 0;
+    if (targetGenerations.get(target) === generation) return;
+    targetGenerations.set(target, generation);
+    for (const [key, c] of targeting) {
+      if (IDLE_PHASES.has(c.status?.phase ?? 'Initializing')) scheduler.poke(key);
     }
   }
 
@@ -165,6 +215,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       return leading;
     },
     async stop() {
+      clearTimeout(resyncTimer);
       scheduler.stopAll();
       await elector?.stop();
       await informers.stop();

@@ -73,3 +73,27 @@ describe('per-canary scheduling', () => {
     expect(calls).toBeGreaterThan(3);
   });
 });
+
+describe('bounded concurrency', () => {
+  it('never runs more than maxConcurrent reconciles at once, and runs every canary', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const ran = new Set<string>();
+    scheduler = new CanaryScheduler(
+      async (key) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(10);
+        ran.add(key);
+        inFlight--;
+      },
+      () => {},
+      3,
+    );
+    scheduler.sync(Array.from({ length: 20 }, (_, i) => ({ key: `ns/c${i}`, intervalMs: 60_000 })));
+    const deadline = Date.now() + 5000;
+    while (ran.size < 20 && Date.now() < deadline) await sleep(10);
+    expect(ran.size).toBe(20);
+    expect(maxInFlight).toBe(3);
+  });
+});

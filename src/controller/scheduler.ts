@@ -1,7 +1,9 @@
 /**
  * One loop per Canary at its analysis interval (Flagger's CanaryJob). A loop never overlaps itself:
  * the next run is scheduled when the current one ends. `poke` runs a canary now (a spec or target
- * change), coalescing with a run already in progress.
+ * change), coalescing with a run already in progress. At most `maxConcurrent` runs are in flight
+ * across all canaries (controller-runtime's MaxConcurrentReconciles): a controller that starts with
+ * thousands of Canaries works through them instead of sending thousands of reconciles at once.
  */
 export interface ScheduledJob {
   key: string;
@@ -18,13 +20,28 @@ interface Loop {
   stopped: boolean;
 }
 
+export const DEFAULT_MAX_CONCURRENT_RECONCILES = 16;
+
 export class CanaryScheduler {
   private readonly loops = new Map<string, Loop>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly run: RunCanary,
     private readonly log: (message: string, err?: unknown) => void = () => {},
+    private readonly maxConcurrent = DEFAULT_MAX_CONCURRENT_RECONCILES,
   ) {}
+
+  /** Starts the loop of one job if it is new, or applies a changed interval (without a full sync). */
+  ensure(job: ScheduledJob): void {
+    const loop = this.loops.get(job.key);
+    if (!loop) this.start(job);
+    else if (loop.intervalMs !== job.intervalMs) {
+      loop.intervalMs = job.intervalMs;
+      this.poke(job.key);
+    }
+  }
 
   /** Makes the set of loops match `jobs`: starts new ones (running at once), stops removed ones. */
   sync(jobs: ScheduledJob[]): void {
@@ -32,14 +49,7 @@ export class CanaryScheduler {
     for (const [key, loop] of this.loops) {
       if (!wanted.has(key)) this.stop(key, loop);
     }
-    for (const job of jobs) {
-      const loop = this.loops.get(job.key);
-      if (!loop) this.start(job);
-      else if (loop.intervalMs !== job.intervalMs) {
-        loop.intervalMs = job.intervalMs;
-        this.poke(job.key);
-      }
-    }
+    for (const job of jobs) this.ensure(job);
   }
 
   poke(key: string): void {
@@ -82,12 +92,16 @@ export class CanaryScheduler {
   private async runOnce(key: string, loop: Loop): Promise<void> {
     loop.running = true;
     let next = loop.intervalMs;
+    await this.acquire();
     try {
-      const result = await this.run(key);
-      if (result && typeof result.nextTickMs === 'number') next = Math.min(next, result.nextTickMs);
+      if (!loop.stopped) {
+        const result = await this.run(key);
+        if (result && typeof result.nextTickMs === 'number') next = Math.min(next, result.nextTickMs);
+      }
     } catch (err) {
       this.log(`reconcile of ${key} failed`, err);
     } finally {
+      this.release();
       loop.running = false;
     }
     if (loop.stopped) return;
@@ -96,5 +110,20 @@ export class CanaryScheduler {
       next = 0;
     }
     loop.timer = setTimeout(() => void this.runOnce(key, loop), next);
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.maxConcurrent) {
+      this.active++;
+      return;
+    }
+    // The releasing run hands its slot over: `active` stays the same.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
   }
 }
