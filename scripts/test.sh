@@ -14,6 +14,11 @@ command -v curl >/dev/null || need_apt+=(curl)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v ip >/dev/null || need_apt+=(iproute2)
+# The image test (test/image): podman with Debian's runc, a base made with mmdebstrap, strip for Node.
+command -v podman >/dev/null || need_apt+=(podman)
+[ -x /usr/sbin/runc ] || need_apt+=(runc)
+command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)
+command -v strip >/dev/null || need_apt+=(binutils)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${need_apt[*]}"
