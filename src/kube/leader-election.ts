@@ -25,6 +25,10 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The tick running now, if any: stop() lets it land before releasing, so the release is the last write. */
+  private inflight: Promise<void> = Promise.resolve();
+  /** Whether the last attempt made this replica the holder (it may not have been reported as leading yet). */
+  private acquiredLast = false;
   private observed: { record: string; at: number } | undefined;
   private lastRenewal = 0;
   private readonly leaseSeconds: number;
@@ -45,15 +49,24 @@ export class LeaderElector {
 
   start(): void {
     this.stopped = false;
-    void this.tick();
+    this.inflight = this.tick();
   }
 
   /** Stops campaigning; a leader releases the lease so a successor need not wait for it to expire. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    if (!this.leading) return;
+    const wasLeading = this.leading;
     this.setLeading(false);
+    // A renewal already on the wire must not land after the release (and hand the lease back to us);
+    // a hung one is waited for no longer than the renew deadline.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.inflight,
+      new Promise<void>((resolve) => (bound = setTimeout(resolve, this.renewDeadlineMs).unref())),
+    ]);
+    clearTimeout(bound);
+    if (!wasLeading && !this.acquiredLast) return;
     try {
       const lease = await this.read();
       if (lease?.spec?.holderIdentity !== this.options.identity) return;
@@ -78,14 +91,18 @@ export class LeaderElector {
     } catch (err) {
       this.options.log?.(`lease ${this.options.namespace}/${this.options.name}: ${String(err)}`);
     }
+    this.acquiredLast = acquired;
     if (acquired) this.lastRenewal = this.now();
+    if (this.stopped) return; // stop() ran meanwhile: it decides, and this replica no longer leads
     if (this.leading && !acquired && this.now() - this.lastRenewal > this.renewDeadlineMs)
       this.setLeading(false);
     else if (acquired && !this.leading) this.setLeading(true);
     if (this.stopped) return;
     // Jitter (client-go's 1.2 factor) keeps candidates from retrying in lock step.
     const wait = this.leading ? this.retryMs : this.retryMs * (1 + Math.random() * 0.2);
-    this.timer = setTimeout(() => void this.tick(), wait);
+    this.timer = setTimeout(() => {
+      this.inflight = this.tick();
+    }, wait);
   }
 
   private setLeading(leading: boolean): void {

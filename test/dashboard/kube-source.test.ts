@@ -1,9 +1,14 @@
-/** GET /api/canaries against the in-memory Kubernetes API server, through client-node. */
+/**
+ * GET /api/canaries from the real API server, through client-node: real Canaries (the CRD's schema and
+ * status subresource), real core v1 Events, real RBAC refusals; a fault proxy for a hung server and a
+ * failing Events list.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION, MERGE_PATCH, makeClients, type KubeClients } from '../../src/kube/client.js';
 import { kubeSource, startDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import { startFakeApiServer, type FakeApiServer } from '../harness/index.js';
 import { freePort } from '../../src/local/free-port.js';
+import { startFaultProxy, type FaultProxy } from '../cluster/fault-proxy.js';
+import { testCluster } from '../cluster/index.js';
 import { getJson } from './support.js';
 
 const canary = (name: string, namespace: string) => ({
@@ -36,22 +41,28 @@ const STATUS = {
   ],
 };
 
-const event = (name: string, reason: string, at: string, involved: Record<string, string>) => ({
+const event = (namespace: string, name: string, reason: string, at: string, involved: object) => ({
   apiVersion: 'v1',
   kind: 'Event',
-  metadata: { name, namespace: 'test' },
-  involvedObject: { namespace: 'test', ...involved },
+  metadata: { name, namespace },
+  involvedObject: { namespace, ...involved },
   type: reason === 'Halt' ? 'Warning' : 'Normal',
   reason,
   message: `${reason} message`,
   count: 1,
-  firstTimestamp: at,
-  lastTimestamp: at,
+  firstTimestamp: new Date(at),
+  lastTimestamp: new Date(at),
 });
 
 describe('dashboard: Kubernetes source', () => {
-  let server: FakeApiServer;
-  let clients: KubeClients;
+  const cluster = testCluster();
+  let admin: KubeClients;
+  let proxy: FaultProxy;
+  /** Admin clients whose calls go through the fault proxy. */
+  let viaProxy: KubeClients;
+  /** Holds podinfo (with status and events); `other` is in a namespace that sorts before it. */
+  let ns: string;
+  let otherNs: string;
   const dashboards: Dashboard[] = [];
   const start = async (options: Parameters<typeof kubeSource>[0]) => {
     const dashboard = await startDashboard({ source: kubeSource(options), port: 0 });
@@ -60,48 +71,62 @@ describe('dashboard: Kubernetes source', () => {
   };
 
   beforeAll(async () => {
-    server = await startFakeApiServer({ crdDirs: ['deploy/crds'], namespaces: ['test'] });
-    clients = makeClients(server.kubeConfig());
-    server.create(canary('podinfo', 'test'));
-    server.create(canary('other', 'default'));
-    await clients.custom.patchNamespacedCustomObjectStatus(
+    admin = cluster.adminClients();
+    proxy = await startFaultProxy(cluster.kubeconfig);
+    viaProxy = makeClients(proxy.kubeConfig());
+    otherNs = await cluster.newNamespace('dash-a');
+    ns = await cluster.newNamespace('dash-b');
+    const create = (namespace: string, body: object) =>
+      admin.custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: 'canaries',
+        namespace,
+        body,
+      });
+    await create(ns, canary('podinfo', ns));
+    await create(otherNs, canary('other', otherNs));
+    await admin.custom.patchNamespacedCustomObjectStatus(
       {
         group: GROUP,
         version: VERSION,
         plural: 'canaries',
-        namespace: 'test',
+        namespace: ns,
         name: 'podinfo',
         body: { status: STATUS },
       },
       MERGE_PATCH,
     );
     const podinfo = { apiVersion: 'aviary.dev/v1beta1', kind: 'Canary', name: 'podinfo' };
-    server.create(event('podinfo.1', 'Synced', '2024-05-01T09:00:00Z', podinfo));
-    server.create(event('podinfo.2', 'Halt', '2024-05-01T10:00:00Z', podinfo));
-    // Same kind, another API group (a Flagger Canary of the same name): not ours.
-    server.create(
-      event('flagger.1', 'Flagger', '2024-05-01T11:00:00Z', {
+    for (const body of [
+      event(ns, 'podinfo.1', 'Synced', '2024-05-01T09:00:00Z', podinfo),
+      event(ns, 'podinfo.2', 'Halt', '2024-05-01T10:00:00Z', podinfo),
+      // Same kind, another API group (a Flagger Canary of the same name): not ours.
+      event(ns, 'flagger.1', 'Flagger', '2024-05-01T11:00:00Z', {
         ...podinfo,
         apiVersion: 'flagger.app/v1beta1',
       }),
-    );
+    ]) {
+      await admin.core.createNamespacedEvent({ namespace: ns, body });
+    }
   });
 
   afterAll(async () => {
     await Promise.all(dashboards.map((d) => d.close()));
-    await server?.close();
+    await proxy?.close();
+    await Promise.all([ns, otherNs].filter(Boolean).map((n) => cluster.deleteNamespace(n)));
   });
 
   it('lists the canaries of one namespace with their status, spec limits and events, newest first', async () => {
-    const dashboard = await start({ clients, namespace: 'test' });
+    const dashboard = await start({ clients: admin, namespace: ns });
     const { status, body } = await getJson(`${dashboard.url}api/canaries`);
     expect(status).toBe(200);
     expect(body.error).toBeUndefined();
-    expect(body.source).toContain('namespace test');
+    expect(body.source).toContain(`namespace ${ns}`);
     expect(body.canaries).toEqual([
       {
         name: 'podinfo',
-        namespace: 'test',
+        namespace: ns,
         ...STATUS,
         maxWeight: 40,
         threshold: 3,
@@ -119,78 +144,107 @@ describe('dashboard: Kubernetes source', () => {
   });
 
   it('lists every namespace when no namespace is given', async () => {
-    const dashboard = await start({ clients });
+    const dashboard = await start({ clients: admin });
     const { body } = await getJson(`${dashboard.url}api/canaries`);
-    expect(body.canaries.map((c) => `${c.namespace}/${c.name}`)).toEqual(['default/other', 'test/podinfo']);
-    expect(body.canaries[0]).toEqual({
+    expect(body.source).toContain('all namespaces');
+    // The cluster is shared: other tests' canaries are listed too, so look at this test's two.
+    const ours = body.canaries.filter((c) => c.namespace === ns || c.namespace === otherNs);
+    expect(ours.map((c) => `${c.namespace}/${c.name}`)).toEqual([`${otherNs}/other`, `${ns}/podinfo`]);
+    expect(ours[0]).toEqual({
       name: 'other',
-      namespace: 'default',
+      namespace: otherNs,
       lastChecks: [],
       events: [],
       threshold: 3,
       maxWeight: 40,
     });
-    expect(body.canaries[1]?.events.map((e) => e.reason)).toEqual(['Halt', 'Synced']);
+    expect(ours[1]?.events.map((e) => e.reason)).toEqual(['Halt', 'Synced']);
   });
 
   it('a hung API server gives a 503 with the reason within the deadline', async () => {
-    const dashboard = await start({ clients, namespace: 'test', timeoutMs: 300 });
-    server.injectFault({ resource: 'canaries.aviary.dev', verb: 'list', delayMs: 3000, times: 1 });
-    const started = Date.now();
-    const { status, body } = await getJson(`${dashboard.url}api/canaries`);
-    expect(Date.now() - started).toBeLessThan(2500);
-    expect(status).toBe(503);
-    expect(body.canaries).toEqual([]);
-    expect(body.error).toMatch(
-      /listing canaries\.aviary\.dev at http:\/\/127\.0\.0\.1:\d+: no answer within 300 ms/,
-    );
+    const dashboard = await start({ clients: viaProxy, namespace: ns, timeoutMs: 300 });
+    // The list reaches the proxy and is held there: the server has not answered when the dashboard does.
+    const held = proxy.hold({ resource: 'canaries.aviary.dev', verb: 'list', namespace: ns });
+    try {
+      const { status, body } = await getJson(`${dashboard.url}api/canaries`);
+      expect(status).toBe(503);
+      expect(body.canaries).toEqual([]);
+      expect(body.error).toMatch(
+        /listing canaries\.aviary\.dev at http:\/\/127\.0\.0\.1:\d+: no answer within 300 ms/,
+      );
+      const request = await held.arrived;
+      expect(request.status).toBe(0); // still held: never answered
+    } finally {
+      held.release();
+    }
   });
 
   it('an API server that refuses the call shows its status', async () => {
-    const dashboard = await start({ clients, namespace: 'test' });
-    server.injectFault({
-      resource: 'canaries.aviary.dev',
-      verb: 'list',
-      code: 403,
-      reason: 'Forbidden',
-      message: 'no list for you',
-      times: 1,
+    // A ServiceAccount with no grants: the real RBAC authorizer answers 403.
+    await admin.core.createNamespacedServiceAccount({
+      namespace: ns,
+      body: { metadata: { name: 'nobody' } },
     });
+    const kubeconfig = await cluster.serviceAccountKubeconfig(ns, 'nobody');
+    const dashboard = await start({ clients: makeClients(cluster.kubeConfig(kubeconfig)), namespace: ns });
     const { status, body } = await getJson(`${dashboard.url}api/canaries`);
     expect(status).toBe(503);
     expect(body.error).toContain(
-      '403 Forbidden: no list for you — the dashboard needs list on canaries.aviary.dev and events',
+      `403 Forbidden: canaries.aviary.dev is forbidden: User "system:serviceaccount:${ns}:nobody" cannot list resource "canaries" in API group "aviary.dev" in the namespace "${ns}" — the dashboard needs list on canaries.aviary.dev and events`,
     );
   });
 
   it('failing events only mark the events, the canaries still show', async () => {
-    const dashboard = await start({ clients, namespace: 'test' });
-    server.injectFault({
-      resource: 'events',
-      verb: 'list',
-      code: 500,
-      reason: 'InternalError',
-      message: 'etcd away',
-      times: 1,
-    });
+    const dashboard = await start({ clients: viaProxy, namespace: ns });
+    proxy.fail(
+      { resource: 'events', verb: 'list', namespace: ns },
+      { status: 500, reason: 'InternalError', message: 'etcd away' },
+    );
     const { status, body } = await getJson(`${dashboard.url}api/canaries`);
     expect(status).toBe(200);
     expect(body.canaries[0]).toMatchObject({ name: 'podinfo', phase: 'Progressing', events: [] });
     expect(body.canaries[0]?.eventsError).toContain('500 InternalError: etcd away');
   });
 
+  it('events the dashboard may not list are marked forbidden, the canaries still show', async () => {
+    // Granted canaries only (a real Role), so the real server refuses the Events list.
+    await admin.core.createNamespacedServiceAccount({
+      namespace: ns,
+      body: { metadata: { name: 'canaries-only' } },
+    });
+    for (const args of [
+      ['create', 'role', 'canaries-only', '--verb=list', '--resource=canaries.aviary.dev'],
+      [
+        'create',
+        'rolebinding',
+        'canaries-only',
+        '--role=canaries-only',
+        `--serviceaccount=${ns}:canaries-only`,
+      ],
+    ]) {
+      const { code, stderr } = await cluster.kubectl([...args, '-n', ns]);
+      expect(code, stderr).toBe(0);
+    }
+    const kubeconfig = await cluster.serviceAccountKubeconfig(ns, 'canaries-only');
+    const dashboard = await start({ clients: makeClients(cluster.kubeConfig(kubeconfig)), namespace: ns });
+    const { status, body } = await getJson(`${dashboard.url}api/canaries`);
+    expect(status).toBe(200);
+    expect(body.canaries[0]).toMatchObject({ name: 'podinfo', phase: 'Progressing', events: [] });
+    expect(body.canaries[0]?.eventsError).toContain('403 Forbidden: events is forbidden');
+  });
+
   it('an unreachable API server gives a 503 with the reason, and the server keeps serving', async () => {
     const port = await freePort();
-    const config = server.kubeConfig();
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig without a cluster');
+    const config = cluster.kubeConfig();
+    const current = config.getCurrentCluster();
+    if (!current) throw new Error('kubeconfig without a cluster');
     config.clusters = config.clusters.map((c) =>
-      c.name === cluster.name ? { ...c, server: `http://127.0.0.1:${port}` } : c,
+      c.name === current.name ? { ...c, server: `https://127.0.0.1:${port}` } : c,
     );
     const dashboard = await start({ clients: makeClients(config), timeoutMs: 1000 });
     const { status, body } = await getJson(`${dashboard.url}api/canaries`);
     expect(status).toBe(503);
-    expect(body.error).toContain(`http://127.0.0.1:${port}`);
+    expect(body.error).toContain(`https://127.0.0.1:${port}`);
     expect(body.error).toMatch(/ECONNREFUSED.*check --kubeconfig/);
     const health = await fetch(`${dashboard.url}healthz`);
     expect(health.status).toBe(200);
