@@ -14,7 +14,7 @@
  * or `kubeConfig()`; `requests` records what went through, with the status and, for watches, the
  * codes of the ERROR events the server streamed (e.g. 410 Expired).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
@@ -429,6 +429,7 @@ export async function startFaultProxy(kubeconfig: string): Promise<FaultProxy> {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
