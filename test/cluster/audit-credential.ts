@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { auditLogPath, auditRecords, type AuditRecord } from './audit.js';
+import { auditLinesSince, auditRecords, type AuditRecord } from './audit.js';
 
 /** `JTI=<jti>` of the bearer token in a kubeconfig file (as test/cluster writes them). */
 export function credentialIdOf(kubeconfigFile: string): string {
@@ -33,7 +33,7 @@ export function auditRecordsOfCredential(
   const records = auditRecords(kubeconfig, username, since);
   // auditRecords keeps no audit ID; the (received, verb, resource, name) of each of our lines picks ours.
   const ours = new Map<string, number>();
-  for (const line of readFileSync(auditLogPath(kubeconfig), 'utf8').split('\n')) {
+  for (const line of auditLinesSince(kubeconfig, since)) {
     if (!line.includes(credentialId) || !line.includes(username)) continue;
     const key = keyOfEvent(JSON.parse(line) as AuditLine);
     if (key) ours.set(key, (ours.get(key) ?? 0) + 1);
