@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { KubeClients } from '../../src/kube/client.js';
-import { auditLogPath, auditRecords, type AuditRecord } from './audit.js';
+import { auditLogPath, auditRecords, recordOf, type AuditEvent, type AuditRecord } from './audit.js';
 
 export interface AuditMark {
   kubeconfig: string;
@@ -22,23 +22,6 @@ export interface AuditMark {
 export function auditMark(kubeconfig: string): AuditMark {
   const stat = statSync(auditLogPath(kubeconfig));
   return { kubeconfig, offset: stat.size, inode: stat.ino, since: new Date() };
-}
-
-interface AuditEvent {
-  stage: string;
-  verb: string;
-  requestURI: string;
-  user: { username: string };
-  userAgent?: string;
-  objectRef?: {
-    apiGroup?: string;
-    resource?: string;
-    subresource?: string;
-    namespace?: string;
-    name?: string;
-  };
-  responseStatus?: { code?: number };
-  requestReceivedTimestamp: string;
 }
 
 /** As `auditRecords` (test/cluster/audit.ts) does, for the part of the log after `mark`. */
@@ -65,25 +48,8 @@ function recordsAfter(mark: AuditMark, username: string): AuditRecord[] {
     } catch {
       continue; // a line cut by the mark or still being written
     }
-    if (event.user.username !== username || event.stage === 'RequestReceived') continue;
-    if (event.stage === 'ResponseStarted' && event.verb !== 'watch') continue;
-    const ref = event.objectRef;
-    records.push({
-      verb: event.verb,
-      username,
-      ...(event.userAgent ? { userAgent: event.userAgent } : {}),
-      ...(ref?.resource !== undefined
-        ? {
-            apiGroup: ref.apiGroup ?? '',
-            resource: ref.resource,
-            ...(ref.subresource ? { subresource: ref.subresource } : {}),
-            ...(ref.namespace ? { namespace: ref.namespace } : {}),
-            ...(ref.name ? { name: ref.name } : {}),
-          }
-        : { nonResourceURL: event.requestURI.split('?')[0] }),
-      code: event.responseStatus?.code ?? 0,
-      received: event.requestReceivedTimestamp,
-    });
+    const record = recordOf(event, username);
+    if (record) records.push(record);
   }
   return records;
 }

@@ -24,7 +24,7 @@ export interface AuditRecord {
   received: string;
 }
 
-interface AuditEvent {
+export interface AuditEvent {
   stage: string;
   verb: string;
   requestURI: string;
@@ -101,28 +101,32 @@ export function auditRecords(kubeconfig: string, username: string, since: Date):
   const records: AuditRecord[] = [];
   for (const line of auditLinesSince(kubeconfig, since)) {
     if (!line.includes(username)) continue;
-    const event = JSON.parse(line) as AuditEvent;
-    // One event per finished request; long watches end in ResponseComplete too, or stay at ResponseStarted.
-    if (event.user.username !== username || event.stage === 'RequestReceived') continue;
-    if (event.stage === 'ResponseStarted' && event.verb !== 'watch') continue;
-    if (new Date(event.requestReceivedTimestamp) < since) continue;
-    const ref = event.objectRef;
-    records.push({
-      verb: event.verb,
-      username,
-      ...(event.userAgent ? { userAgent: event.userAgent } : {}),
-      ...(ref?.resource !== undefined
-        ? {
-            apiGroup: ref.apiGroup ?? '',
-            resource: ref.resource,
-            ...(ref.subresource ? { subresource: ref.subresource } : {}),
-            ...(ref.namespace ? { namespace: ref.namespace } : {}),
-            ...(ref.name ? { name: ref.name } : {}),
-          }
-        : { nonResourceURL: event.requestURI.split('?')[0] }),
-      code: event.responseStatus?.code ?? 0,
-      received: event.requestReceivedTimestamp,
-    });
+    const record = recordOf(JSON.parse(line) as AuditEvent, username);
+    if (record && new Date(record.received) >= since) records.push(record);
   }
   return records;
+}
+
+/** One finished request of `username`, or undefined for another user's line or an unfinished stage. */
+export function recordOf(event: AuditEvent, username: string): AuditRecord | undefined {
+  // One event per finished request; long watches end in ResponseComplete too, or stay at ResponseStarted.
+  if (event.user.username !== username || event.stage === 'RequestReceived') return undefined;
+  if (event.stage === 'ResponseStarted' && event.verb !== 'watch') return undefined;
+  const ref = event.objectRef;
+  return {
+    verb: event.verb,
+    username,
+    ...(event.userAgent ? { userAgent: event.userAgent } : {}),
+    ...(ref?.resource !== undefined
+      ? {
+          apiGroup: ref.apiGroup ?? '',
+          resource: ref.resource,
+          ...(ref.subresource ? { subresource: ref.subresource } : {}),
+          ...(ref.namespace ? { namespace: ref.namespace } : {}),
+          ...(ref.name ? { name: ref.name } : {}),
+        }
+      : { nonResourceURL: event.requestURI.split('?')[0] }),
+    code: event.responseStatus?.code ?? 0,
+    received: event.requestReceivedTimestamp,
+  };
 }
