@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { makeClients, type KubeClients } from '../../src/kube/client.js';
+import { installControllerRbac, registerCrds } from '../../test/cluster/install.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CONTROLLER_USER = 'system:serviceaccount:aviary-system:aviary';
@@ -29,33 +30,14 @@ const settleSeconds = Number(values.settle);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function clusterUp(): { kubeconfig: string; bin: string } {
+async function clusterUp(): Promise<{ kubeconfig: string; bin: string }> {
   const out = execFileSync('bash', [path.join(REPO, 'scripts/dev-cluster.sh'), 'up'], { encoding: 'utf8' });
   const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)?.[1];
   const bin = /export PATH=([^:\s]+):/.exec(out)?.[1];
   if (!kubeconfig || !bin) throw new Error(`dev-cluster.sh up printed no exports: ${out}`);
-  execFileSync(path.join(bin, 'kubectl'), [
-    '--kubeconfig',
-    kubeconfig,
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    '-f',
-    path.join(REPO, 'deploy/crds/canaries.aviary.dev.yaml'),
-    '-f',
-    path.join(REPO, 'deploy/controller/namespace.yaml'),
-    '-f',
-    path.join(REPO, 'test/fixtures/crds/istio'),
-  ]);
-  execFileSync(path.join(bin, 'kubectl'), [
-    '--kubeconfig',
-    kubeconfig,
-    'apply',
-    '--server-side',
-    '--force-conflicts',
-    '-k',
-    path.join(REPO, 'deploy/rbac'),
-  ]);
+  // What the test runs install: the CRDs (Aviary's and Istio's) and the controller's RBAC.
+  await registerCrds(kubeconfig, bin);
+  await installControllerRbac(kubeconfig, bin);
   // Each canary holds a primary pod and, while it initializes, its target's: 2 per canary at peak.
   // The dev cluster's fake nodes take 110 pods each, like a kubelet's default; raise it for the bench.
   const kubectl = (...args: string[]) =>
@@ -327,7 +309,7 @@ function loadConfig(file: string): KubeConfig {
   return config;
 }
 
-const { kubeconfig } = clusterUp();
+const { kubeconfig } = await clusterUp();
 const rows: Row[] = [];
 for (const n of sizes) rows.push(await measure(n, kubeconfig));
 
