@@ -5,6 +5,7 @@
  * crash at any line converges to the same world.
  */
 import type { Canary, CanaryStatus, Phase } from '../api/types.js';
+import { actOnIntent } from './intents.js';
 import { messages } from './messages.js';
 import { PHASE_HANDLERS } from './phases/index.js';
 import { terminating } from './phases/terminating.js';
@@ -49,7 +50,9 @@ async function decide(tick: Tick): Promise<CanaryStatus> {
     await tick.ports.target.initialize(tick.canary);
     await tick.ports.router.reconcile(tick.canary);
   }
-  return PHASE_HANDLERS[tick.phase](tick);
+  const intent = await actOnIntent(tick);
+  if ('ended' in intent) return intent.ended;
+  return intent.stamp(await PHASE_HANDLERS[tick.phase](tick));
 }
 
 export async function reconcile(

@@ -59,6 +59,23 @@ export const CanaryStatus = Type.Object({
   lastChecks: Type.Optional(Type.Array(CheckResult)),
   /** Aviary: why the canary failed, in one line. */
   failureReason: Type.Optional(Type.String()),
+  /**
+   * Aviary: the last intent (aviary promote/abort/pause/resume/retry) the engine acted on, by the id of
+   * the aviary.dev/intent annotation; an intent whose id is here has acted and is not applied again.
+   */
+  lastIntent: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.String(),
+      user: Type.String(),
+      /** When the engine acted on it. */
+      at: Type.String(),
+      /** "applied", or why it changed nothing (e.g. "ignored: nothing to abort in phase Succeeded"). */
+      outcome: Type.String(),
+    }),
+  ),
+  /** Aviary: set by `aviary pause` — the release holds at its weight until `aviary resume`. */
+  paused: Type.Optional(Type.Object({ user: Type.String(), at: Type.String() })),
   conditions: Type.Optional(
     Type.Array(
       Type.Object({
