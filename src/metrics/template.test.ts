@@ -55,4 +55,35 @@ describe('query templates', () => {
   it('collapses whitespace like Flagger before sending', () => {
     expect(collapseWhitespace('\n  sum(\n\t rate(x[1m])\n )  ')).toBe('sum( rate(x[1m]) )');
   });
+
+  it("renders Go template functions as Flagger's Skipper docs use them", () => {
+    // docs/gitbook/tutorials/skipper-progressive-delivery.md in fluxcd/flagger
+    const query =
+      'route=~"{{ printf "kube(ew)?_%s__%s_canary__.*__%s_canary(_[0-9]+)?" namespace ingress service }}"';
+    expect(renderQuery(query, model)).toBe(
+      'route=~"kube(ew)?_test__podinfo-ingress_canary__.*__podinfo-svc_canary(_[0-9]+)?"',
+    );
+  });
+
+  it('pipelines, parentheses, literals, index, print, len and urlquery work as in Go', () => {
+    expect(renderQuery('{{ target | printf "%s-primary" }}', model)).toBe('podinfo-deploy-primary');
+    expect(renderQuery('{{ printf "%s/%s" (printf "%s-x" name) `raw` }}', model)).toBe('podinfo-x/raw');
+    expect(renderQuery('{{ index variables "code" }} {{ len variables }} {{ print 1 2 "a" }}', model)).toBe(
+      '5.. 1 1 2a',
+    );
+    expect(renderQuery('{{ urlquery "a b&c" }} {{ printf "%d%% %q" 42 name }}', model)).toBe(
+      'a+b%26c 42% "podinfo"',
+    );
+  });
+
+  it('an unknown function or a missing index key is an error, never a half-rendered query', () => {
+    expect(() => renderQuery('{{ lower name }}', model)).toThrow(/lower is not a function/);
+    expect(() => renderQuery('{{ upper "x" }}', model)).toThrow(/upper is not a function \(known: printf/);
+    expect(() => renderQuery('{{ index variables "nope" }}', model)).toThrow(
+      /no key "nope" \(there are: code\)/,
+    );
+    expect(() => renderQuery('{{ printf "%s" (name }}', model)).toThrow(/missing "\)"/);
+    expect(() => renderQuery('{{ outcome }}', model)).toThrow(/set only when Aviary reads a count template/);
+    expect(renderQuery('{{ outcome }}', { ...model, outcome: 'errors' })).toBe('errors');
+  });
 });

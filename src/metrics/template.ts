@@ -4,12 +4,15 @@
  *
  * Flagger renders with Go's text/template and `missingkey=error`, so an unknown name stops the check instead of
  * sending a query with a hole in it. We keep that: any name we do not know is an error naming it and the known
- * ones. Go's trim markers (`{{-`, `-}}`) are accepted so that templates copied from Flagger keep working.
+ * ones. Go's trim markers (`{{-`, `-}}`) are accepted, and the Go template functions Flagger's docs use in
+ * queries (`{{ printf "%s-primary" target }}`, pipelines; see ./template-expression.ts), so that templates
+ * copied from Flagger keep working.
  */
 import { formatDuration } from '../api/duration.js';
 import { DEFAULT_METRIC_INTERVAL, serviceNames } from '../api/defaults.js';
 import type { Canary, CanaryMetric } from '../api/types.js';
 import { AviaryError } from '../errors.js';
+import { evaluateAction, type TemplateValue } from './template-expression.js';
 
 export interface TemplateModel {
   /** The Canary's name. */
@@ -32,6 +35,11 @@ export interface TemplateModel {
    * template itself; we compute it in code).
    */
   locals?: Record<string, string>;
+  /**
+   * Aviary: `{{ outcome }}` is `requests` or `errors` when a count template is read for compareWithPrimary
+   * or minSamples (see ./providers/outcomes.ts); unset otherwise.
+   */
+  outcome?: 'requests' | 'errors';
 }
 
 const TOP_LEVEL = ['name', 'namespace', 'target', 'service', 'ingress', 'route', 'interval'] as const;
@@ -90,10 +98,20 @@ export function renderQuery(template: string, model: TemplateModel): string {
 }
 
 function resolve(expression: string, model: TemplateModel): string {
-  if ((TOP_LEVEL as readonly string[]).includes(expression)) return model[expression as TopLevel];
-  const variable = /^variables\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(expression);
-  if (variable) {
-    const key = variable[1] ?? '';
+  return evaluateAction(expression, (path) => lookup(path, model));
+}
+
+function lookup(path: readonly string[], model: TemplateModel): TemplateValue {
+  const [head = '', key, ...deeper] = path;
+  const name = path.join('.');
+  if (deeper.length === 0 && key === undefined) {
+    if ((TOP_LEVEL as readonly string[]).includes(head)) return model[head as TopLevel];
+    if (head === 'variables') return model.variables;
+    if (head === 'outcome' && model.outcome) return model.outcome;
+    const local = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(head);
+    if (local && model.locals?.[local[1] ?? ''] !== undefined) return model.locals[local[1] ?? ''] ?? '';
+  }
+  if (head === 'variables' && key !== undefined && deeper.length === 0) {
     const value = model.variables[key];
     if (value === undefined) {
       const known = Object.keys(model.variables);
@@ -105,12 +123,17 @@ function resolve(expression: string, model: TemplateModel): string {
     }
     return value;
   }
-  const local = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);
-  if (local && model.locals?.[local[1] ?? ''] !== undefined) return model.locals[local[1] ?? ''] ?? '';
+  if (name === 'outcome') {
+    throw new AviaryError(
+      'INVALID_SPEC',
+      'query template uses {{ outcome }}, which is set only when Aviary reads a count template for ' +
+        'compareWithPrimary or minSamples; use the template from a request-success-rate metric',
+    );
+  }
   const known = [...TOP_LEVEL, ...Object.keys(model.variables).map((k) => `variables.${k}`)];
   throw new AviaryError(
     'INVALID_SPEC',
-    `query template uses unknown variable {{ ${expression} }}; known variables: ${known.join(', ')}`,
+    `query template uses unknown variable {{ ${name} }}; known variables: ${known.join(', ')}`,
   );
 }
 
