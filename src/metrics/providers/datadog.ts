@@ -1,0 +1,66 @@
+/**
+ * Datadog: `GET /api/v1/query` (the metrics query API) with the API and application keys as headers, over
+ * ten metric intervals as Flagger does. The first (oldest) point is the value: the newest bucket is
+ * usually incomplete. Hand-written HTTP rather than @datadog/datadog-api-client: that package unpacks to
+ * 141 MB (every v1 and v2 API) for this one GET.
+ */
+import { baseAddress, secretKey } from './secret-keys.js';
+import { json, rejected, send } from './http.js';
+import type { MetricProvider } from './types.js';
+import { noData, readingOf, tooMany } from './value.js';
+
+interface Answer {
+  status?: string;
+  error?: string;
+  series?: { pointlist?: (number | null)[][]; scope?: string; expression?: string }[];
+}
+
+export const datadog: MetricProvider = {
+  secretKeys: { required: ['datadog_api_key', 'datadog_application_key'] },
+  needsAddress: false,
+  counts: true,
+  create(context) {
+    const address = baseAddress(context, 'https://api.datadoghq.com');
+    const headers = {
+      'DD-API-KEY': secretKey(context, 'datadog', 'datadog_api_key'),
+      'DD-APPLICATION-KEY': secretKey(context, 'datadog', 'datadog_application_key'),
+      accept: 'application/json',
+    };
+    return Promise.resolve({
+      async read(query) {
+        const to = Math.floor(context.now() / 1000);
+        const from = to - Math.floor((10 * context.intervalMs) / 1000);
+        const params = new URLSearchParams({ from: String(from), to: String(to), query });
+        const answer = await send({
+          provider: 'Datadog',
+          url: `${address}/api/v1/query?${params.toString()}`,
+          headers,
+          timeoutMs: context.timeoutMs,
+          retries: context.retries,
+        });
+        if (answer.status !== 200)
+          throw rejected('Datadog', answer, 'datadog_api_key and datadog_application_key');
+        const body = json<Answer>('Datadog', answer);
+        if (body.status === 'error')
+          return { kind: 'error', reason: `Datadog rejected the query: ${body.error ?? ''}` };
+        const series = body.series ?? [];
+        if (series.length === 0) {
+          return noData(
+            `Datadog found no series for the query between ${new Date(from * 1000).toISOString()} and now; check the metric name and tags`,
+          );
+        }
+        if (series.length > 1) {
+          const scopes = series.slice(0, 3).map((s) => s.scope ?? '?');
+          return tooMany(
+            series.length,
+            `series (${scopes.join(', ')})`,
+            'drop the "by {...}" grouping or aggregate',
+          );
+        }
+        const first = series[0]?.pointlist?.find((p) => p[1] !== null && p[1] !== undefined);
+        if (!first) return noData(`Datadog series ${series[0]?.scope ?? ''} has no points in the window`);
+        return readingOf(first[1], 'Datadog point');
+      },
+    });
+  },
+};

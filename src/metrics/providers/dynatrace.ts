@@ -1,0 +1,53 @@
+/**
+ * Dynatrace: the metrics API v2, `GET /api/v2/metrics/query?metricSelector=...&resolution=Inf` over ten
+ * metric intervals, with `Authorization: Api-Token <token>`. Dynatrace answers null for buckets without
+ * data; null is no data here, never zero.
+ */
+import { baseAddress, secretKey } from './secret-keys.js';
+import { json, rejected, send } from './http.js';
+import type { MetricProvider } from './types.js';
+import { noData, readingOf, tooMany } from './value.js';
+
+interface Answer {
+  result?: { metricId?: string; data?: { dimensions?: string[]; values?: (number | null)[] }[] }[];
+}
+
+export const dynatrace: MetricProvider = {
+  secretKeys: { required: ['dynatrace_token'] },
+  needsAddress: true,
+  counts: true,
+  create(context) {
+    const address = baseAddress(context);
+    const headers = {
+      Authorization: `Api-Token ${secretKey(context, 'dynatrace', 'dynatrace_token')}`,
+      accept: 'application/json',
+    };
+    return Promise.resolve({
+      async read(query) {
+        const to = context.now();
+        const params = new URLSearchParams({
+          metricSelector: query,
+          resolution: 'Inf',
+          from: String(to - 10 * context.intervalMs),
+          to: String(to),
+        });
+        const answer = await send({
+          provider: 'Dynatrace',
+          url: `${address}/api/v2/metrics/query?${params.toString()}`,
+          headers,
+          timeoutMs: context.timeoutMs,
+          retries: context.retries,
+        });
+        if (answer.status !== 200)
+          throw rejected('Dynatrace', answer, 'dynatrace_token (scope metrics.read)');
+        const results = json<Answer>('Dynatrace', answer).result ?? [];
+        if (results.length > 1) return tooMany(results.length, 'metric results', 'select one metric');
+        const data = results[0]?.data ?? [];
+        if (data.length === 0)
+          return noData(`Dynatrace has no data for ${results[0]?.metricId ?? 'the selector'} in the window`);
+        if (data.length > 1) return tooMany(data.length, 'dimension tuples', 'aggregate with :splitBy()');
+        return readingOf(data[0]?.values?.[0], 'Dynatrace value');
+      },
+    });
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * Graphite: the render URL API. The query is the URL's query string (`target=...&from=-5min`), sent to
+ * `<address>/render` with `format=json`; basic auth from the secret's username and password. The value
+ * is the newest non-null point, as in Flagger; a target with only nulls is no data.
+ */
+import { AviaryError } from '../../errors.js';
+import { baseAddress, secretKey } from './secret-keys.js';
+import { json, rejected, send } from './http.js';
+import type { MetricProvider } from './types.js';
+import { noData, readingOf, tooMany } from './value.js';
+
+type Answer = { target?: string; datapoints?: [number | string | null, number][] }[];
+
+export const graphite: MetricProvider = {
+  secretKeys: { required: [], optional: ['username', 'password'] },
+  needsAddress: true,
+  counts: true,
+  create(context) {
+    const address = baseAddress(context);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (context.provider.secretRef) {
+      const user = secretKey(context, 'graphite', 'username');
+      const password = secretKey(context, 'graphite', 'password');
+      headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    }
+    return Promise.resolve({
+      async read(query) {
+        const params = new URLSearchParams(query.replace(/\s+/g, ''));
+        if (!params.has('target')) {
+          throw new AviaryError(
+            'INVALID_SPEC',
+            `graphite query "${query}" has no target=...; write it as target=<series>&from=-1min`,
+          );
+        }
+        params.set('format', 'json');
+        const answer = await send({
+          provider: 'Graphite',
+          url: `${address}/render?${params.toString()}`,
+          headers,
+          timeoutMs: context.timeoutMs,
+          retries: context.retries,
+          insecureSkipVerify: context.provider.insecureSkipVerify,
+        });
+        if (answer.status >= 400) throw rejected('Graphite', answer, 'username and password');
+        const targets = json<Answer>('Graphite', answer);
+        if (targets.length === 0)
+          return noData(`Graphite found no series matching ${params.getAll('target').join(', ')}`);
+        if (targets.length > 1) {
+          const names = targets.slice(0, 3).map((t) => t.target ?? '?');
+          return tooMany(
+            targets.length,
+            `targets (${names.join(', ')})`,
+            'wrap the target in sumSeries() or another aggregation',
+          );
+        }
+        const points = targets[0]?.datapoints ?? [];
+        const newest = points.findLast((p) => p[0] !== null);
+        if (!newest) {
+          return noData(
+            `Graphite series ${targets[0]?.target ?? ''} has ${points.length} points in the window, all null (nothing was written)`,
+          );
+        }
+        return readingOf(newest[0], `Graphite point of ${targets[0]?.target ?? ''}`);
+      },
+    });
+  },
+};

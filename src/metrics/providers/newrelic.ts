@@ -1,0 +1,61 @@
+/**
+ * New Relic: the Insights query API, `GET /v1/accounts/<account>/query?nrql=...` with the query key in
+ * `X-Query-Key`, the query suffixed `SINCE <interval> seconds ago` as Flagger does. New Relic has no
+ * well-kept query client on npm (its Node package is the APM agent), so this is plain HTTP.
+ */
+import { baseAddress, secretKey } from './secret-keys.js';
+import { json, rejected, send } from './http.js';
+import type { MetricProvider } from './types.js';
+import { noData, readingOf, tooMany } from './value.js';
+
+interface Answer {
+  error?: string;
+  results?: Record<string, unknown>[];
+  facets?: unknown[];
+}
+
+export const newrelic: MetricProvider = {
+  secretKeys: { required: ['newrelic_account_id', 'newrelic_query_key'] },
+  needsAddress: false,
+  counts: true,
+  create(context) {
+    const address = baseAddress(context, 'https://insights-api.newrelic.com');
+    const account = encodeURIComponent(secretKey(context, 'newrelic', 'newrelic_account_id'));
+    const headers = {
+      'X-Query-Key': secretKey(context, 'newrelic', 'newrelic_query_key'),
+      accept: 'application/json',
+    };
+    const since = Math.max(1, Math.floor(context.intervalMs / 1000));
+    return Promise.resolve({
+      async read(query) {
+        const nrql = `${query} SINCE ${since} seconds ago`;
+        const answer = await send({
+          provider: 'New Relic',
+          url: `${address}/v1/accounts/${account}/query?${new URLSearchParams({ nrql }).toString()}`,
+          headers,
+          timeoutMs: context.timeoutMs,
+          retries: context.retries,
+        });
+        if (answer.status !== 200)
+          throw rejected('New Relic', answer, 'newrelic_query_key and newrelic_account_id');
+        const body = json<Answer>('New Relic', answer);
+        if (body.facets) return tooMany(body.facets.length, 'facets', 'remove FACET');
+        const results = body.results ?? [];
+        if (results.length !== 1) {
+          return results.length === 0
+            ? noData('New Relic returned no results')
+            : tooMany(results.length, 'results', 'select one aggregate');
+        }
+        // `SELECT count(*)` answers {"count": n}; arithmetic answers {"result": n}: take the one field.
+        const fields = Object.entries(results[0] ?? {});
+        if (fields.length !== 1)
+          return tooMany(
+            fields.length,
+            `fields (${fields.map(([k]) => k).join(', ')})`,
+            'select one aggregate',
+          );
+        return readingOf(fields[0]?.[1], `New Relic result ${fields[0]?.[0] ?? ''}`);
+      },
+    });
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * The MetricSource for every provider: MetricTemplates of a type in the registry (./index.ts) are read by
+ * that provider's reader; everything else (builtins, inline queries, prometheus templates, the local
+ * runtime) goes to the source it is given. Failures are readings with reasons, never rejections, and
+ * pass through the redactor so that no credential reaches a log, the status or an Event.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { formatDuration, parseDuration } from '../../api/duration.js';
+import { DEFAULT_METRIC_INTERVAL } from '../../api/defaults.js';
+import type { Canary, CanaryMetric, MetricTemplate } from '../../api/types.js';
+import type {
+  MetricQuery,
+  MetricReading,
+  MetricSource,
+  OutcomeReading,
+  TemplateResolver,
+} from '../../engine/ports.js';
+import { renderQuery, templateModel } from '../template.js';
+import { METRIC_PROVIDERS } from './index.js';
+import { countVersion, isCountTemplate, isSample, renderCount, successRate } from './outcomes.js';
+import { redactor } from './redact.js';
+import type { MetricReader } from './types.js';
+
+export interface ProviderSourceOptions {
+  /** Reads what is not a registered provider's template (Prometheus, builtins, the local runtime). */
+  fallback: MetricSource;
+  /** Resolves a metric's templateRef for compareWithPrimary (read() gets the template with the query). */
+  templates?: TemplateResolver;
+  /** The Secret named by a template's provider.secretRef, decoded; undefined if it does not exist. */
+  credentials: (template: MetricTemplate) => Promise<Record<string, string> | undefined>;
+  kubeConfig?: KubeConfig;
+  /** Per-attempt timeout; default 5000 ms (Flagger's). */
+  timeoutMs?: number;
+  /** Retries on transient failures; default 2. */
+  retries?: number;
+  now?: () => number;
+}
+
+const MAX_CACHED_READERS = 256;
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function createProviderMetricSource(options: ProviderSourceOptions): MetricSource {
+  const now = options.now ?? Date.now;
+  const readers = new Map<string, Promise<{ reader: MetricReader; redact: (s: string) => string }>>();
+
+  const ours = (template: MetricTemplate | undefined): template is MetricTemplate =>
+    template !== undefined && template.spec.provider.type in METRIC_PROVIDERS;
+
+  async function readerFor(template: MetricTemplate, intervalMs: number) {
+    const { type, secretRef } = template.spec.provider;
+    const credentials = secretRef ? await options.credentials(template) : {};
+    if (!credentials) {
+      throw new Error(
+        `Secret ${secretRef?.name ?? ''} named by MetricTemplate ${template.metadata.name} (spec.provider.secretRef) not found; create it`,
+      );
+    }
+    const key = JSON.stringify([
+      template.metadata.namespace,
+      template.metadata.name,
+      template.spec.provider,
+      credentials,
+      intervalMs,
+    ]);
+    let entry = readers.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const provider = await METRIC_PROVIDERS[type]!();
+        const reader = await provider.create({
+          provider: template.spec.provider,
+          credentials,
+          intervalMs,
+          timeoutMs: options.timeoutMs ?? 5000,
+          retries: options.retries ?? 2,
+          ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
+          now,
+        });
+        return { reader: guarded(reader), redact: redactor(credentials) };
+      })();
+      entry.catch(() => readers.delete(key));
+      if (readers.size >= MAX_CACHED_READERS) readers.delete(readers.keys().next().value!);
+      readers.set(key, entry);
+    }
+    return entry;
+  }
+
+  async function read(q: MetricQuery): Promise<MetricReading> {
+    if (!ours(q.template)) return options.fallback.read(q);
+    const template = q.template;
+    const interval =
+      q.metric.interval ?? (q.intervalMs > 0 ? formatDuration(q.intervalMs) : DEFAULT_METRIC_INTERVAL);
+    const label = `metric ${q.metric.name} (${template.spec.provider.type} MetricTemplate ${template.metadata.name})`;
+    let redact = (s: string) => s;
+    try {
+      const entry = await readerFor(template, parseDuration(interval) ?? 60_000);
+      redact = entry.redact;
+      let reading: MetricReading;
+      if (isCountTemplate(template)) {
+        const sample = await countVersion(
+          entry.reader,
+          (outcome) => renderCount(template, q.canary, q.metric, interval, 'canary', outcome),
+          'canary',
+        );
+        reading = isSample(sample) ? successRate(sample) : sample;
+      } else if (q.metric.minSamples !== undefined) {
+        reading = {
+          kind: 'error',
+          reason: `minSamples needs a request count, and this template returns one number; make it a count template with {{ outcome }} (docs/metrics.md) or remove minSamples`,
+        };
+      } else {
+        reading = await entry.reader.read(
+          renderQuery(template.spec.query, templateModel(q.canary, { ...q.metric, interval })),
+        );
+      }
+      return reading.kind === 'value'
+        ? reading
+        : { ...reading, reason: redact(`${label}: ${reading.reason}`) };
+    } catch (err) {
+      return { kind: 'error', reason: redact(`${label}: ${errorText(err)}`) };
+    }
+  }
+
+  async function outcomes(canary: Canary, metric: CanaryMetric, sinceMs: number): Promise<OutcomeReading> {
+    const ref = metric.templateRef;
+    const template = ref
+      ? await options.templates?.template(ref.namespace ?? canary.metadata.namespace ?? 'default', ref.name)
+      : undefined;
+    if (!ours(template)) {
+      if (options.fallback.outcomes) return options.fallback.outcomes(canary, metric, sinceMs);
+      return {
+        kind: 'error',
+        reason: `metric ${metric.name}: this metric source cannot split requests by version`,
+      };
+    }
+    const type = template.spec.provider.type;
+    if (metric.name !== 'request-success-rate' || !isCountTemplate(template)) {
+      return {
+        kind: 'error',
+        reason: `metric ${metric.name}: compareWithPrimary with a ${type} template needs a count template (one using {{ outcome }}) on a metric named request-success-rate; latency distributions cannot be read from ${type}`,
+      };
+    }
+    const windowMs = Math.max(1000, Math.ceil((now() - sinceMs) / 1000) * 1000);
+    const interval = formatDuration(windowMs);
+    let redact = (s: string) => s;
+    try {
+      const entry = await readerFor(template, windowMs);
+      redact = entry.redact;
+      const [canarySample, primarySample] = await Promise.all(
+        (['canary', 'primary'] as const).map((version) =>
+          countVersion(
+            entry.reader,
+            (outcome) => renderCount(template, canary, metric, interval, version, outcome),
+            version,
+          ),
+        ),
+      );
+      for (const s of [canarySample, primarySample]) {
+        if (s && !isSample(s))
+          return s.kind === 'value'
+            ? { kind: 'error', reason: 'unexpected value' }
+            : { kind: s.kind, reason: redact(`metric ${metric.name}: ${s.reason}`) };
+      }
+      if (!canarySample || !primarySample || !isSample(canarySample) || !isSample(primarySample))
+        throw new Error('no samples');
+      return { kind: 'outcomes', canary: canarySample, primary: primarySample };
+    } catch (err) {
+      return { kind: 'error', reason: redact(`metric ${metric.name}: ${errorText(err)}`) };
+    }
+  }
+
+  return { read, outcomes };
+}
+
+/** Readers must resolve; one that throws is turned into an error reading (the caller redacts it). */
+function guarded(reader: MetricReader): MetricReader {
+  return {
+    read: (query) =>
+      reader.read(query).catch((err: unknown) => ({ kind: 'error' as const, reason: errorText(err) })),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * What a metric provider reader is: given a MetricTemplate's `provider` block, the credentials from its
+ * secretRef and the metric's window, it turns one rendered query into one reading. Readers never reject
+ * and never invent a number: an empty answer, NaN or ±Inf is `no-data` with the reason.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { MetricTemplate } from '../../api/types.js';
+import type { MetricReading } from '../../engine/ports.js';
+
+export type ProviderSpec = MetricTemplate['spec']['provider'];
+
+export interface ReaderContext {
+  provider: ProviderSpec;
+  /** The Secret named by provider.secretRef, decoded (empty when there is none). */
+  credentials: Readonly<Record<string, string>>;
+  /** The metric's window (`interval`), in milliseconds. */
+  intervalMs: number;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  /** Retries after the first attempt on transient failures (5xx, 429, reset connections). */
+  retries: number;
+  /** The cluster the controller runs in (keptn, externalmetrics); absent in a local run without one. */
+  kubeConfig?: KubeConfig;
+  now: () => number;
+}
+
+export interface MetricReader {
+  read(query: string): Promise<MetricReading>;
+}
+
+export interface MetricProvider {
+  /** Secret keys the reader uses, as Flagger names them; `required` ones must be present if secretRef is set. */
+  secretKeys: { required: readonly string[]; optional?: readonly string[] };
+  /** Whether the reader cannot run without provider.address. */
+  needsAddress: boolean;
+  /**
+   * Whether a count template (one using `{{ outcome }}`) can give request and error counts, so that
+   * minSamples and compareWithPrimary work (see ./outcomes.ts).
+   */
+  counts: boolean;
+  /** Builds a reader; throws an AviaryError naming the field or secret key at fault. */
+  create(context: ReaderContext): Promise<MetricReader>;
+}
