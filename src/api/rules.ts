@@ -5,6 +5,7 @@
  */
 import { analysisIntervalMs, defaultMetricsPort, maxWeight, TOTAL_WEIGHT } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { hasMetricReader, METRIC_PROVIDERS, OTHER_READERS } from '../metrics/providers/index.js';
 import { MAX_LABEL, nameProblem } from './names.js';
 import type { FieldProblem } from './problems.js';
 import type {
@@ -487,6 +488,13 @@ const ADDRESS_REQUIRED = new Set(['prometheus', 'influxdb', 'graphite', 'dynatra
 export function metricTemplateRules(spec: MetricTemplateSpec): FieldProblem[] {
   const out: FieldProblem[] = [];
   const { type, address } = spec.provider;
+  if (!hasMetricReader(type)) {
+    out.push({
+      path: 'spec.provider.type',
+      message: `"${type}" has no metric reader in this Aviary version`,
+      fix: `use one of ${[...OTHER_READERS, ...Object.keys(METRIC_PROVIDERS)].join(', ')}`,
+    });
+  }
   if (ADDRESS_REQUIRED.has(type) && !address) {
     out.push({
       path: 'spec.provider.address',

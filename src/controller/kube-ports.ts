@@ -13,6 +13,7 @@ import type { KubeClients } from '../kube/client.js';
 import { kubeEventRecorder } from '../kube/events.js';
 import { isNotFound } from '../kube/failure.js';
 import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
+import { createProviderMetricSource } from '../metrics/providers/source.js';
 import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
 import { contourRouter } from '../routers/contour/index.js';
 import { gatewayApiRouter } from '../routers/gateway-api/index.js';
@@ -95,24 +96,31 @@ export function kubePortsFactory(options: KubePortsOptions) {
     return {
       target,
       router: routerFor(provider),
-      metrics: createPrometheusMetricSource({
-        address: canary.spec.metricsServer ?? options.metricsServer,
-        provider,
-        templateAuth: async (template: MetricTemplate) => {
-          const ref = template.spec.provider.secretRef;
-          if (!ref) return undefined;
-          const data = await secretData(template.metadata.namespace ?? namespace, ref.name);
-          if (!data)
-            throw new AviaryError(
-              'NOT_FOUND',
-              `secret ${ref.name} named by MetricTemplate ${template.metadata.name} not found`,
-            );
-          return {
-            ...(data.token ? { token: data.token } : {}),
-            ...(data.username ? { username: data.username } : {}),
-            ...(data.password ? { password: data.password } : {}),
-          };
-        },
+      metrics: createProviderMetricSource({
+        // MetricTemplates of a registered provider type go to its reader; the rest to Prometheus.
+        credentials: (t) =>
+          secretData(t.metadata.namespace ?? namespace, t.spec.provider.secretRef?.name ?? ''),
+        templates: { template: (ns, name) => Promise.resolve(lookups.metricTemplate(ns, name)) },
+        kubeConfig: clients.config,
+        fallback: createPrometheusMetricSource({
+          address: canary.spec.metricsServer ?? options.metricsServer,
+          provider,
+          templateAuth: async (template: MetricTemplate) => {
+            const ref = template.spec.provider.secretRef;
+            if (!ref) return undefined;
+            const data = await secretData(template.metadata.namespace ?? namespace, ref.name);
+            if (!data)
+              throw new AviaryError(
+                'NOT_FOUND',
+                `secret ${ref.name} named by MetricTemplate ${template.metadata.name} not found`,
+              );
+            return {
+              ...(data.token ? { token: data.token } : {}),
+              ...(data.username ? { username: data.username } : {}),
+              ...(data.password ? { password: data.password } : {}),
+            };
+          },
+        }),
       }),
       templates: {
         template: (ns, name) => Promise.resolve(lookups.metricTemplate(ns, name)),

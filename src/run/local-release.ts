@@ -95,7 +95,7 @@ export class LocalRelease {
     this.ports = {
       target: this.local.target,
       router: this.local.router,
-      metrics: localRunMetricSource(this.local.metrics, manifests.secrets),
+      metrics: localRunMetricSource(this.local.metrics, manifests.secrets, manifests.metricTemplates),
       templates: {
         template: (namespace, templateName) =>
           Promise.resolve(

@@ -1,15 +1,28 @@
 /**
  * Metrics for a local canary: the builtins (request-success-rate, request-duration) come straight from
  * Aviary's router with no scrape delay; MetricTemplates of type prometheus (and inline queries against
- * spec.metricsServer) go to that Prometheus, so a local run can also watch business metrics.
+ * spec.metricsServer) go to that Prometheus, and templates of the other providers (Datadog, CloudWatch,
+ * ...) to their readers with the Secrets given in the manifests, so a local run can also watch business
+ * metrics.
  */
+import type { MetricTemplate } from '../api/types.js';
 import type { MetricQuery, MetricReading, MetricSource } from '../engine/ports.js';
 import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
+import { createProviderMetricSource } from '../metrics/providers/source.js';
 
 export function localRunMetricSource(
   local: MetricSource,
   secrets: Map<string, Record<string, string>>,
+  templates: readonly MetricTemplate[] = [],
 ): MetricSource {
+  return createProviderMetricSource({
+    fallback: prometheusOrLocal(local, secrets),
+    credentials: (t) => Promise.resolve(secrets.get(t.spec.provider.secretRef?.name ?? '')),
+    templates: { template: (_ns, name) => Promise.resolve(templates.find((t) => t.metadata.name === name)) },
+  });
+}
+
+function prometheusOrLocal(local: MetricSource, secrets: Map<string, Record<string, string>>): MetricSource {
   const prometheus = (address: string) =>
     createPrometheusMetricSource({
       address,

@@ -71,7 +71,7 @@ describe('datadog', () => {
     const reason = (reading as { reason: string }).reason;
     expect(reason).toMatch(/HTTP 403.*check datadog_api_key/);
     expect(reason).not.toContain('api-key-1234');
-    expect(reason).toContain('***');
+    expect(reason).toContain('[secret dd/datadog_api_key]');
   });
 
   it('a missing secret key names the key', async () => {

@@ -15,10 +15,10 @@ import type {
   OutcomeReading,
   TemplateResolver,
 } from '../../engine/ports.js';
+import { SecretRedactor } from '../../notify/redact.js';
 import { renderQuery, templateModel } from '../template.js';
 import { METRIC_PROVIDERS } from './index.js';
 import { countVersion, isCountTemplate, isSample, renderCount, successRate } from './outcomes.js';
-import { redactor } from './redact.js';
 import type { MetricReader } from './types.js';
 
 export interface ProviderSourceOptions {
@@ -74,7 +74,8 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
           ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
           now,
         });
-        return { reader: guarded(reader), redact: redactor(credentials) };
+        const redactor = SecretRedactor.of(secretRef?.name, credentials);
+        return { reader: guarded(reader), redact: (text: string) => redactor.redact(text) };
       })();
       entry.catch(() => readers.delete(key));
       if (readers.size >= MAX_CACHED_READERS) readers.delete(readers.keys().next().value!);
