@@ -19,6 +19,9 @@ command -v podman >/dev/null || need_apt+=(podman)
 [ -x /usr/sbin/runc ] || need_apt+=(runc)
 command -v mmdebstrap >/dev/null || need_apt+=(mmdebstrap)
 command -v strip >/dev/null || need_apt+=(binutils)
+# Graphite for the metric provider tests (test/metrics/graphite-server.ts).
+command -v carbon-cache >/dev/null || need_apt+=(graphite-carbon)
+command -v graphite-manage >/dev/null || need_apt+=(graphite-web)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing ${need_apt[*]}"

@@ -41,7 +41,10 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 
 export function createProviderMetricSource(options: ProviderSourceOptions): MetricSource {
   const now = options.now ?? Date.now;
-  const readers = new Map<string, Promise<{ reader: MetricReader; redact: (s: string) => string }>>();
+  const readers = new Map<
+    string,
+    Promise<{ reader: MetricReader; redact: (s: string) => string; interval: (ms: number) => string }>
+  >();
 
   const ours = (template: MetricTemplate | undefined): template is MetricTemplate =>
     template !== undefined && template.spec.provider.type in METRIC_PROVIDERS;
@@ -75,7 +78,11 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
           now,
         });
         const redactor = SecretRedactor.of(secretRef?.name, credentials);
-        return { reader: guarded(reader), redact: (text: string) => redactor.redact(text) };
+        return {
+          reader: guarded(reader),
+          redact: (text: string) => redactor.redact(text),
+          interval: provider.formatInterval ?? formatDuration,
+        };
       })();
       entry.catch(() => readers.delete(key));
       if (readers.size >= MAX_CACHED_READERS) readers.delete(readers.keys().next().value!);
@@ -87,13 +94,15 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
   async function read(q: MetricQuery): Promise<MetricReading> {
     if (!ours(q.template)) return options.fallback.read(q);
     const template = q.template;
-    const interval =
-      q.metric.interval ?? (q.intervalMs > 0 ? formatDuration(q.intervalMs) : DEFAULT_METRIC_INTERVAL);
+    const intervalMs =
+      parseDuration(q.metric.interval ?? '') ??
+      (q.intervalMs > 0 ? q.intervalMs : (parseDuration(DEFAULT_METRIC_INTERVAL) ?? 60_000));
     const label = `metric ${q.metric.name} (${template.spec.provider.type} MetricTemplate ${template.metadata.name})`;
     let redact = (s: string) => s;
     try {
-      const entry = await readerFor(template, parseDuration(interval) ?? 60_000);
+      const entry = await readerFor(template, intervalMs);
       redact = entry.redact;
+      const interval = entry.interval(intervalMs);
       let reading: MetricReading;
       if (isCountTemplate(template)) {
         const sample = await countVersion(
@@ -140,11 +149,11 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
       };
     }
     const windowMs = Math.max(1000, Math.ceil((now() - sinceMs) / 1000) * 1000);
-    const interval = formatDuration(windowMs);
     let redact = (s: string) => s;
     try {
       const entry = await readerFor(template, windowMs);
       redact = entry.redact;
+      const interval = entry.interval(windowMs);
       const [canarySample, primarySample] = await Promise.all(
         (['canary', 'primary'] as const).map((version) =>
           countVersion(

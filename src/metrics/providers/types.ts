@@ -38,6 +38,8 @@ export interface MetricProvider {
    * minSamples and compareWithPrimary work (see ./outcomes.ts).
    */
   counts: boolean;
+  /** How `{{ interval }}` is written in this provider's query language; default Go style (`1m`). */
+  formatInterval?: (ms: number) => string;
   /** Builds a reader; throws an AviaryError naming the field or secret key at fault. */
   create(context: ReaderContext): Promise<MetricReader>;
 }
