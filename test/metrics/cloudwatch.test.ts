@@ -1,0 +1,126 @@
+/**
+ * CloudWatch through the AWS SDK v3 client pointed at a local server (provider.address is the endpoint)
+ * answering the documented GetMetricData shape (AWS JSON 1.0 protocol): no AWS runs here. The test
+ * recomputes the SigV4 signature from what the server received.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOW, read, source, template } from './fixtures.js';
+import { recordingServer, type RecordingServer } from './recording-server.js';
+import { checkSigV4 } from './sigv4.js';
+
+const KEY_ID = 'AKIAAVIARYTEST000001';
+const SECRET = 'aviary/test/secret/access/key/0000000000';
+let server: RecordingServer;
+const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'] };
+beforeAll(async () => {
+  server = await recordingServer();
+  // The SDK's default credential chain reads these first, as it would on a pod with static keys.
+  process.env['AWS_ACCESS_KEY_ID'] = KEY_ID;
+  process.env['AWS_SECRET_ACCESS_KEY'] = SECRET;
+});
+afterAll(async () => {
+  for (const [name, value] of [
+    ['AWS_ACCESS_KEY_ID', saved.id],
+    ['AWS_SECRET_ACCESS_KEY', saved.secret],
+  ] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  await server.close();
+});
+
+const QUERY = `[
+  {"Id": "e1", "Expression": "m1 / m2 * 100", "Label": "5xx percentage"},
+  {"Id": "m1", "ReturnData": false, "MetricStat": {"Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": "HTTPCode_Target_5XX_Count",
+    "Dimensions": [{"Name": "TargetGroup", "Value": "{{ variables.targetGroup }}"}]}, "Period": 60, "Stat": "Sum"}},
+  {"Id": "m2", "ReturnData": false, "MetricStat": {"Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": "RequestCount",
+    "Dimensions": [{"Name": "TargetGroup", "Value": "{{ variables.targetGroup }}"}]}, "Period": 60, "Stat": "Sum"}}
+]`;
+const metric = { interval: '1m', templateVariables: { targetGroup: 'targetgroup/podinfo/0123456789abcdef' } };
+const result = (values: number[], id = 'e1') => ({
+  Id: id,
+  Label: '5xx percentage',
+  StatusCode: 'Complete',
+  Timestamps: values.map((_, i) => NOW / 1000 - 60 * i),
+  Values: values,
+});
+
+describe('cloudwatch (AWS SDK v3)', () => {
+  const t = () => template({ type: 'cloudwatch', region: 'eu-west-1', address: server.url }, QUERY);
+
+  it('calls GetMetricData signed with SigV4 for monitoring in the region, over ten intervals, and reads the first value', async () => {
+    server.answer(() => ({
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: { MetricDataResults: [result([2.5, 9])], Messages: [] },
+    }));
+    expect(await read(source(), t(), metric)).toEqual({ kind: 'value', value: 2.5 });
+    const sent = server.requests.at(-1)!;
+    expect(sent.method).toBe('POST');
+    expect(sent.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
+    const body = JSON.parse(sent.body) as {
+      StartTime: number;
+      EndTime: number;
+      MaxDatapoints: number;
+      MetricDataQueries: { Id: string; MetricStat?: { Metric: { Dimensions: { Value: string }[] } } }[];
+    };
+    expect(body.EndTime - body.StartTime).toBe(600);
+    expect(body.MaxDatapoints).toBe(20);
+    expect(body.MetricDataQueries.map((q) => q.Id)).toEqual(['e1', 'm1', 'm2']);
+    expect(body.MetricDataQueries[1]?.MetricStat?.Metric.Dimensions[0]?.Value).toBe(
+      'targetgroup/podinfo/0123456789abcdef',
+    );
+    const sig = checkSigV4(sent, SECRET);
+    expect(sig).toMatchObject({ accessKeyId: KEY_ID, region: 'eu-west-1', service: 'monitoring' });
+    expect(sig.signedHeaders).toEqual(expect.arrayContaining(['host', 'x-amz-date', 'x-amz-target']));
+    expect(sig.signature).toBe(sig.expected);
+  });
+
+  it("no datapoints is no data with CloudWatch's own status; two returned results is an error", async () => {
+    server.answer(() => ({
+      body: { MetricDataResults: [{ ...result([]), StatusCode: 'Complete' }], Messages: [] },
+    }));
+    expect(await read(source(), t(), metric)).toMatchObject({
+      kind: 'no-data',
+      reason: expect.stringMatching(/no datapoints for e1 \(status Complete\)/),
+    });
+    server.answer(() => ({ body: { MetricDataResults: [result([1]), result([2], 'm1')] } }));
+    expect(await read(source(), t(), metric)).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/2 results \(e1, m1\).*ReturnData/),
+    });
+  });
+
+  it('a query that is not JSON, and a region left out, name the fix', async () => {
+    expect(
+      await read(
+        source(),
+        template({ type: 'cloudwatch', region: 'eu-west-1', address: server.url }, 'SELECT 1'),
+        metric,
+      ),
+    ).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/not JSON.*MetricDataQueries array/),
+    });
+    expect(
+      await read(source(), template({ type: 'cloudwatch', address: server.url }, QUERY), metric),
+    ).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/spec.provider.region is required/),
+    });
+  });
+
+  it('AccessDenied is reported as a permission to grant', async () => {
+    server.answer(() => ({
+      status: 403,
+      headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
+      body: {
+        __type: 'com.amazon.coral.service#AccessDeniedException',
+        message: 'not authorized to perform cloudwatch:GetMetricData',
+      },
+    }));
+    expect(await read(source(), t(), metric)).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/cloudwatch:GetMetricData/),
+    });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Dynatrace against a local server answering the documented shape of GET /api/v2/metrics/query
+ * (https://docs.dynatrace.com/docs/dynatrace-api/environment-api/metric-v2/get-data-points): no Dynatrace
+ * runs here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOW, read, source, template } from './fixtures.js';
+import { recordingServer, type RecordingServer } from './recording-server.js';
+
+const secrets = { dt: { dynatrace_token: 'dt0c01.ABC.secret' } };
+let server: RecordingServer;
+beforeAll(async () => {
+  server = await recordingServer();
+});
+afterAll(() => server.close());
+
+const answer = (values: (number | null)[][]) => ({
+  totalCount: values.length,
+  result: [
+    {
+      metricId: 'builtin:service.errors.total.rate',
+      data: values.map((v, i) => ({ dimensions: [`S-${i}`], timestamps: [NOW], values: v })),
+    },
+  ],
+});
+
+describe('dynatrace', () => {
+  const t = () =>
+    template(
+      { type: 'dynatrace', address: `${server.url}/e/abc12345`, secretRef: { name: 'dt' } },
+      'builtin:service.errors.total.rate:filter(eq("dt.entity.service",{{ variables.service_id }})):avg',
+    );
+
+  it('sends the selector with resolution=Inf over ten intervals in milliseconds and the Api-Token header', async () => {
+    server.answer(() => ({ body: answer([[0.5]]) }));
+    const reading = await read(source({ secrets }), t(), {
+      templateVariables: { service_id: 'SERVICE-123' },
+    });
+    expect(reading).toEqual({ kind: 'value', value: 0.5 });
+    const sent = server.requests.at(-1)!;
+    expect(sent.path).toBe('/e/abc12345/api/v2/metrics/query');
+    expect(sent.query.get('metricSelector')).toBe(
+      'builtin:service.errors.total.rate:filter(eq("dt.entity.service",SERVICE-123)):avg',
+    );
+    expect(sent.query.get('resolution')).toBe('Inf');
+    expect(Number(sent.query.get('to')) - Number(sent.query.get('from'))).toBe(600_000);
+    expect(sent.headers['authorization']).toBe('Api-Token dt0c01.ABC.secret');
+  });
+
+  it('null values are no data, several dimension tuples an error', async () => {
+    const metric = { templateVariables: { service_id: 'S' } };
+    server.answer(() => ({ body: answer([[null]]) }));
+    expect(await read(source({ secrets }), t(), metric)).toMatchObject({ kind: 'no-data' });
+    server.answer(() => ({ body: answer([]) }));
+    expect(await read(source({ secrets }), t(), metric)).toMatchObject({
+      kind: 'no-data',
+      reason: expect.stringMatching(/no data for builtin/),
+    });
+    server.answer(() => ({ body: answer([[1], [2]]) }));
+    expect(await read(source({ secrets }), t(), metric)).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/2 dimension tuples/),
+    });
+  });
+});
