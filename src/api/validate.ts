@@ -17,6 +17,7 @@ import {
   type FieldProblem,
   type Problem,
 } from './problems.js';
+import { providerProblems } from '../routers/provider-rules.js';
 import { alertProviderRules, canaryRules, metricTemplateRules } from './rules.js';
 import { schemaProblems, unknownFieldProblems } from './schema-errors.js';
 import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from './schema/index.js';
@@ -37,7 +38,11 @@ interface KindSpec {
 const KINDS: Record<string, KindSpec> = {
   Canary: {
     schema: CanaryDocument,
-    rules: (o: Canary) => [...metadataNameRules(o.metadata), ...canaryRules(o.spec)],
+    rules: (o: Canary) => [
+      ...metadataNameRules(o.metadata),
+      ...canaryRules(o.spec),
+      ...providerProblems(o.spec),
+    ],
   },
   MetricTemplate: {
     schema: MetricTemplateDocument,

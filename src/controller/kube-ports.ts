@@ -15,12 +15,8 @@ import { isNotFound } from '../kube/failure.js';
 import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
 import { createProviderMetricSource } from '../metrics/providers/source.js';
 import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
-import { contourRouter } from '../routers/contour/index.js';
-import { gatewayApiRouter } from '../routers/gateway-api/index.js';
-import { istioRouter } from '../routers/istio/router.js';
-import { kubernetesRouter, reconcileServices, withServices } from '../routers/kubernetes/index.js';
-import { nginxRouter } from '../routers/nginx/index.js';
-import { smiRouter } from '../routers/smi/index.js';
+import { reconcileServices } from '../routers/kubernetes/index.js';
+import { controllerRouter } from '../routers/for-controller.js';
 import { deploymentTarget } from '../targets/kubernetes/index.js';
 import type { ControllerLookups, Logger } from './controller.js';
 
@@ -35,21 +31,6 @@ export interface KubePortsOptions {
   log: Logger;
   now?: () => number;
 }
-
-/** Providers whose router exists; the others are accepted by the schema for Flagger parity. */
-const ROUTERS: Partial<Record<Provider, (clients: KubeClients) => TrafficRouter>> = {
-  istio: (clients) => withServices(clients, istioRouter(clients)),
-  kubernetes: (clients) => kubernetesRouter(clients),
-  'gatewayapi:v1': (clients) => withServices(clients, gatewayApiRouter(clients, 'v1')),
-  'gatewayapi:v1beta1': (clients) => withServices(clients, gatewayApiRouter(clients, 'v1beta1')),
-  nginx: (clients) => withServices(clients, nginxRouter(clients)),
-  contour: (clients) => withServices(clients, contourRouter(clients)),
-  linkerd: (clients) => withServices(clients, smiRouter(clients, 'linkerd')),
-  osm: (clients) => withServices(clients, smiRouter(clients, 'osm')),
-  'smi:v1alpha1': (clients) => withServices(clients, smiRouter(clients, 'smi:v1alpha1')),
-  'smi:v1alpha2': (clients) => withServices(clients, smiRouter(clients, 'smi:v1alpha2')),
-  'smi:v1alpha3': (clients) => withServices(clients, smiRouter(clients, 'smi:v1alpha3')),
-};
 
 export function kubePortsFactory(options: KubePortsOptions) {
   const { clients } = options;
@@ -77,14 +58,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
   function routerFor(provider: Provider): TrafficRouter {
     let router = routers.get(provider);
     if (!router) {
-      const make = ROUTERS[provider];
-      if (!make) {
-        throw new AviaryError(
-          'INVALID_SPEC',
-          `spec.provider: "${provider}" has no router in this Aviary version yet — supported: ${Object.keys(ROUTERS).join(', ')}`,
-        );
-      }
-      router = make(clients);
+      router = controllerRouter(provider, clients);
       routers.set(provider, router);
     }
     return router;

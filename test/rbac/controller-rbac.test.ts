@@ -50,6 +50,9 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: update networking.k8s.io/ingresses', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update split.smi-spec.io/trafficsplits', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update projectcontour.io/httpproxies', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get traefik.io/traefikservices', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: create traefik.io/traefikservices', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: update traefik.io/traefikservices', why: ROUTER_CONTRACT },
 ];
 
 const cluster = testCluster();

@@ -12,7 +12,6 @@ const httpProxy = {
 runRouterContract({
   name: 'contour',
   provider: 'contour',
-  capabilities: { match: true, mirror: false, sessionAffinity: false },
   router: (clients) => contourRouter(clients),
   setup: () => ({
     spec: {

@@ -15,7 +15,7 @@ import type { Canary, CanaryAnalysis, CanarySpec, Provider } from '../../src/api
 import type { RouteOptions, Routes, TrafficRouter } from '../../src/engine/ports.js';
 import { AviaryError } from '../../src/errors.js';
 import { GROUP, VERSION, makeClients, type KubeClients } from '../../src/kube/client.js';
-import type { RouterCapabilities } from '../../src/routers/shared/capabilities.js';
+import { routerEntry, type ProviderCapabilities } from '../../src/routers/index.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import {
   WRITE_VERBS,
@@ -54,11 +54,12 @@ export interface RouterWorld {
 }
 
 export interface RouterContract {
-  name: string;
+  /** The registry entry under test: its router and the capabilities `aviary validate` relies on. */
   provider: Provider;
-  capabilities: RouterCapabilities;
-  /** The router, as the controller builds it (called again for a restarted controller). */
-  router(clients: KubeClients): TrafficRouter;
+  /** The suite's name (default: the provider). */
+  name?: string;
+  /** The router, when the test builds it otherwise than the registry (called again for a restarted controller). */
+  router?(clients: KubeClients): TrafficRouter;
   /** Prepares one test's namespace (a Deployment, the user's Ingress, ...) and names the router's objects. */
   setup(ctx: ContractContext): Promise<RouterWorld> | RouterWorld;
   /**
@@ -102,8 +103,20 @@ export async function storeCanary(admin: KubeClients, canary: Canary): Promise<C
   })) as Canary;
 }
 
+/** The registry's Kubernetes router for a provider; the suite fails at collection for any other. */
+function registered(provider: Provider) {
+  const entry = routerEntry(provider);
+  if (entry?.runtime !== 'kubernetes')
+    throw new Error(`${provider} has no Kubernetes router in src/routers/index.ts`);
+  return entry;
+}
+
 export function runRouterContract(contract: RouterContract): void {
-  describe(`router contract: ${contract.name}`, () => {
+  const entry = registered(contract.provider);
+  const capabilities: ProviderCapabilities = entry.capabilities;
+  const name = contract.name ?? contract.provider.replace(':', '-');
+  const makeRouter = contract.router ?? entry.create;
+  describe(`router contract: ${name}`, () => {
     const cluster = testCluster();
     const admin = cluster.adminClients();
     const adminConfig: KubeConfig = admin.config;
@@ -122,7 +135,7 @@ export function runRouterContract(contract: RouterContract): void {
     });
 
     async function world(analysis: Partial<CanaryAnalysis> = {}) {
-      const namespace = await cluster.newNamespace(`routers-${contract.name}`);
+      const namespace = await cluster.newNamespace(`routers-${name}`);
       namespaces.push(namespace);
       const ut = await contract.setup({ cluster, admin, namespace });
       const base = canaryFor(namespace, 'podinfo');
@@ -148,7 +161,7 @@ export function runRouterContract(contract: RouterContract): void {
         (await auditedUntilNow(mark, CONTROLLER_USER, controller, namespace))
           .filter((r) => r.namespace === namespace && WRITE_VERBS.has(r.verb))
           .map(describeRecord);
-      return { ...ut, router: contract.router(controller), namespace, canary, live, versions, writesSince };
+      return { ...ut, router: makeRouter(controller), namespace, canary, live, versions, writesSince };
     }
 
     const refusal = async (attempt: Promise<unknown>) => {
@@ -211,7 +224,7 @@ export function runRouterContract(contract: RouterContract): void {
       await w.router.reconcile(w.canary);
       expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
       // A fresh router (a restarted controller) reads the same split: nothing is cached in memory.
-      expect(await contract.router(makeClients(controllerConfig)).getRoutes(w.canary)).toEqual(split(90, 10));
+      expect(await makeRouter(makeClients(controllerConfig)).getRoutes(w.canary)).toEqual(split(90, 10));
     });
 
     it('reports an edit made behind its back, not what it last wrote', async () => {
@@ -261,7 +274,7 @@ export function runRouterContract(contract: RouterContract): void {
     }) => JSON.stringify(await Promise.all(w.objects.map((ref) => w.live(ref))));
 
     describe('capabilities', () => {
-      if (contract.capabilities.match) {
+      if (capabilities.match) {
         it('A/B: requests matching analysis.match go all to the canary and back', async () => {
           const w = await world({
             iterations: 5,
@@ -286,7 +299,7 @@ export function runRouterContract(contract: RouterContract): void {
         });
       }
 
-      if (contract.capabilities.mirror) {
+      if (capabilities.mirror) {
         it('blue/green: mirrors traffic to the canary and stops', async () => {
           const w = await world({ iterations: 5, mirror: true, stepWeight: undefined, maxWeight: undefined });
           await w.router.reconcile(w.canary);
@@ -309,7 +322,7 @@ export function runRouterContract(contract: RouterContract): void {
         });
       }
 
-      if (contract.capabilities.sessionAffinity) {
+      if (capabilities.sessionAffinity) {
         it('session affinity: the canary cookie pins clients while the canary has traffic', async () => {
           const w = await world({ sessionAffinity: AFFINITY });
           await w.router.reconcile(w.canary);

@@ -18,7 +18,6 @@ for (const version of ['v1', 'v1beta1'] as const) {
   runRouterContract({
     name: `gatewayapi-${version}`,
     provider: `gatewayapi:${version}`,
-    capabilities: { match: true, mirror: true, sessionAffinity: true },
     router: (clients) => gatewayApiRouter(clients, version),
     setup: () => ({
       spec: {

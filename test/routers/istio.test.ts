@@ -27,7 +27,6 @@ const service = (name: string) => ({ apiVersion: 'v1', kind: 'Service', plural: 
 runRouterContract({
   name: 'istio',
   provider: 'istio',
-  capabilities: { match: true, mirror: true, sessionAffinity: true },
   // As kube-ports wires it: the ClusterIP Services first, then the mesh objects.
   router: (clients) => withServices(clients, istioRouter(clients)),
   async setup({ admin, namespace }) {

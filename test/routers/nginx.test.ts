@@ -18,7 +18,6 @@ const canaryIngress = ingress('podinfo-canary');
 runRouterContract({
   name: 'nginx',
   provider: 'nginx',
-  capabilities: { match: true, mirror: false, sessionAffinity: false },
   router: (clients) => nginxRouter(clients),
   async setup({ admin, namespace }) {
     await admin.config.makeApiClient(NetworkingV1Api).createNamespacedIngress({

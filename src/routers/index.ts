@@ -1,0 +1,101 @@
+/**
+ * The router registry: one line per provider, each naming what the provider's router can express and
+ * how to build it. The controller builds routers from here, `aviary validate` checks Canaries against
+ * the capabilities here, and the contract suite (test/routers) runs every entry. A provider without a
+ * line has no router: validate refuses it rather than accept a Canary that cannot run.
+ */
+import type { Provider } from '../api/types.js';
+import { contourRouter } from './contour/index.js';
+import { WEIGHTS_ONLY, type RouterEntry } from './entry.js';
+import { gatewayApiRouter } from './gateway-api/index.js';
+import { istioRouter } from './istio/router.js';
+import { kubernetesRouter } from './kubernetes/index.js';
+import { LocalTrafficRouter } from './local/local-router.js';
+import { nginxRouter } from './nginx/index.js';
+import { smiRouter } from './smi/index.js';
+import { traefik } from './traefik/index.js';
+
+export type { KubernetesRouterEntry, LocalRouterEntry, ProviderCapabilities, RouterEntry } from './entry.js';
+
+const HTTP_MESH = { ...WEIGHTS_ONLY, match: true, mirror: true, sessionAffinity: true };
+
+export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
+  istio: {
+    runtime: 'kubernetes',
+    capabilities: { ...HTTP_MESH, primaryCookie: true, cors: true },
+    create: istioRouter,
+    services: true,
+  },
+  local: { runtime: 'local', capabilities: HTTP_MESH, create: (runtime) => new LocalTrafficRouter(runtime) },
+  kubernetes: {
+    runtime: 'kubernetes',
+    // Plain ClusterIP Services: no split, but any protocol a Service carries.
+    capabilities: { ...WEIGHTS_ONLY, weights: false, tcp: true },
+    create: kubernetesRouter,
+    services: false,
+  },
+  'gatewayapi:v1': {
+    runtime: 'kubernetes',
+    capabilities: HTTP_MESH,
+    create: (clients) => gatewayApiRouter(clients, 'v1'),
+    services: true,
+  },
+  'gatewayapi:v1beta1': {
+    runtime: 'kubernetes',
+    capabilities: HTTP_MESH,
+    create: (clients) => gatewayApiRouter(clients, 'v1beta1'),
+    services: true,
+  },
+  nginx: {
+    runtime: 'kubernetes',
+    capabilities: { ...WEIGHTS_ONLY, match: true },
+    create: nginxRouter,
+    services: true,
+  },
+  contour: {
+    runtime: 'kubernetes',
+    capabilities: { ...WEIGHTS_ONLY, match: true },
+    create: contourRouter,
+    services: true,
+  },
+  linkerd: {
+    runtime: 'kubernetes',
+    capabilities: WEIGHTS_ONLY,
+    create: (c) => smiRouter(c, 'linkerd'),
+    services: true,
+  },
+  osm: {
+    runtime: 'kubernetes',
+    capabilities: WEIGHTS_ONLY,
+    create: (c) => smiRouter(c, 'osm'),
+    services: true,
+  },
+  'smi:v1alpha1': {
+    runtime: 'kubernetes',
+    capabilities: WEIGHTS_ONLY,
+    create: (c) => smiRouter(c, 'smi:v1alpha1'),
+    services: true,
+  },
+  'smi:v1alpha2': {
+    runtime: 'kubernetes',
+    capabilities: WEIGHTS_ONLY,
+    create: (c) => smiRouter(c, 'smi:v1alpha2'),
+    services: true,
+  },
+  'smi:v1alpha3': {
+    runtime: 'kubernetes',
+    capabilities: WEIGHTS_ONLY,
+    create: (c) => smiRouter(c, 'smi:v1alpha3'),
+    services: true,
+  },
+  traefik,
+};
+
+export function routerEntry(provider: Provider): RouterEntry | undefined {
+  return ROUTERS[provider];
+}
+
+/** Providers with a router, for "use one of ..." hints. */
+export function routedProviders(): Provider[] {
+  return Object.keys(ROUTERS) as Provider[];
+}

@@ -1,0 +1,92 @@
+/**
+ * A router whose whole state is one custom object holding the split (Traefik's TraefikService, Kuma's
+ * TrafficRoute, APISIX's canary ApisixRoute, ...): reconcile creates it with all traffic on the primary
+ * and afterwards keeps the live split, setRoutes writes and verifies the read-back, getRoutes reads the
+ * live object, finalize gives a taken-over object back or routes everything to the primary.
+ */
+import type { Canary } from '../../api/types.js';
+import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { AviaryError } from '../../errors.js';
+import { refuseUnsupported, type RouterCapabilities } from './capabilities.js';
+import { isOwnedBy } from './owner.js';
+import {
+  apexMetadata,
+  restoreTakenOver,
+  routingObjectMissing,
+  upsertOwned,
+  verifyApplied,
+  type ObjectApi,
+  type RoutingObject,
+} from './routing-object.js';
+
+export interface WeightedObject<Spec, T extends RoutingObject<Spec> = RoutingObject<Spec>> {
+  /** spec.provider, for refusals. */
+  provider: string;
+  capabilities: RouterCapabilities;
+  api: ObjectApi<T>;
+  /** The object's name for this Canary. */
+  name(canary: Canary): string;
+  /** The spec for a split; `existing` is the live object, when there is one. */
+  build(canary: Canary, routes: Routes, existing: T | undefined): Promise<Spec> | Spec;
+  /** The split the spec holds, or undefined when it holds none Aviary can read. */
+  routesOf(spec: Spec, canary: Canary): Routes | undefined;
+}
+
+export const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
+
+export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
+  object: WeightedObject<Spec, T>,
+): TrafficRouter {
+  const { api } = object;
+  const read = (canary: Canary) => api.read(canary.metadata.namespace ?? 'default', object.name(canary));
+
+  async function write(canary: Canary, routes: (existing: T | undefined) => Routes): Promise<T> {
+    const name = object.name(canary);
+    const current = await read(canary);
+    const spec = await object.build(canary, routes(current), current);
+    return upsertOwned<Spec, T>(api, canary, name, (existing) => ({
+      spec,
+      ...apexMetadata(canary, existing),
+    }));
+  }
+
+  async function apply(canary: Canary, routes: Routes): Promise<void> {
+    const written = await write(canary, () => routes);
+    verifyApplied(api.kind, object.name(canary), routes, object.routesOf(written.spec, canary));
+  }
+
+  return {
+    async reconcile(canary) {
+      refuseUnsupported(object.provider, object.capabilities, canary);
+      // A reconcile keeps the live split: only a new (or taken-over) object starts on the primary.
+      await write(canary, (existing) =>
+        existing && isOwnedBy(existing.metadata.ownerReferences, canary)
+          ? (object.routesOf(existing.spec, canary) ?? ALL_TO_PRIMARY)
+          : ALL_TO_PRIMARY,
+      );
+    },
+
+    async setRoutes(canary, routes) {
+      refuseUnsupported(object.provider, object.capabilities, canary, routes);
+      await apply(canary, routes);
+    },
+
+    async getRoutes(canary) {
+      const live = await read(canary);
+      if (!live) throw routingObjectMissing(api.kind, canary, object.name(canary));
+      const routes = object.routesOf(live.spec, canary);
+      if (!routes)
+        throw new AviaryError(
+          'ROUTE_NOT_APPLIED',
+          `${api.kind} ${object.name(canary)} holds no split between the primary and the canary`,
+        );
+      return routes;
+    },
+
+    async finalize(canary) {
+      const live = await read(canary);
+      if (!live || (await restoreTakenOver<Spec, T>(api, live))) return;
+      await apply(canary, ALL_TO_PRIMARY);
+    },
+  };
+}
