@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CanaryScheduler } from './scheduler.js';
+import { AviaryError } from '../errors.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let scheduler: CanaryScheduler | undefined;
@@ -95,5 +96,28 @@ describe('bounded concurrency', () => {
     while (ran.size < 20 && Date.now() < deadline) await sleep(10);
     expect(ran.size).toBe(20);
     expect(maxInFlight).toBe(3);
+  });
+});
+
+describe('retries after a failed run', () => {
+  it('retries a retriable error within about a second, and leaves a non-retriable one to its interval', async () => {
+    const calls: Record<string, number> = { outage: 0, forbidden: 0 };
+    scheduler = new CanaryScheduler(
+      (key) => {
+        calls[key] = (calls[key] ?? 0) + 1;
+        if (calls[key] > 1) return Promise.resolve();
+        const code = key === 'outage' ? 'UNAVAILABLE' : 'FORBIDDEN';
+        return Promise.reject(new AviaryError(code, `${key} on the first run`));
+      },
+      () => {},
+    );
+    scheduler.sync([
+      { key: 'outage', intervalMs: 60_000 },
+      { key: 'forbidden', intervalMs: 60_000 },
+    ]);
+    const deadline = Date.now() + 3000;
+    while ((calls['outage'] ?? 0) < 2 && Date.now() < deadline) await sleep(20);
+    expect(calls['outage']).toBe(2);
+    expect(calls['forbidden']).toBe(1);
   });
 });

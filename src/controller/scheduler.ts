@@ -3,8 +3,11 @@
  * the next run is scheduled when the current one ends. `poke` runs a canary now (a spec or target
  * change), coalescing with a run already in progress. At most `maxConcurrent` runs are in flight
  * across all canaries (controller-runtime's MaxConcurrentReconciles): a controller that starts with
- * thousands of Canaries works through them instead of sending thousands of reconciles at once.
+ * thousands of Canaries works through them instead of sending thousands of reconciles at once. A run
+ * that throws is retried after the back-off its error's code asks for (./backoff.ts).
  */
+import { retryDelayMs } from './backoff.js';
+
 export interface ScheduledJob {
   key: string;
   intervalMs: number;
@@ -18,6 +21,8 @@ interface Loop {
   running: boolean;
   rerun: boolean;
   stopped: boolean;
+  /** Failed runs in a row: the back-off grows with it and resets on a run that succeeds. */
+  failures: number;
 }
 
 export const DEFAULT_MAX_CONCURRENT_RECONCILES = 16;
@@ -78,6 +83,7 @@ export class CanaryScheduler {
       running: false,
       rerun: false,
       stopped: false,
+      failures: 0,
     };
     this.loops.set(job.key, loop);
     void this.runOnce(job.key, loop);
@@ -97,8 +103,11 @@ export class CanaryScheduler {
       if (!loop.stopped) {
         const result = await this.run(key);
         if (result && typeof result.nextTickMs === 'number') next = Math.min(next, result.nextTickMs);
+        loop.failures = 0;
       }
     } catch (err) {
+      loop.failures++;
+      next = retryDelayMs(err, loop.failures, loop.intervalMs);
       this.log(`reconcile of ${key} failed`, err);
     } finally {
       this.release();

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
 import { InvalidSpecError, parseCanary, validateDocuments } from '../api/validate.js';
-import { AviaryError } from '../errors.js';
+import { AviaryError, unreadable } from '../errors.js';
 
 export interface LocalManifests {
   canary: Canary;
@@ -27,7 +27,7 @@ export async function readManifests(file: string): Promise<LocalManifests> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new AviaryError('USAGE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    throw unreadable(file, err);
   }
   return parseManifests(text, file);
 }

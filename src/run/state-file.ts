@@ -7,19 +7,28 @@ import { dirname } from 'node:path';
 import type { Canary, CanaryStatus } from '../api/types.js';
 import type { StatusStore } from '../engine/ports.js';
 import { crashPoint } from '../local/crash-point.js';
+import { AviaryError, unreadable } from '../errors.js';
 
 export class FileStatusStore implements StatusStore {
   constructor(readonly path: string) {}
 
   async read(): Promise<CanaryStatus | undefined> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.path, 'utf8')) as CanaryStatus;
+      text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(
-        `state file ${this.path} is unreadable (${(err as Error).message}) — delete it to start over`,
+      throw unreadable(`state file ${this.path}`, err);
+    }
+    try {
+      return JSON.parse(text) as CanaryStatus;
+    } catch (err) {
+      throw new AviaryError(
+        'INVALID_SPEC',
+        `state file ${this.path} is not JSON: ${(err as Error).message}`,
         {
           cause: err,
+          fix: 'delete it to start over',
         },
       );
     }

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { LIMITS, mib } from '../../api/limits.js';
-import { AviaryError } from '../../errors.js';
+import { AviaryError, unreadable } from '../../errors.js';
 
 export async function readInput(file: string, maxBytes: number = LIMITS.bytes): Promise<string> {
   const name = file === '-' ? 'stdin' : file;
@@ -33,9 +33,7 @@ export async function readInput(file: string, maxBytes: number = LIMITS.bytes): 
     }
   } catch (err) {
     if (err instanceof AviaryError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(err);
-    throw new AviaryError('NOT_FOUND', `cannot read ${name}: ${reason}`, { cause: err });
+    throw unreadable(name, err);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

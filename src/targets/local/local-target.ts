@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Canary, LocalVersion } from '../../api/types.js';
-import { AviaryError } from '../../errors.js';
+import { AviaryError, unreadable } from '../../errors.js';
 import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import {
@@ -85,13 +85,18 @@ export class LocalWorkloadTarget implements WorkloadTarget {
         };
         this.promoted ??= record.definition;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        if (err instanceof SyntaxError) {
           throw new AviaryError(
             'INVALID_SPEC',
-            `cannot read ${this.options.primaryRecordFile}: ${String(err)}`,
-            { cause: err },
+            `${this.options.primaryRecordFile} is not JSON: ${err.message}`,
+            {
+              cause: err,
+              fix: 'delete it: the primary then starts from spec.local.stable',
+            },
           );
         }
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw unreadable(this.options.primaryRecordFile, err);
       }
     }
     this.recordLoaded = true;
