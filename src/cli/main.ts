@@ -14,10 +14,11 @@ import * as demo from './commands/demo.js';
 import * as loadtester from './commands/loadtester.js';
 import * as run from './commands/run.js';
 import * as validate from './commands/validate.js';
+import * as verify from './commands/verify.js';
 import * as version from './commands/version.js';
 
 /** Help lists the subcommands in this order. */
-const COMMANDS = [demo, run, validate, convert, controller, loadtester, dashboard, version];
+const COMMANDS = [demo, run, validate, convert, controller, loadtester, dashboard, verify, version];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('aviary')
