@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the pinned dev-cluster components (kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, etcd, etcdctl, kwok, helm, istioctl, flagger) from the Go module
+# kube-scheduler, kubectl, etcd, etcdctl, kwok, helm, istioctl, traefik, flagger) from the Go module
 # proxy into a cache outside the repository.
 #
 #   BIN=$(bash scripts/build-components.sh)
@@ -35,7 +35,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COMPONENTS_DIR="$ROOT/scripts/components"
 CACHE=${AVIARY_CACHE:-$HOME/.cache/aviary}
 # Longest build first: kubernetes takes ~20+ minutes cold on 2 cores.
-ALL_COMPONENTS="kubernetes istioctl helm etcd kwok flagger"
+ALL_COMPONENTS="kubernetes istioctl traefik helm etcd kwok flagger"
 COMPONENTS=${AVIARY_COMPONENTS:-$ALL_COMPONENTS}
 BUILD_FLAGS=(-trimpath)
 LDFLAGS="-s -w"
@@ -120,6 +120,10 @@ ldflags_for() { # <name>
       [[ $v =~ ^v0\.([0-9]+)\. ]] || die "helm: cannot parse client-go version '$v'"
       printf ' -X %s' "helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1" "helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=${BASH_REMATCH[1]}" \
         "helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1" "helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=${BASH_REMATCH[1]}"
+      ;;
+    traefik)
+      # as Traefik's Makefile (`traefik version` reports it)
+      printf ' -X %s' "github.com/traefik/traefik/v3/pkg/version.Version=$(mod_version traefik github.com/traefik/traefik/v3)"
       ;;
     istioctl)
       v=$(mod_version istioctl istio.io/istio)
