@@ -60,8 +60,8 @@ export const stackdriver: MetricProvider = {
             { timeout: context.timeoutMs, maxRetries: context.retries, autoPaginate: false },
           );
         } catch (err) {
-          const e = err as { code?: number; details?: string; message?: string };
-          const message = `Cloud Monitoring rejected the query: ${e.details ?? e.message ?? String(err)}`;
+          const e = err as { code?: number; message?: string };
+          const message = `Cloud Monitoring rejected the query: ${e.message || String(err)}`;
           // gRPC codes: 3 INVALID_ARGUMENT, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED, 4 DEADLINE_EXCEEDED
           if (e.code === 3) throw new AviaryError('INVALID_SPEC', message);
           if (e.code === 7 || e.code === 16)

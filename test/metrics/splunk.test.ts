@@ -1,0 +1,84 @@
+/**
+ * Splunk Observability against a local server answering the documented Server-Sent Events of
+ * POST /v2/signalflow/execute (https://dev.splunk.com/observability/docs/signalflow/messages/):
+ * no Splunk runs here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamAddress } from '../../src/metrics/providers/splunk.js';
+import { read, source, template } from './fixtures.js';
+import { recordingServer, type RecordingServer } from './recording-server.js';
+
+const secrets = { sf: { sf_token_key: 'sf-token-abcdef' } };
+let server: RecordingServer;
+beforeAll(async () => {
+  server = await recordingServer();
+});
+afterAll(() => server.close());
+
+const events = (...messages: [string, object][]) =>
+  messages.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+const control = (event: string) => ['control-message', { event, timestampMs: 1 }] as [string, object];
+
+describe('splunk (SignalFlow)', () => {
+  const t = () =>
+    template(
+      { type: 'splunk', address: server.url, secretRef: { name: 'sf' } },
+      "data('requests.count', filter=filter('app', '{{ target }}')).sum().publish()",
+    );
+
+  it('POSTs the program with start/stop over ten intervals and the token, and reads the newest point', async () => {
+    server.answer(() => ({
+      headers: { 'content-type': 'text/event-stream' },
+      body: events(
+        control('STREAM_START'),
+        control('JOB_START'),
+        ['data', { logicalTimestampMs: 1, data: [{ tsId: 'AAA', value: 10 }] }],
+        ['data', { logicalTimestampMs: 2, data: [{ tsId: 'AAA', value: 12 }] }],
+        control('END_OF_CHANNEL'),
+      ),
+    }));
+    expect(await read(source({ secrets }), t())).toEqual({ kind: 'value', value: 12 });
+    const sent = server.requests.at(-1)!;
+    expect(sent.method).toBe('POST');
+    expect(sent.path).toBe('/v2/signalflow/execute');
+    expect(sent.body).toBe("data('requests.count', filter=filter('app', 'podinfo')).sum().publish()");
+    expect(Number(sent.query.get('stop')) - Number(sent.query.get('start'))).toBe(600_000);
+    expect(sent.query.get('immediate')).toBe('true');
+    expect(sent.headers['x-sf-token']).toBe('sf-token-abcdef');
+  });
+
+  it('no points is no data; two time series an error; an aborted channel an error', async () => {
+    server.answer(() => ({ body: events(control('STREAM_START'), control('END_OF_CHANNEL')) }));
+    expect(await read(source({ secrets }), t())).toMatchObject({ kind: 'no-data' });
+    server.answer(() => ({
+      body: events([
+        'data',
+        {
+          data: [
+            { tsId: 'A', value: 1 },
+            { tsId: 'B', value: 2 },
+          ],
+        },
+      ]),
+    }));
+    expect(await read(source({ secrets }), t())).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/2 time series/),
+    });
+    server.answer(() => ({
+      body: events([
+        'control-message',
+        { event: 'CHANNEL_ABORT', abortInfo: { sf_job_abortReason: 'syntax' } },
+      ]),
+    }));
+    expect(await read(source({ secrets }), t())).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/stopped the program.*syntax/),
+    });
+  });
+
+  it("Flagger's address forms all mean the stream host", () => {
+    expect(streamAddress('https://api.us1.signalfx.com')).toBe('https://stream.us1.signalfx.com');
+    expect(streamAddress('wss://stream.eu0.signalfx.com')).toBe('https://stream.eu0.signalfx.com');
+  });
+});
