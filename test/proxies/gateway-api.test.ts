@@ -12,7 +12,7 @@ import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { testCluster } from '../cluster/index.js';
 import { storeCanary } from '../routers/contract.js';
 import { startBackends, type Backends } from './backends.js';
-import { registerGatewayApiExtras, waitFor } from './cluster.js';
+import { waitFor } from './wait.js';
 import { startTraefik, type RunningTraefik } from './traefik.js';
 import { countVersions, expectSplit } from './traffic.js';
 import { weightsOf } from './weights.js';
@@ -32,7 +32,6 @@ describe('gatewayapi:v1 router through Traefik as the Gateway', () => {
   let canary: Canary;
 
   beforeAll(async () => {
-    await registerGatewayApiExtras(cluster);
     namespace = await cluster.newNamespace('proxies-gatewayapi');
     gatewayClass = `aviary-${namespace}`;
     backends = await startBackends(cluster, namespace, 9898, [
