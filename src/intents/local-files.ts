@@ -2,8 +2,9 @@
  * The files a local release keeps beside `<name>.status.json` in its state directory, for the verbs:
  * the pending intent and the event log (what Kubernetes Events are to a Canary in a cluster).
  */
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Canary } from '../api/types.js';
 import type { EventView } from '../dashboard/types.js';
 
 export const localPaths = (stateDir: string, name: string) => ({
@@ -45,4 +46,20 @@ export async function readEvents(stateDir: string, name: string, limit: number):
     }
   }
   return events.reverse().slice(0, limit);
+}
+
+/** The pending intent's text, as the run puts it on the Canary's aviary.dev/intent annotation. */
+export async function readIntentText(stateDir: string, name: string): Promise<string | undefined> {
+  try {
+    return (await readFile(localPaths(stateDir, name).intent, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Keeps the Canary the run read, for `aviary get -o yaml` and the steps of `aviary status`. */
+export async function writeCanaryCopy(stateDir: string, canary: Canary): Promise<void> {
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(localPaths(stateDir, canary.metadata.name).canary, `${JSON.stringify(canary, null, 2)}\n`);
 }

@@ -24,6 +24,8 @@ import { ProcessRecordFile } from './orphans.js';
 import { restoreFromStatus } from './restore.js';
 import { FileStatusStore } from './state-file.js';
 import { AviaryError } from '../errors.js';
+import { INTENT_ANNOTATION } from '../intents/intent.js';
+import { appendEvent, readIntentText, writeCanaryCopy } from '../intents/local-files.js';
 
 export interface LocalReleaseOptions {
   manifests: LocalManifests;
@@ -61,12 +63,14 @@ export class LocalRelease {
   private interrupted = false;
   /** Every value that came from a Secret, replaced wherever this release prints or stores text. */
   readonly redactor: SecretRedactor;
+  private readonly stateDir: string;
 
   constructor(private readonly options: LocalReleaseOptions) {
     const { manifests } = options;
     this.canary = manifests.canary;
     this.log = options.logger ?? pino({ level: 'silent' });
     const stateDir = options.stateDir ?? '.aviary';
+    this.stateDir = stateDir;
     const name = manifests.canary.metadata.name;
     // spec.local.stateFile, when set, names the status file itself; the other records stay in stateDir.
     this.store = new FileStatusStore(
@@ -89,7 +93,13 @@ export class LocalRelease {
         const text = this.redactor.redact(message);
         this.log.info({ type, reason }, text);
         options.onEvent?.(type, text);
-        return Promise.resolve();
+        // The event log `aviary status` and `aviary watch` read; a full disk must not stop the release.
+        return appendEvent(stateDir, name, {
+          type,
+          reason,
+          message: text,
+          time: new Date().toISOString(),
+        }).catch((err: unknown) => this.log.warn({ err: String(err) }, 'appending to the event log failed'));
       },
     };
     this.ports = {
@@ -143,10 +153,11 @@ export class LocalRelease {
   /** Runs ticks until the release of the current canary definition ends; resolves its outcome. */
   async run(): Promise<ReleaseOutcome> {
     let status = (await this.store.read()) ?? {};
+    await writeCanaryCopy(this.stateDir, this.redactor.redactDeep(this.canary));
     if (!this.resumed) await this.resume(status);
     for (;;) {
       if (this.stopped) throw new Error('release stopped');
-      const view = this.engineView(status);
+      const view = await this.withIntent(this.engineView(status));
       this.interrupted = false;
       const result = await reconcile({ ...view, status }, this.ports, this.engineOptions);
       status = this.redactor.redactDeep(result.status);
@@ -218,6 +229,14 @@ export class LocalRelease {
         local: { ...local, canary: { ...local.stable, port: local.canary.port } },
       },
     };
+  }
+
+  /** `aviary pause|resume|promote|abort|retry --state-dir` leave their intent in a file: on the Canary it is an annotation. */
+  private async withIntent(canary: Canary): Promise<Canary> {
+    const intent = await readIntentText(this.stateDir, canary.metadata.name);
+    if (intent === undefined) return canary;
+    const annotations = { ...canary.metadata.annotations, [INTENT_ANNOTATION]: intent };
+    return { ...canary, metadata: { ...canary.metadata, annotations } };
   }
 
   /** Sleeps until the next tick, waking early when the statistical judge finds a conclusive regression. */

@@ -1,0 +1,85 @@
+/**
+ * A small release on the real control plane for the verbs' tests: a Deployment and an Istio Canary
+ * stepping 5% a second up to 50% with no metrics (so nothing but the verbs changes its course), driven by
+ * a real `aviary controller` process holding only deploy/rbac's grants.
+ */
+import type { Canary } from '../../src/api/types.js';
+import { GROUP, VERSION, type KubeClients } from '../../src/kube/client.js';
+import type { TestCluster } from '../cluster/index.js';
+import type { KubeObject } from '../cluster/objects.js';
+import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+
+export const NAME = 'web';
+export const MAX_WEIGHT = 50;
+
+export function releaseObjects(namespace: string): KubeObject[] {
+  const labels = { app: NAME };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: NAME, namespace, labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: { revision: '1' } },
+          spec: {
+            containers: [{ name: 'web', image: 'example.com/web:1', ports: [{ containerPort: 8080 }] }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'aviary.dev/v1beta1',
+      kind: 'Canary',
+      metadata: { name: NAME, namespace },
+      spec: {
+        provider: 'istio',
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: NAME },
+        progressDeadlineSeconds: 60,
+        service: { port: 80, targetPort: 8080 },
+        analysis: { interval: '1s', threshold: 2, maxWeight: MAX_WEIGHT, stepWeight: 5 },
+      },
+    },
+  ];
+}
+
+export async function startRelease(cluster: TestCluster, namespace: string): Promise<ControllerProcess> {
+  const applied = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
+    stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: releaseObjects(namespace) }),
+  });
+  if (applied.code !== 0) throw new Error(`applying the release failed: ${applied.stderr}`);
+  return spawnController({
+    kubeconfig: await cluster.controllerKubeconfig(),
+    namespace,
+    // No metric is analysed: nothing is ever asked of this address.
+    metricsServer: 'http://127.0.0.1:9',
+  });
+}
+
+export async function readCanary(clients: KubeClients, namespace: string): Promise<Canary> {
+  return (await clients.custom.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'canaries',
+    namespace,
+    name: NAME,
+  })) as Canary;
+}
+
+/** A new pod template: what `kubectl apply` of a new image does. */
+export async function newRevision(cluster: TestCluster, namespace: string, revision: string): Promise<void> {
+  const patched = await cluster.kubectl([
+    'patch',
+    'deployment',
+    NAME,
+    '-n',
+    namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ spec: { template: { metadata: { annotations: { revision } } } } }),
+  ]);
+  if (patched.code !== 0) throw new Error(`new revision failed: ${patched.stderr}`);
+}
