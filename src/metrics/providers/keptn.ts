@@ -21,8 +21,10 @@ type Query =
   | { kind: 'analyses'; namespace: string; name: string; timeframe: string; args: Record<string, string> };
 
 export function parseKeptnQuery(query: string): Query {
-  const parts = query.trim().toLowerCase().split('/');
-  const [kind = '', namespace = '', name = '', timeframe, args] = parts;
+  const parts = query.trim().split('/');
+  const [rawKind = '', namespace = '', name = '', timeframe, args] = parts;
+  // Flagger lowercases the whole query; only the kind needs it (argument values keep their case).
+  const kind = rawKind.toLowerCase();
   if (parts.length < 3 || !namespace || !name) {
     throw new AviaryError(
       'INVALID_SPEC',
