@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../api/types.js';
 import type { EnginePorts } from '../engine/ports.js';
+import { AviaryError, isRetriable } from '../errors.js';
 import { canaryFor } from '../targets/kubernetes/testing/fixtures.js';
 import { ControllerMetrics } from './metrics.js';
 import { canaryReconciler, type CanaryReconcilerDeps } from './reconcile-canary.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 
-function reconcilerFor(stored: () => Canary) {
+function reconcilerFor(stored: () => Canary, engine?: () => Promise<never>) {
   const events: string[] = [];
+  const written: NonNullable<Canary['status']>[] = [];
   let engineRuns = 0;
   const deps = {
-    store: { get: async () => stored() },
+    store: {
+      get: async () => stored(),
+      status: {
+        write: async (_c: Canary, status: NonNullable<Canary['status']>) => void written.push(status),
+      },
+    },
     lookups: {},
     metrics: new ControllerMetrics(),
     log: silent,
@@ -22,13 +29,15 @@ function reconcilerFor(stored: () => Canary) {
             void events.push(`${type} ${reason} ${message}`),
         },
         router: {},
+        clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
       }) as unknown as EnginePorts,
     reconcile: async () => {
       engineRuns++;
+      if (engine) return engine();
       return { status: { phase: 'Initialized' } };
     },
   } as unknown as CanaryReconcilerDeps;
-  return { reconciler: canaryReconciler(deps), events, engineRuns: () => engineRuns };
+  return { reconciler: canaryReconciler(deps), events, written, engineRuns: () => engineRuns };
 }
 
 describe('a Canary applied without aviary validate', () => {
@@ -52,5 +61,46 @@ describe('a Canary applied without aviary validate', () => {
     await reconciler.reconcile('test/podinfo');
     expect(engineRuns()).toBe(1);
     expect(events).toHaveLength(1);
+  });
+});
+
+describe('a reconcile that fails', () => {
+  const podinfo = () => {
+    const canary = canaryFor('test', 'podinfo');
+    canary.status = { phase: 'Progressing', canaryWeight: 20 };
+    return canary;
+  };
+
+  it('becomes a Warning event and a Reconciled=False condition with its code and fix, then goes to the scheduler', async () => {
+    const forbidden = new AviaryError('FORBIDDEN', 'patching deployments/podinfo-primary: 403 Forbidden');
+    const { reconciler, events, written } = reconcilerFor(podinfo, () => Promise.reject(forbidden));
+
+    await expect(reconciler.reconcile('test/podinfo')).rejects.toBe(forbidden);
+    expect(events).toEqual([
+      "Warning ReconcileFailed FORBIDDEN: patching deployments/podinfo-primary: 403 Forbidden — grant the controller's service account the verb named (deploy/rbac)",
+    ]);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ phase: 'Progressing', canaryWeight: 20 });
+    expect(written[0]?.conditions).toEqual([
+      {
+        type: 'Reconciled',
+        status: 'False',
+        reason: 'FORBIDDEN',
+        message:
+          "patching deployments/podinfo-primary: 403 Forbidden — grant the controller's service account the verb named (deploy/rbac)",
+        lastUpdateTime: '2026-01-01T00:00:00.000Z',
+        lastTransitionTime: '2026-01-01T00:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('is INTERNAL when it is not an Aviary error, so the scheduler does not retry a bug in a tight loop', async () => {
+    const { reconciler, events } = reconcilerFor(podinfo, () =>
+      Promise.reject(new TypeError('x is undefined')),
+    );
+    const error = await reconciler.reconcile('test/podinfo').catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: 'INTERNAL', message: 'x is undefined' });
+    expect(isRetriable(error)).toBe(false);
+    expect(events[0]).toMatch(/^Warning ReconcileFailed INTERNAL: x is undefined — this is a bug in Aviary/);
   });
 });

@@ -1,16 +1,22 @@
 /**
  * One scheduled run for one Canary: read it fresh from the API server, handle the finalizer
  * (revertOnDeletion), run the routing preflight once per spec generation, run the engine, record metrics.
+ * A run that fails tells the user on the Canary itself: a Warning event and a `Reconciled` condition with
+ * the error's stable code and what to do; the error then goes to the scheduler, whose back-off its code
+ * decides.
  */
 import { isError } from '../api/problems.js';
 import type { Canary } from '../api/types.js';
 import { validateObject } from '../api/validate.js';
 import type { EnginePorts } from '../engine/ports.js';
+import { reconcileFailedCondition } from '../engine/status.js';
+import { fixOf, toAviaryError, type AviaryError } from '../errors.js';
 import type { canaryStore } from '../kube/canary-store.js';
 import { FINALIZER } from '../kube/canary-store.js';
 import { isNotFound } from '../kube/failure.js';
 import type { ControllerLookups } from './informers.js';
 import type { ControllerMetrics } from './metrics.js';
+import { observedShareChecker } from './observed-share.js';
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -36,6 +42,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
   const { store, lookups, metrics, log } = deps;
   const preflighted = new Map<string, number>();
   const refused = new Map<string, number>();
+  const observedShare = observedShareChecker();
 
   /**
    * A Canary applied with kubectl never went through `aviary validate`: the same rules run here, and
@@ -78,6 +85,24 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     }
   }
 
+  /**
+   * Best effort: the failure may be the API server itself, and then neither write lands; the log and the
+   * scheduler's back-off still carry it.
+   */
+  async function reportFailure(key: string, canary: Canary, error: AviaryError): Promise<void> {
+    const message = `${error.message} — ${fixOf(error)}`;
+    try {
+      const ports = deps.portsFor(canary, lookups);
+      await ports.events.record(canary, 'Warning', 'ReconcileFailed', `${error.code}: ${message}`);
+      const at = new Date(ports.clock.now()).toISOString();
+      const status = canary.status ?? {};
+      const conditions = reconcileFailedCondition(status.conditions, error.code, message, at);
+      await store.status.write(canary, { ...status, conditions });
+    } catch (err) {
+      log.warn({ canary: key, err: String(err) }, 'could not report the failed reconcile on the Canary');
+    }
+  }
+
   async function reconcileKey(key: string): Promise<{ nextTickMs?: number }> {
     const [namespace, name] = key.split('/') as [string, string];
     let canary: Canary;
@@ -88,6 +113,17 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
       if (isNotFound((err as { cause?: unknown }).cause)) return {};
       throw err;
     }
+    try {
+      return await reconcileRead(key, canary);
+    } catch (err) {
+      const error = toAviaryError(err);
+      await reportFailure(key, canary, error);
+      throw error;
+    }
+  }
+
+  async function reconcileRead(key: string, canary: Canary): Promise<{ nextTickMs?: number }> {
+    const [namespace, name] = key.split('/') as [string, string];
     const started = performance.now();
     const previous = canary.status?.phase;
 
@@ -106,7 +142,8 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     if (await refuseInvalid(key, canary)) return {};
     const ports = deps.portsFor(canary, lookups);
     await preflight(key, canary, ports);
-    const outcome = await deps.reconcile(canary, ports);
+    // The split measured over the interval that just ran goes into this tick's status write.
+    const outcome = await deps.reconcile(await observedShare.check(key, canary, ports), ports);
     const phase = outcome.status.phase ?? 'Initializing';
     metrics.observeReconcile(name, namespace, (performance.now() - started) / 1000, phase, previous);
     metrics.observeStatus(name, namespace, outcome.status);
@@ -129,6 +166,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     forget(key: string) {
       preflighted.delete(key);
       refused.delete(key);
+      observedShare.forget(key);
       const [namespace, name] = key.split('/') as [string, string];
       metrics.forget(name, namespace);
     },

@@ -36,15 +36,45 @@ export function promotedCondition(
   const old = previous?.find((c) => c.type === 'Promoted');
   const { status, message } = PROMOTED[phase];
   if (old && old.reason === phase && old.status === status) return previous ? [...previous] : [];
-  const condition: Condition = {
-    type: 'Promoted',
-    status,
-    reason: phase,
-    message: message(kind),
-    lastUpdateTime: at,
-    lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : at,
-  };
-  return [...(previous ?? []).filter((c) => c.type !== 'Promoted'), condition];
+  return withCondition(previous, { type: 'Promoted', status, reason: phase, message: message(kind) }, at);
+}
+
+/**
+ * `Reconciled`: False with the error's stable code as reason while reconciles fail (the message says what
+ * failed and what to do), True again after the next tick that succeeds. Canaries that never failed do
+ * not carry it.
+ */
+export const RECONCILED = 'Reconciled';
+
+export function reconcileFailedCondition(
+  previous: readonly Condition[] | undefined,
+  code: string,
+  message: string,
+  at: string,
+): Condition[] {
+  return withCondition(previous, { type: RECONCILED, status: 'False', reason: code, message }, at);
+}
+
+/** After a tick that succeeded: a `Reconciled` condition left False by a failure turns True. */
+export function recoveredCondition(
+  previous: readonly Condition[] | undefined,
+  at: string,
+): Condition[] | undefined {
+  const old = previous?.find((c) => c.type === RECONCILED);
+  if (!old || old.status === 'True') return previous ? [...previous] : undefined;
+  const message = `recovered from ${old.reason ?? 'an error'}: the last reconcile succeeded`;
+  return withCondition(previous, { type: RECONCILED, status: 'True', reason: 'Succeeded', message }, at);
+}
+
+function withCondition(
+  previous: readonly Condition[] | undefined,
+  next: Pick<Condition, 'type' | 'status' | 'reason' | 'message'>,
+  at: string,
+): Condition[] {
+  const old = previous?.find((c) => c.type === next.type);
+  const since = old && old.status === next.status && old.lastTransitionTime ? old.lastTransitionTime : at;
+  const condition: Condition = { ...next, lastUpdateTime: at, lastTransitionTime: since };
+  return [...(previous ?? []).filter((c) => c.type !== next.type), condition];
 }
 
 /** What every fresh analysis (new revision, restart) starts from. */

@@ -8,7 +8,7 @@ import type { CheckRunner, CheckRunners } from '../analysis/checks.js';
 import type { Canary, CanaryAnalysis, CanaryStatus, Phase } from '../api/types.js';
 import { withEventWebhooks } from './events.js';
 import type { EnginePorts, EventType, Severity } from './ports.js';
-import { compact, promotedCondition } from './status.js';
+import { compact, promotedCondition, recoveredCondition } from './status.js';
 
 export interface EngineOptions {
   /**
@@ -96,10 +96,11 @@ export class Tick {
       phase,
       observedGeneration: this.canary.metadata.generation ?? this.status.observedGeneration,
     };
+    status.conditions = recoveredCondition(status.conditions, this.at);
     if (changed) {
       status.lastTransitionTime = this.at;
       status.conditions = promotedCondition(
-        this.status.conditions,
+        status.conditions,
         phase,
         this.canary.spec.targetRef.kind,
         this.at,
