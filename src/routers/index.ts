@@ -12,6 +12,7 @@ import { istioRouter } from './istio/router.js';
 import { kubernetesRouter } from './kubernetes/index.js';
 import { LocalTrafficRouter } from './local/local-router.js';
 import { nginxRouter } from './nginx/index.js';
+import { skipper } from './skipper/index.js';
 import { smiRouter } from './smi/index.js';
 import { traefik } from './traefik/index.js';
 
@@ -89,6 +90,7 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
     services: true,
   },
   traefik,
+  skipper,
 };
 
 export function routerEntry(provider: Provider): RouterEntry | undefined {

@@ -12,6 +12,7 @@ import { isOwnedBy } from './owner.js';
 import {
   apexMetadata,
   restoreTakenOver,
+  type Desired,
   routingObjectMissing,
   upsertOwned,
   verifyApplied,
@@ -26,10 +27,13 @@ export interface WeightedObject<Spec, T extends RoutingObject<Spec> = RoutingObj
   api: ObjectApi<T>;
   /** The object's name for this Canary. */
   name(canary: Canary): string;
-  /** The spec for a split; `existing` is the live object, when there is one. */
-  build(canary: Canary, routes: Routes, existing: T | undefined): Promise<Spec> | Spec;
-  /** The split the spec holds, or undefined when it holds none Aviary can read. */
-  routesOf(spec: Spec, canary: Canary): Routes | undefined;
+  /**
+   * The object for a split: its spec and, when given, full label and annotation maps (default: the
+   * live ones with service.apex's over them). `existing` is the live object, when there is one.
+   */
+  build(canary: Canary, routes: Routes, existing: T | undefined): Promise<Desired<Spec>> | Desired<Spec>;
+  /** The split the object holds, or undefined when it holds none Aviary can read. */
+  routesOf(object: T, canary: Canary): Routes | undefined;
 }
 
 export const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
@@ -43,16 +47,16 @@ export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
   async function write(canary: Canary, routes: (existing: T | undefined) => Routes): Promise<T> {
     const name = object.name(canary);
     const current = await read(canary);
-    const spec = await object.build(canary, routes(current), current);
+    const desired = await object.build(canary, routes(current), current);
     return upsertOwned<Spec, T>(api, canary, name, (existing) => ({
-      spec,
       ...apexMetadata(canary, existing),
+      ...desired,
     }));
   }
 
   async function apply(canary: Canary, routes: Routes): Promise<void> {
     const written = await write(canary, () => routes);
-    verifyApplied(api.kind, object.name(canary), routes, object.routesOf(written.spec, canary));
+    verifyApplied(api.kind, object.name(canary), routes, object.routesOf(written, canary));
   }
 
   return {
@@ -61,7 +65,7 @@ export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
       // A reconcile keeps the live split: only a new (or taken-over) object starts on the primary.
       await write(canary, (existing) =>
         existing && isOwnedBy(existing.metadata.ownerReferences, canary)
-          ? (object.routesOf(existing.spec, canary) ?? ALL_TO_PRIMARY)
+          ? (object.routesOf(existing, canary) ?? ALL_TO_PRIMARY)
           : ALL_TO_PRIMARY,
       );
     },
@@ -74,7 +78,7 @@ export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
     async getRoutes(canary) {
       const live = await read(canary);
       if (!live) throw routingObjectMissing(api.kind, canary, object.name(canary));
-      const routes = object.routesOf(live.spec, canary);
+      const routes = object.routesOf(live, canary);
       if (!routes)
         throw new AviaryError(
           'ROUTE_NOT_APPLIED',

@@ -24,7 +24,7 @@ export function traefikRouter(clients: KubeClients): TrafficRouter {
       kind: 'TraefikService',
     }),
     name: (canary) => serviceNames(canary.spec).apex,
-    build: (canary, routes) => buildTraefikServiceSpec(canary, routes),
-    routesOf: routesOfTraefikService,
+    build: (canary, routes) => ({ spec: buildTraefikServiceSpec(canary, routes) }),
+    routesOf: (object, canary) => routesOfTraefikService(object.spec, canary),
   });
 }
