@@ -66,10 +66,12 @@ export interface Routes {
 
 /** Extra routing facts the engine decides and the router applies. */
 export interface RouteOptions {
-  /** Session affinity: value of the cookie that pins a client to the canary (status.sessionAffinityCookie). */
+  /** Session affinity: the `<name>=<value>` cookie that pins a client to the canary (status.sessionAffinityCookie). */
   canaryCookie?: string;
   /** Session affinity: the previous canary cookie, routed back to the primary. */
   previousCookie?: string;
+  /** Session affinity with primaryCookieName: the cookie that pins a client to the primary. */
+  primaryCookie?: string;
 }
 
 /** The mesh/ingress/local router (Flagger's Router: reconcile, set routes, get routes, finalize). */

@@ -1,5 +1,5 @@
 /** New-revision detection (Flagger's hasSpecChanged + HaveDependenciesChanged) and session cookies. */
-import type { CanaryStatus } from '../api/types.js';
+import type { CanaryStatus, SessionAffinity } from '../api/types.js';
 import type { Revision } from './ports.js';
 
 function configsDiffer(
@@ -33,23 +33,42 @@ export function fnv1a(text: string): string {
 }
 
 /**
- * Session affinity: one cookie value per canary revision (`<cookieName>=<digest>`), derived from the
- * canary and the revision so a re-run after a crash picks the same value. The previous value is kept so
- * the router can send clients pinned to an older canary back to the primary.
+ * Session affinity: one cookie per canary revision, stored as Flagger stores it (`<cookieName>=<digest>`),
+ * derived from the canary and the revision so a re-run after a crash picks the same value; with
+ * primaryCookieName a primary cookie too. The last canary cookie is kept as the previous one so the
+ * router can send clients pinned to an older canary back to the primary.
  */
 export function rotateCookies(
   status: CanaryStatus,
-  cookieName: string | undefined,
+  affinity: SessionAffinity | undefined,
   identity: string,
   revision: Revision,
-): Pick<CanaryStatus, 'sessionAffinityCookie' | 'previousSessionAffinityCookie'> {
-  if (!cookieName) return {};
-  const next = `${cookieName}=${fnv1a(`${identity}/${revision.spec}`)}`;
+): Pick<
+  CanaryStatus,
+  'sessionAffinityCookie' | 'previousSessionAffinityCookie' | 'primarySessionAffinityCookie'
+> {
+  if (!affinity?.cookieName) return {};
+  const next = `${affinity.cookieName}=${fnv1a(`${identity}/${revision.spec}`)}`;
   const current = status.sessionAffinityCookie;
-  if (current === next)
-    return {
-      sessionAffinityCookie: next,
-      previousSessionAffinityCookie: status.previousSessionAffinityCookie,
-    };
-  return { sessionAffinityCookie: next, previousSessionAffinityCookie: current };
+  return {
+    sessionAffinityCookie: next,
+    previousSessionAffinityCookie:
+      current && current !== next ? current : status.previousSessionAffinityCookie,
+    ...(affinity.primaryCookieName
+      ? {
+          primarySessionAffinityCookie: `${affinity.primaryCookieName}=${fnv1a(`primary/${identity}/${revision.spec}`)}`,
+        }
+      : {}),
+  };
+}
+
+/**
+ * A release ended (promoted or rolled back): as in Flagger, the canary cookie becomes the previous one,
+ * which the router expires on the clients that still send it.
+ */
+export function retireCookies(
+  status: CanaryStatus,
+): Pick<CanaryStatus, 'sessionAffinityCookie' | 'previousSessionAffinityCookie'> {
+  if (!status.sessionAffinityCookie) return {};
+  return { sessionAffinityCookie: undefined, previousSessionAffinityCookie: status.sessionAffinityCookie };
 }

@@ -134,13 +134,20 @@ describe('blue/green', () => {
 });
 
 describe('session affinity', () => {
-  it('gives each canary revision its own cookie and keeps the previous one for the router', async () => {
+  it('gives each canary revision its own cookie; at promotion, as Flagger, the cookie becomes the previous one and is expired', async () => {
     const world = createWorld({ canary: podinfoCanary({ sessionAffinity: { cookieName: 'canary' } }) });
     await world.initializeThenDeploy('v2');
-    await world.runUntil('Succeeded', 20);
+    await world.runUntil((w) => (w.status.canaryWeight ?? 0) > 0, 10);
     const first = world.status.sessionAffinityCookie;
     expect(first).toMatch(/^canary=[0-9a-f]{8}$/);
     expect(world.router.requested[0]?.options).toEqual({ canaryCookie: first });
+
+    await world.runUntil('Succeeded', 20);
+    // The just-promoted cookie is no longer the canary's: it is the previous one, expired by the
+    // last route change (all traffic to the primary).
+    expect(world.status.sessionAffinityCookie).toBeUndefined();
+    expect(world.status.previousSessionAffinityCookie).toBe(first);
+    expect(world.router.options).toMatchObject({ previousCookie: first });
 
     world.target.deploy('v3');
     await world.runUntil((w) => (w.status.canaryWeight ?? 0) > 0, 5);
@@ -149,6 +156,18 @@ describe('session affinity', () => {
     expect(world.router.options).toEqual({
       canaryCookie: world.status.sessionAffinityCookie,
       previousCookie: first,
+    });
+  });
+
+  it('with primaryCookieName hands the router a primary cookie too', async () => {
+    const world = createWorld({
+      canary: podinfoCanary({ sessionAffinity: { cookieName: 'canary', primaryCookieName: 'primary' } }),
+    });
+    await world.initializeThenDeploy('v2');
+    await world.runUntil((w) => (w.status.canaryWeight ?? 0) > 0, 10);
+    expect(world.router.options).toEqual({
+      canaryCookie: expect.stringMatching(/^canary=[0-9a-f]{8}$/),
+      primaryCookie: expect.stringMatching(/^primary=[0-9a-f]{8}$/),
     });
   });
 });

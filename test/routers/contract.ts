@@ -326,11 +326,14 @@ export function runRouterContract(contract: RouterContract): void {
         it('session affinity: the canary cookie pins clients while the canary has traffic', async () => {
           const w = await world({ sessionAffinity: AFFINITY });
           await w.router.reconcile(w.canary);
-          const options: RouteOptions = { canaryCookie: 'c0ffee1234' };
+          // The engine hands over the cookie as the status stores it (Flagger's shape): `<name>=<value>`.
+          const options: RouteOptions = { canaryCookie: 'canary-session=c0ffee1234' };
           await w.router.setRoutes(w.canary, split(90, 10), options);
           expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
-          expect(await stored(w)).toContain('canary-session=c0ffee1234');
-          await w.router.setRoutes(w.canary, split(100, 0), { previousCookie: 'c0ffee1234' });
+          expect(await stored(w)).toContain('canary-session=c0ffee1234; Max-Age=');
+          expect(await stored(w)).not.toContain('canary-session=canary-session=');
+          await w.router.setRoutes(w.canary, split(100, 0), { previousCookie: 'canary-session=c0ffee1234' });
+          expect(await stored(w)).toContain('canary-session=c0ffee1234; Max-Age=-1');
           expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
         });
       } else {

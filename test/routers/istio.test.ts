@@ -181,3 +181,156 @@ describe('istio: set-ups where the rules never take effect, as Aviary and istioc
     );
   });
 });
+
+describe('istio: the VirtualService as Flagger keeps it, on the real CRDs', () => {
+  const cluster = testCluster();
+  const admin = cluster.adminClients();
+  const namespaces: string[] = [];
+  afterAll(async () => {
+    for (const ns of namespaces) await cluster.deleteNamespace(ns);
+  });
+  const vsApi = (namespace: string, name = 'podinfo') => ({
+    group: ISTIO_GROUP,
+    version: ISTIO_VERSION,
+    plural: 'virtualservices',
+    namespace,
+    name,
+  });
+  async function setUp(prefix: string, service: Partial<Canary['spec']['service']>) {
+    const ns = await cluster.newNamespace(prefix);
+    namespaces.push(ns);
+    const controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
+    await admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentFor(ns, 'podinfo', 1) });
+    const base = canaryFor(ns);
+    const canary = await storeCanary(admin, {
+      ...base,
+      spec: {
+        ...base.spec,
+        provider: 'istio',
+        service: { port: 9898, ...service },
+        analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10 },
+      },
+    });
+    return { ns, canary, controller, router: withServices(controller, istioRouter(controller)) };
+  }
+
+  it('carries service.apex labels and annotations and the Flux drift annotations; gives a taken-over VirtualService back', async () => {
+    const { ns, canary, router } = await setUp('routers-istio-apex', {
+      apex: { labels: { team: 'web' }, annotations: { 'example.com/owner': 'web-team' } },
+    });
+    // The user's own VirtualService of the same name, which Aviary takes over.
+    const userSpec = { hosts: ['podinfo'], http: [{ route: [{ destination: { host: 'podinfo' } }] }] };
+    await admin.custom.createNamespacedCustomObject({
+      ...vsApi(ns),
+      body: {
+        apiVersion: `${ISTIO_GROUP}/${ISTIO_VERSION}`,
+        kind: 'VirtualService',
+        metadata: { name: 'podinfo', namespace: ns },
+        spec: userSpec,
+      },
+    });
+    await router.reconcile(canary);
+    const taken = (await admin.custom.getNamespacedCustomObject(vsApi(ns))) as {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+    };
+    expect(taken.metadata.labels).toEqual({ team: 'web' });
+    expect(taken.metadata.annotations).toMatchObject({
+      'example.com/owner': 'web-team',
+      'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
+      'helm.toolkit.fluxcd.io/driftDetection': 'disabled',
+      'aviary.dev/original-spec': JSON.stringify(userSpec),
+    });
+    expect(await router.getRoutes(canary)).toEqual({ primaryWeight: 100, canaryWeight: 0, mirrored: false });
+    await router.finalize(canary);
+    const restored = (await admin.custom.getNamespacedCustomObject(vsApi(ns))) as {
+      metadata: { annotations?: Record<string, string>; ownerReferences?: unknown[] };
+      spec: unknown;
+    };
+    expect(restored.spec).toEqual(userSpec);
+    expect(restored.metadata.annotations?.['aviary.dev/original-spec']).toBeUndefined();
+    expect(restored.metadata.ownerReferences ?? []).toEqual([]);
+  });
+
+  it('routes an appProtocol TCP service with a tcp route the API server accepts, and shifts it', async () => {
+    const { ns, canary, router } = await setUp('routers-istio-tcp', {
+      appProtocol: 'TCP',
+      match: [{ port: 9898 }],
+    });
+    await router.reconcile(canary);
+    await router.setRoutes(canary, { primaryWeight: 80, canaryWeight: 20, mirrored: false });
+    expect(await router.getRoutes(canary)).toEqual({ primaryWeight: 80, canaryWeight: 20, mirrored: false });
+    const vs = (await admin.custom.getNamespacedCustomObject(vsApi(ns))) as { spec: Record<string, unknown> };
+    expect(vs.spec.http).toBeUndefined();
+    expect(vs.spec.tcp).toEqual([
+      {
+        match: [{ port: 9898 }],
+        route: [
+          { destination: { host: 'podinfo-primary', port: { number: 9898 } }, weight: 80 },
+          { destination: { host: 'podinfo-canary', port: { number: 9898 } }, weight: 20 },
+        ],
+      },
+    ]);
+    const refused = await router
+      .reconcile({ ...canary, spec: { ...canary.spec, analysis: { ...canary.spec.analysis, mirror: true } } })
+      .then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+    expect(refused).toMatch(/appProtocol is tcp.*analysis\.mirror cannot apply/);
+  });
+
+  it('preflight: a DestinationRule tls mode against a STRICT PeerAuthentication, and sidecars older than istiod', async () => {
+    const { ns, canary, router } = await setUp('routers-istio-mesh', {
+      trafficPolicy: { tls: { mode: 'DISABLE' } },
+    });
+    await admin.custom.createNamespacedCustomObject({
+      group: 'security.istio.io',
+      version: 'v1',
+      plural: 'peerauthentications',
+      namespace: ns,
+      body: {
+        apiVersion: 'security.istio.io/v1',
+        kind: 'PeerAuthentication',
+        metadata: { name: 'default', namespace: ns },
+        spec: { mtls: { mode: 'STRICT' } },
+      },
+    });
+    // istiod at 1.23.2 (KWOK runs it); the target's pods carry istio-proxy 1.22.0 (deploymentFor).
+    const istiodLabels = { app: 'istiod', 'aviary.dev/test': ns };
+    await admin.apps.createNamespacedDeployment({
+      namespace: ns,
+      body: {
+        metadata: { name: 'istiod', namespace: ns, labels: istiodLabels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: istiodLabels },
+          template: {
+            metadata: { labels: istiodLabels },
+            spec: { containers: [{ name: 'discovery', image: 'docker.io/istio/pilot:1.23.2' }] },
+          },
+        },
+      },
+    });
+    try {
+      await router.reconcile(canary);
+      const deadline = Date.now() + 30_000;
+      while (
+        (await admin.core.listNamespacedPod({ namespace: ns, labelSelector: 'app=podinfo' })).items.length ===
+        0
+      ) {
+        if (Date.now() > deadline) throw new Error('the target Deployment got no pod within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const problems = await router.diagnose!(canary);
+      expect(problems).toEqual([
+        `spec.service.trafficPolicy.tls.mode: DISABLE sends plain text, but PeerAuthentication ${ns}/default requires mTLS (STRICT) on the workload — every request to the primary and canary will be refused; set tls.mode: ISTIO_MUTUAL or remove trafficPolicy.tls`,
+        expect.stringMatching(
+          /^spec\.targetRef: the sidecars of podinfo-\S+ run Istio 1\.22\.0 but istiod runs 1\.23\.2 — .*kubectl rollout restart/,
+        ),
+      ]);
+    } finally {
+      // Other tests read istiod's version cluster-wide: do not leave this one behind.
+      await admin.apps.deleteNamespacedDeployment({ name: 'istiod', namespace: ns });
+    }
+  });
+});

@@ -116,6 +116,9 @@ describe('nginx canary Ingress', () => {
     expect((await live()).spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name).toBe('podinfo-canary');
     expect((await live()).metadata?.annotations).toEqual({
       'example.com/team': 'web',
+      // Flux leaves the canary Ingress alone (Flagger writes the same two annotations on it).
+      'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
+      'helm.toolkit.fluxcd.io/driftDetection': 'disabled',
       'nginx.ingress.kubernetes.io/canary': 'true',
       'nginx.ingress.kubernetes.io/canary-weight': '0',
     });

@@ -2,6 +2,7 @@
 import { serviceNames } from '../../api/defaults.js';
 import type { CanaryStatus } from '../../api/types.js';
 import { alerts, messages } from '../messages.js';
+import { retireCookies } from '../revision.js';
 import type { Tick } from '../tick.js';
 import { runPostRollout } from './hooks.js';
 import { ALL_TO_PRIMARY, applyRoutes, routeFailurePatch } from './routes.js';
@@ -29,6 +30,7 @@ export async function succeed(tick: Tick, skipped: boolean): Promise<CanaryStatu
     lastPromotedSpec: tick.status.lastAppliedSpec,
     progressStartedAt: undefined,
     failureReason: undefined,
+    ...retireCookies(tick.status),
   });
 }
 

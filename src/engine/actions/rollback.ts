@@ -6,6 +6,7 @@
 import type { CanaryStatus } from '../../api/types.js';
 import { describeRoutes, messages } from '../messages.js';
 import type { Routes, Severity } from '../ports.js';
+import { retireCookies } from '../revision.js';
 import type { Tick } from '../tick.js';
 import { runPostRollout } from './hooks.js';
 import { ALL_TO_CANARY, ALL_TO_PRIMARY, applyRoutes, routeFailurePatch } from './routes.js';
@@ -38,6 +39,7 @@ export async function rollback(tick: Tick, cause: RollbackCause, routes: Routes)
     mirrored: false,
     failureReason: cause.reason,
     progressStartedAt: undefined,
+    ...retireCookies(tick.status),
   });
 }
 

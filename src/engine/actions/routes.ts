@@ -13,19 +13,30 @@ export type RouteOutcome =
 export const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
 export const ALL_TO_CANARY: Routes = { primaryWeight: 0, canaryWeight: 100, mirrored: false };
 
-export function routeOptions(tick: Tick): RouteOptions | undefined {
+/**
+ * The cookies the router writes. With no traffic on the canary the current canary cookie is expired
+ * (Flagger moves it to the previous one): at promotion or rollback clients pinned to it go back to the
+ * primary and drop it.
+ */
+export function routeOptions(tick: Tick, routes: Routes): RouteOptions | undefined {
   if (!tick.analysis.sessionAffinity) return undefined;
-  const { sessionAffinityCookie, previousSessionAffinityCookie } = tick.status;
+  const current = tick.status.sessionAffinityCookie;
+  const previous =
+    routes.canaryWeight === 0
+      ? (current ?? tick.status.previousSessionAffinityCookie)
+      : tick.status.previousSessionAffinityCookie;
+  const primary = tick.status.primarySessionAffinityCookie;
   return {
-    ...(sessionAffinityCookie ? { canaryCookie: sessionAffinityCookie } : {}),
-    ...(previousSessionAffinityCookie ? { previousCookie: previousSessionAffinityCookie } : {}),
+    ...(current ? { canaryCookie: current } : {}),
+    ...(previous ? { previousCookie: previous } : {}),
+    ...(primary ? { primaryCookie: primary } : {}),
   };
 }
 
 export async function applyRoutes(
   tick: Tick,
   routes: Routes,
-  options = routeOptions(tick),
+  options = routeOptions(tick, routes),
 ): Promise<RouteOutcome> {
   const { router } = tick.ports;
   await router.setRoutes(tick.canary, routes, options);

@@ -14,7 +14,7 @@ export function revisionPatch(tick: Tick, revision: Revision): Partial<CanarySta
     ...freshAnalysis(tick.at),
     lastAppliedSpec: revision.spec,
     trackedConfigs: revision.trackedConfigs ?? tick.status.trackedConfigs,
-    ...rotateCookies(tick.status, tick.analysis.sessionAffinity?.cookieName, identity, revision),
+    ...rotateCookies(tick.status, tick.analysis.sessionAffinity, identity, revision),
   };
 }
 

@@ -114,7 +114,8 @@ describe('Gateway API HTTPRoute builder', () => {
     const spec = buildHTTPRouteSpec(
       canary({}, { sessionAffinity: { cookieName: 'flagger-cookie', maxAge: 60 } }),
       { primaryWeight: 80, canaryWeight: 20, mirrored: false },
-      { canaryCookie: 'abc' },
+      // The status holds the whole cookie (name=value), as in Flagger; it is written once.
+      { canaryCookie: 'flagger-cookie=abc' },
     );
     expect(spec.rules[0]?.matches[0]?.headers).toEqual([
       { type: 'RegularExpression', name: 'Cookie', value: '.*flagger-cookie=abc.*' },
@@ -130,6 +131,77 @@ describe('Gateway API HTTPRoute builder', () => {
       primaryWeight: 80,
       canaryWeight: 20,
       mirrored: false,
+    });
+  });
+
+  it("with primaryCookieName: a sticky-primary rule, and the primary's Set-Cookie lasting one interval (Flagger)", () => {
+    const spec = buildHTTPRouteSpec(
+      canary(
+        {},
+        { interval: '30s', sessionAffinity: { cookieName: 'c', primaryCookieName: 'p', maxAge: 0 } },
+      ),
+      { primaryWeight: 90, canaryWeight: 10, mirrored: false },
+      { canaryCookie: 'c=1', primaryCookie: 'p=2' },
+    );
+    expect(spec.rules.map((r) => r.matches[0]?.headers?.[0]?.value)).toEqual([
+      '.*c=1.*',
+      '.*p=2.*',
+      undefined,
+    ]);
+    expect(spec.rules[1]?.backendRefs.map((b) => b.weight)).toEqual([100, 0]);
+    const setCookies = spec.rules[2]?.backendRefs.map((b) =>
+      b.filters?.map((f) =>
+        f.type === 'ResponseHeaderModifier' ? f.responseHeaderModifier.add?.[0]?.value : '',
+      ),
+    );
+    // maxAge 0 is Flagger's default of a day, not a cookie deleted on arrival.
+    expect(setCookies).toEqual([['p=2; Max-Age=30'], ['c=1; Max-Age=86400']]);
+  });
+
+  it('corsPolicy becomes a CORS filter on every rule, as Flagger maps it', () => {
+    const spec = buildHTTPRouteSpec(
+      canary({
+        corsPolicy: {
+          allowOrigin: ['https://example.com'],
+          allowMethods: ['get', 'POST'],
+          allowHeaders: ['x-user'],
+          exposeHeaders: ['x-trace'],
+          allowCredentials: true,
+          maxAge: '24h',
+        },
+      }),
+      { primaryWeight: 100, canaryWeight: 0, mirrored: false },
+    );
+    expect(spec.rules[0]?.filters).toContainEqual({
+      type: 'CORS',
+      cors: {
+        allowOrigins: ['https://example.com'],
+        allowMethods: ['GET', 'POST'],
+        allowHeaders: ['x-user'],
+        exposeHeaders: ['x-trace'],
+        allowCredentials: true,
+        maxAge: 86400,
+      },
+    });
+    expect(() =>
+      buildHTTPRouteSpec(canary({ corsPolicy: { allowOrigin: ['example.com'] } }), {
+        primaryWeight: 100,
+        canaryWeight: 0,
+        mirrored: false,
+      }),
+    ).toThrow('spec.service.corsPolicy.allowOrigin[0]: "example.com" is not an origin Gateway API accepts');
+  });
+
+  it('mirrors every request when mirrorWeight is 0 (no percent, as Flagger writes it)', () => {
+    const spec = buildHTTPRouteSpec(canary({}, { mirror: true, mirrorWeight: 0 }), {
+      primaryWeight: 100,
+      canaryWeight: 0,
+      mirrored: true,
+    });
+    const mirror = spec.rules[0]?.filters?.find((f) => f.type === 'RequestMirror');
+    expect(mirror).toEqual({
+      type: 'RequestMirror',
+      requestMirror: { backendRef: { group: '', kind: 'Service', name: 'podinfo-canary', port: 9898 } },
     });
   });
 

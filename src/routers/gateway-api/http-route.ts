@@ -7,10 +7,11 @@
  * Set-Cookie on the canary backend).
  */
 import { serviceNames } from '../../api/defaults.js';
+import { parseDuration } from '../../api/duration.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { mergeMatches } from '../istio/virtual-service.js';
+import { MERGED_MATCH_FIELDS, mergeMatches } from '../shared/match.js';
 import {
   GATEWAY_API_GROUP,
   type BackendObjectReference,
@@ -22,7 +23,13 @@ import {
   type HTTPValueMatch,
   type ParentReference,
 } from './types.js';
-import { sessionCookieHeader } from '../shared/session-cookie.js';
+import {
+  cookieHeaderRegex,
+  escapeRegex,
+  expiredCookieHeader,
+  sessionCookieHeader,
+} from '../shared/session-cookie.js';
+import { corsFilter } from './cors.js';
 
 const ALL_PATHS: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
 
@@ -69,7 +76,8 @@ export function buildHTTPRouteSpec(
           type: 'RequestMirror',
           requestMirror: {
             backendRef: backend(names.canary),
-            ...(analysis.mirrorWeight !== undefined ? { percent: analysis.mirrorWeight } : {}),
+            // As Flagger: a percent only above 0; without one the whole request stream is copied.
+            ...((analysis.mirrorWeight ?? 0) > 0 ? { percent: analysis.mirrorWeight! } : {}),
           },
         },
       ]
@@ -78,24 +86,32 @@ export function buildHTTPRouteSpec(
   const rules: HTTPRouteRule[] = [];
   const affinity = analysis.sessionAffinity;
   if ((analysis.match?.length ?? 0) > 0) {
-    const abMatches = toMatches(mergeMatches(analysis.match ?? [], service.match ?? []), 'analysis.match');
+    const abMatches = toMatches(
+      mergeMatches(analysis.match ?? [], service.match ?? [], MERGED_MATCH_FIELDS.gatewayapi),
+      'analysis.match',
+    );
     rules.push(rule(abMatches, weighted(routes.primaryWeight, routes.canaryWeight), mirror));
     rules.push(rule(serviceMatches, weighted(100, 0)));
   } else if (affinity && options.canaryCookie && routes.canaryWeight > 0) {
-    const cookie = `${affinity.cookieName}=${options.canaryCookie}`;
-    rules.push(rule(withCookie(serviceMatches, cookie), weighted(0, 100)));
-    const setCookie = responseHeader('Set-Cookie', sessionCookieHeader(cookie, affinity));
-    rules.push(
-      rule(serviceMatches, weighted(routes.primaryWeight, routes.canaryWeight, [setCookie]), mirror),
-    );
+    // The status holds the whole `<name>=<value>` cookie; with primaryCookieName a client sent to the
+    // primary is pinned there for one analysis interval (Flagger's sticky-primary rule).
+    rules.push(rule(withCookie(serviceMatches, options.canaryCookie), weighted(0, 100)));
+    const setCookie = responseHeader('Set-Cookie', sessionCookieHeader(options.canaryCookie, affinity));
+    const backendRefs = weighted(routes.primaryWeight, routes.canaryWeight, [setCookie]);
+    if (affinity.primaryCookieName && options.primaryCookie) {
+      rules.push(rule(withCookie(serviceMatches, options.primaryCookie), weighted(100, 0)));
+      const seconds = Math.round((parseDuration(analysis.interval ?? '1m') ?? 60_000) / 1000);
+      const pin = responseHeader('Set-Cookie', sessionCookieHeader(options.primaryCookie, affinity, seconds));
+      backendRefs[0] = { ...backendRefs[0]!, filters: [pin] };
+    }
+    rules.push(rule(serviceMatches, backendRefs, mirror));
   } else {
     if (affinity && options.previousCookie && routes.canaryWeight === 0) {
       // Clients still holding the last canary's cookie go to the primary and have the cookie expired.
-      const cookie = `${affinity.cookieName}=${options.previousCookie}`;
-      const expire = responseHeader('Set-Cookie', `${cookie}; Max-Age=-1`);
+      const expire = responseHeader('Set-Cookie', expiredCookieHeader(options.previousCookie));
       const backendRefs = weighted(100, 0);
       backendRefs[0] = { ...backendRefs[0]!, filters: [expire] };
-      rules.push(rule(withCookie(serviceMatches, cookie), backendRefs));
+      rules.push(rule(withCookie(serviceMatches, options.previousCookie), backendRefs));
     }
     rules.push(rule(serviceMatches, weighted(routes.primaryWeight, routes.canaryWeight), mirror));
   }
@@ -220,7 +236,7 @@ function withCookie(matches: HTTPRouteMatch[], cookie: string): HTTPRouteMatch[]
   const header: HTTPValueMatch = {
     type: 'RegularExpression',
     name: 'Cookie',
-    value: `.*${escapeRegex(cookie)}.*`,
+    value: cookieHeaderRegex(cookie),
   };
   return matches.map((m) => ({ ...m, headers: [...(m.headers ?? []), header] }));
 }
@@ -271,6 +287,8 @@ function sharedFilters(canary: Canary): HTTPRouteFilter[] {
       },
     });
   }
+  const cors = corsFilter(canary);
+  if (cors) filters.push({ type: 'CORS', cors });
   for (const [i, m] of (service.mirror ?? []).entries()) {
     const mirror = m as { backendRef?: Partial<BackendObjectReference>; percent?: number };
     const ref = mirror.backendRef;
@@ -300,8 +318,4 @@ function timeoutsOf(canary: Canary): HTTPRouteRule['timeouts'] {
     ...(timeout ? { request: timeout } : {}),
     ...(backendTimeout ? { backendRequest: backendTimeout } : {}),
   };
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -11,6 +11,7 @@ import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
 import { isOwnedBy } from '../shared/owner.js';
+import { cookiesOf } from '../shared/session-cookie.js';
 import {
   apexMetadata,
   customObjectApi,
@@ -162,12 +163,4 @@ function sameParent(
     ref.group === (status.group ?? GATEWAY_API_GROUP) &&
     (ref.sectionName ?? '') === (status.sectionName ?? '')
   );
-}
-
-function cookiesOf(canary: Canary): RouteOptions {
-  const status = canary.status ?? {};
-  return {
-    ...(status.sessionAffinityCookie ? { canaryCookie: status.sessionAffinityCookie } : {}),
-    ...(status.previousSessionAffinityCookie ? { previousCookie: status.previousSessionAffinityCookie } : {}),
-  };
 }

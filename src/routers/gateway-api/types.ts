@@ -54,7 +54,18 @@ export interface BackendObjectReference {
   port: number;
 }
 
+/** Gateway API's HTTPCORSFilter (standard channel since v1.5; maxAge in seconds). */
+export interface HTTPCORSFilter {
+  allowOrigins?: string[];
+  allowMethods?: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  allowCredentials?: boolean;
+  maxAge?: number;
+}
+
 export type HTTPRouteFilter =
+  | { type: 'CORS'; cors: HTTPCORSFilter }
   | { type: 'RequestHeaderModifier'; requestHeaderModifier: HTTPHeaderFilter }
   | { type: 'ResponseHeaderModifier'; responseHeaderModifier: HTTPHeaderFilter }
   | { type: 'RequestMirror'; requestMirror: { backendRef: BackendObjectReference; percent?: number } }

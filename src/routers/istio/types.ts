@@ -3,6 +3,7 @@
  * define them). Everything Aviary passes through from the Canary spec keeps Istio's shape.
  */
 import type { HTTPMatchRequest, StringMatch } from '../../api/types.js';
+import type { RoutingObject } from '../shared/routing-object.js';
 
 export const ISTIO_GROUP = 'networking.istio.io';
 export const ISTIO_VERSION = 'v1beta1';
@@ -42,10 +43,17 @@ export interface HTTPRoute {
   mirrorPercentage?: { value: number };
 }
 
+/** A TCP route (appProtocol: tcp): L4 matches on ports, weighted destinations. */
+export interface TCPRoute {
+  match?: { port: number }[];
+  route: { destination: Destination; weight: number }[];
+}
+
 export interface VirtualServiceSpec {
   hosts: string[];
   gateways: string[];
-  http: HTTPRoute[];
+  http?: HTTPRoute[];
+  tcp?: TCPRoute[];
 }
 
 export interface DestinationRuleSpec {
@@ -53,25 +61,7 @@ export interface DestinationRuleSpec {
   trafficPolicy?: Record<string, unknown>;
 }
 
-export interface IstioObject<Spec> {
-  apiVersion: string;
-  kind: 'VirtualService' | 'DestinationRule';
-  metadata: {
-    name: string;
-    namespace: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: {
-      apiVersion: string;
-      kind: string;
-      name: string;
-      uid: string;
-      controller?: boolean;
-      blockOwnerDeletion?: boolean;
-    }[];
-  };
-  spec: Spec;
-}
+export type VirtualService = RoutingObject<VirtualServiceSpec>;
+export type DestinationRule = RoutingObject<DestinationRuleSpec>;
 
 export type { HTTPMatchRequest, StringMatch };

@@ -14,10 +14,13 @@ import { serviceNames } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
 import type { Destination, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from './types.js';
-import { sessionCookieHeader } from '../shared/session-cookie.js';
+import { parseDuration } from '../../api/duration.js';
+import { MERGED_MATCH_FIELDS, mergeMatches } from '../shared/match.js';
+import { cookieHeaderRegex, expiredCookieHeader, sessionCookieHeader } from '../shared/session-cookie.js';
 
 export const WEIGHTED_RULE = 'aviary-weighted';
 export const STICKY_RULE = 'aviary-sticky';
+export const STICKY_PRIMARY_RULE = 'aviary-sticky-primary';
 export const DEFAULT_RULE = 'aviary-default';
 export const EXPIRED_COOKIE_RULE = 'aviary-expired-cookie';
 
@@ -26,82 +29,113 @@ export function buildVirtualServiceSpec(
   routes: Routes,
   options: RouteOptions = {},
 ): VirtualServiceSpec {
-  const { service, analysis } = canary.spec;
+  const { service } = canary.spec;
   const names = serviceNames(canary.spec);
   const namespace = canary.metadata.namespace ?? 'default';
-  const primary: Destination = { host: names.primary, port: { number: service.port } };
-  const canaryDest: Destination = { host: names.canary, port: { number: service.port } };
-  const shared = sharedRuleFields(canary);
+  const destination = (host: string): Destination => ({ host, port: { number: service.port } });
   const weighted = (primaryWeight: number, canaryWeight: number): HTTPRouteDestination[] => [
-    { destination: primary, weight: primaryWeight },
-    { destination: canaryDest, weight: canaryWeight },
+    { destination: destination(names.primary), weight: primaryWeight },
+    { destination: destination(names.canary), weight: canaryWeight },
   ];
+  const where = service.delegation
+    ? { hosts: [], gateways: [] }
+    : { hosts: hostsOf(canary, names.apex, namespace), gateways: gatewaysOf(service.gateways) };
+  if (isTcp(canary)) {
+    // Flagger's shape for a TCP service: one tcp route, matched on the ports of service.match.
+    const ports = (service.match ?? []).flatMap((m) => (m.port !== undefined ? [{ port: m.port }] : []));
+    const route = weighted(routes.primaryWeight, routes.canaryWeight).map(({ destination, weight }) => ({
+      destination,
+      weight,
+    }));
+    return { ...where, tcp: [{ ...(ports.length ? { match: ports } : {}), route }] };
+  }
+  return { ...where, http: httpRules(canary, routes, options, weighted, destination(names.canary)) };
+}
 
+/** `appProtocol: tcp` (any case, as Flagger compares it): Istio routes the service as TCP, not HTTP. */
+export function isTcp(canary: Canary): boolean {
+  return canary.spec.service.appProtocol?.toLowerCase() === 'tcp';
+}
+
+function httpRules(
+  canary: Canary,
+  routes: Routes,
+  options: RouteOptions,
+  weighted: (primaryWeight: number, canaryWeight: number) => HTTPRouteDestination[],
+  canaryDest: Destination,
+): HTTPRoute[] {
+  const { service, analysis } = canary.spec;
+  const shared = sharedRuleFields(canary);
   const serviceMatch = service.match ?? [];
-  const rules: HTTPRoute[] = [];
   const affinity = analysis.sessionAffinity;
+  const cookieRule = (name: string, cookie: string, route: HTTPRouteDestination[]): HTTPRoute => ({
+    name,
+    ...withMatch(
+      mergeMatches(
+        [{ headers: { Cookie: { regex: cookieHeaderRegex(cookie) } } }],
+        serviceMatch,
+        MERGED_MATCH_FIELDS.istio,
+      ),
+    ),
+    ...shared,
+    route,
+  });
+  const setCookie = (dest: HTTPRouteDestination, value: string): HTTPRouteDestination => ({
+    ...dest,
+    headers: { response: { add: { 'Set-Cookie': value } } },
+  });
 
   if ((analysis.match?.length ?? 0) > 0) {
     // A/B: requests matching the analysis conditions follow the weights (0/100 sends them all to the
     // canary); everything else stays on the primary.
-    rules.push({
-      name: WEIGHTED_RULE,
-      ...withMatch(mergeMatches(analysis.match ?? [], serviceMatch)),
-      ...shared,
-      route: weighted(routes.primaryWeight, routes.canaryWeight),
-    });
-    rules.push({ name: DEFAULT_RULE, ...withMatch(serviceMatch), ...shared, route: weighted(100, 0) });
-  } else if (affinity && options.canaryCookie && routes.canaryWeight > 0) {
-    // Session affinity: a client that was sent to the canary once carries the cookie and stays there.
-    const cookie = `${affinity.cookieName}=${options.canaryCookie}`;
-    rules.push({
-      name: STICKY_RULE,
-      ...withMatch(
-        mergeMatches([{ headers: { Cookie: { regex: `.*${escapeRegex(cookie)}.*` } } }], serviceMatch),
-      ),
-      ...shared,
-      route: weighted(0, 100),
-    });
-    const route = weighted(routes.primaryWeight, routes.canaryWeight);
-    route[1] = {
-      ...route[1]!,
-      headers: { response: { add: { 'Set-Cookie': sessionCookieHeader(cookie, affinity) } } },
-    };
-    rules.push({ name: WEIGHTED_RULE, ...withMatch(serviceMatch), ...shared, route });
-  } else {
-    if (affinity && options.previousCookie && routes.canaryWeight === 0) {
-      // Clients still holding the last canary's cookie go to the primary and have the cookie expired.
-      const cookie = `${affinity.cookieName}=${options.previousCookie}`;
-      const route = weighted(100, 0);
-      route[0] = { ...route[0]!, headers: { response: { add: { 'Set-Cookie': `${cookie}; Max-Age=-1` } } } };
-      rules.push({
-        name: EXPIRED_COOKIE_RULE,
-        ...withMatch(
-          mergeMatches([{ headers: { Cookie: { regex: `.*${escapeRegex(cookie)}.*` } } }], serviceMatch),
-        ),
+    return [
+      {
+        name: WEIGHTED_RULE,
+        ...withMatch(mergeMatches(analysis.match ?? [], serviceMatch, MERGED_MATCH_FIELDS.istio)),
         ...shared,
-        route,
-      });
-    }
-    const rule: HTTPRoute = {
-      name: WEIGHTED_RULE,
-      ...withMatch(serviceMatch),
-      ...shared,
-      route: weighted(routes.primaryWeight, routes.canaryWeight),
-    };
-    if (routes.mirrored) {
-      rule.mirror = canaryDest;
-      if (analysis.mirrorWeight !== undefined) rule.mirrorPercentage = { value: analysis.mirrorWeight };
-    }
-    rules.push(rule);
+        route: weighted(routes.primaryWeight, routes.canaryWeight),
+      },
+      { name: DEFAULT_RULE, ...withMatch(serviceMatch), ...shared, route: weighted(100, 0) },
+    ];
   }
-
-  if (service.delegation) return { hosts: [], gateways: [], http: rules };
-  return {
-    hosts: hostsOf(canary, names.apex, namespace),
-    gateways: gatewaysOf(service.gateways),
-    http: rules,
+  if (affinity && options.canaryCookie && routes.canaryWeight > 0) {
+    // Session affinity: a client that was sent to the canary once carries the cookie and stays there;
+    // with primaryCookieName, one sent to the primary is pinned there for an analysis interval.
+    const [toPrimary, toCanary] = weighted(routes.primaryWeight, routes.canaryWeight) as [
+      HTTPRouteDestination,
+      HTTPRouteDestination,
+    ];
+    const rules = [cookieRule(STICKY_RULE, options.canaryCookie, weighted(0, 100))];
+    let primaryDest = toPrimary;
+    if (affinity.primaryCookieName && options.primaryCookie) {
+      rules.push(cookieRule(STICKY_PRIMARY_RULE, options.primaryCookie, weighted(100, 0)));
+      const seconds = Math.round((parseDuration(analysis.interval ?? '1m') ?? 60_000) / 1000);
+      primaryDest = setCookie(toPrimary, sessionCookieHeader(options.primaryCookie, affinity, seconds));
+    }
+    const route = [primaryDest, setCookie(toCanary, sessionCookieHeader(options.canaryCookie, affinity))];
+    rules.push({ name: WEIGHTED_RULE, ...withMatch(serviceMatch), ...shared, route });
+    return rules;
+  }
+  const rules: HTTPRoute[] = [];
+  if (affinity && options.previousCookie && routes.canaryWeight === 0) {
+    // Clients still holding the last canary's cookie go to the primary and have the cookie expired.
+    const [toPrimary, toCanary] = weighted(100, 0) as [HTTPRouteDestination, HTTPRouteDestination];
+    const expire = setCookie(toPrimary, expiredCookieHeader(options.previousCookie));
+    rules.push(cookieRule(EXPIRED_COOKIE_RULE, options.previousCookie, [expire, toCanary]));
+  }
+  const rule: HTTPRoute = {
+    name: WEIGHTED_RULE,
+    ...withMatch(serviceMatch),
+    ...shared,
+    route: weighted(routes.primaryWeight, routes.canaryWeight),
   };
+  if (routes.mirrored) {
+    rule.mirror = canaryDest;
+    // As Flagger: no mirrorPercentage (Istio then copies every request) unless mirrorWeight is above 0.
+    if ((analysis.mirrorWeight ?? 0) > 0) rule.mirrorPercentage = { value: analysis.mirrorWeight! };
+  }
+  rules.push(rule);
+  return rules;
 }
 
 function hostsOf(canary: Canary, apex: string, namespace: string): string[] {
@@ -137,34 +171,20 @@ function withMatch(match: HTTPMatchRequest[]): { match?: HTTPMatchRequest[] } {
 }
 
 /**
- * Every analysis condition combined with every service condition (a request must satisfy both), as
- * Flagger does; the analysis condition's own fields win where both set one.
+ * Reads the split back from a VirtualService: the weighted rule Aviary wrote, else the first HTTP rule;
+ * for a TCP service the tcp route that sends to the canary.
  */
-export function mergeMatches(
-  analysisMatch: HTTPMatchRequest[],
-  serviceMatch: HTTPMatchRequest[],
-): HTTPMatchRequest[] {
-  if (serviceMatch.length === 0) return analysisMatch;
-  return analysisMatch.flatMap((condition) =>
-    serviceMatch.map((base) => ({
-      ...base,
-      ...condition,
-      ...(base.headers || condition.headers ? { headers: { ...base.headers, ...condition.headers } } : {}),
-    })),
-  );
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Reads the split back from a VirtualService: the weighted rule Aviary wrote, else the first rule. */
 export function routesOf(spec: VirtualServiceSpec, canaryHost: string): Routes | undefined {
-  const rule = spec.http.find((r) => r.name === WEIGHTED_RULE) ?? spec.http[0];
+  const http = spec.http ?? [];
+  const rule =
+    http.find((r) => r.name === WEIGHTED_RULE) ??
+    http[0] ??
+    spec.tcp?.find((r) => r.route.some((d) => d.destination.host === canaryHost));
   if (!rule) return undefined;
   const canaryWeight = rule.route.find((d) => d.destination.host === canaryHost)?.weight ?? 0;
   const primaryWeight = rule.route
     .filter((d) => d.destination.host !== canaryHost)
     .reduce((sum, d) => sum + (d.weight ?? 0), 0);
-  return { primaryWeight, canaryWeight, mirrored: rule.mirror?.host === canaryHost };
+  const mirror = 'mirror' in rule ? rule.mirror : undefined;
+  return { primaryWeight, canaryWeight, mirrored: mirror?.host === canaryHost };
 }

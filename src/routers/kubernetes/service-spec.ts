@@ -7,16 +7,11 @@ import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { SelectorLabel } from '../../targets/kubernetes/selector-label.js';
+import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { ownerReferenceTo } from '../shared/owner.js';
 
 export type ServiceRole = 'apex' | 'primary' | 'canary';
 export const SERVICE_ROLES: readonly ServiceRole[] = ['apex', 'primary', 'canary'];
-
-/** Keep Flux from reverting or pruning what Aviary manages (Flagger adds the same two annotations). */
-const GITOPS_ANNOTATIONS = {
-  'kustomize.toolkit.fluxcd.io/reconcile': 'disabled',
-  'helm.toolkit.fluxcd.io/driftDetection': 'disabled',
-};
 
 export function serviceName(canary: Canary, role: ServiceRole): string {
   return serviceNames(canary.spec)[role];

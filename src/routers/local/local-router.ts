@@ -9,6 +9,7 @@ import type { RouteOptions, Routes, TrafficRouter } from '../../engine/ports.js'
 import type { AffinityRoutes, ProxyRoutes } from '../../local/router/types.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { localSpec } from '../../local/spec.js';
+import { cookieMaxAge } from '../shared/session-cookie.js';
 
 /** The engine's cookie is `<cookieName>=<value>` (status.sessionAffinityCookie); a bare value is accepted too. */
 export function cookieValue(cookieName: string, cookie: string): string {
@@ -26,7 +27,7 @@ function affinityOf(
     canaryValue: cookieValue(name, options.canaryCookie),
     ...(options.previousCookie ? { previousValue: cookieValue(name, options.previousCookie) } : {}),
     attributes: {
-      maxAge: affinity.maxAge ?? 86_400,
+      maxAge: cookieMaxAge(affinity),
       ...(affinity.path !== undefined ? { path: affinity.path } : {}),
       ...(affinity.domain !== undefined ? { domain: affinity.domain } : {}),
       ...(affinity.httpOnly !== undefined ? { httpOnly: affinity.httpOnly } : {}),

@@ -9,6 +9,7 @@ import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, toKubeError } from '../../kube/failure.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
+import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { isOwnedBy } from '../shared/owner.js';
 import {
   restoreTakenOver,
@@ -88,6 +89,7 @@ export function nginxRouter(clients: KubeClients, options: NginxRouterOptions = 
       labels: { ...user.metadata.labels },
       annotations: {
         ...withoutCanaryAnnotations(user.metadata.annotations, prefix),
+        ...GITOPS_ANNOTATIONS,
         ...canarySettings(existing),
       },
     }));

@@ -8,6 +8,7 @@ import type { Canary } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
+import { GITOPS_ANNOTATIONS } from './gitops.js';
 import { isOwnedBy, ownerReferenceTo } from './owner.js';
 
 /** Where the spec of an object Aviary took over is kept, to give it back on revertOnDeletion. */
@@ -204,13 +205,20 @@ export function asPercent(primary: number, canary: number): { primaryWeight: num
   return { primaryWeight: 100 - canaryWeight, canaryWeight };
 }
 
-/** `service.apex` labels and annotations on a routing object, over what others put there. */
+/**
+ * `service.apex` labels and annotations on a routing object, over what others put there, with the Flux
+ * drift annotations (as Flagger writes them on every routing object).
+ */
 export function apexMetadata(
   canary: Canary,
   existing: RoutingObject<unknown> | undefined,
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
   return {
     labels: { ...existing?.metadata.labels, ...canary.spec.service.apex?.labels },
-    annotations: { ...existing?.metadata.annotations, ...canary.spec.service.apex?.annotations },
+    annotations: {
+      ...existing?.metadata.annotations,
+      ...canary.spec.service.apex?.annotations,
+      ...GITOPS_ANNOTATIONS,
+    },
   };
 }
