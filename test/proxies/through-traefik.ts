@@ -33,7 +33,7 @@ export interface ThroughTraefik {
 
 export interface ThroughTraefikOptions {
   name: string;
-  provider: string;
+  provider: NonNullable<CanarySpec['provider']>;
   /** Loopback addresses of the primary and the canary; distinct per test file. */
   addresses: [string, string];
   providers: (namespace: string) => TraefikOptions['providers'];
