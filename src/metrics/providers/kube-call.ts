@@ -43,13 +43,18 @@ export async function kubeCall<T>(
 function describe(what: string, err: unknown): AviaryError {
   if (err instanceof AviaryError) return err;
   const status = statusOf(err);
-  const body = (err as { body?: unknown }).body;
-  const detail =
-    typeof body === 'string'
-      ? (JSON.parse(body) as { message?: string }).message
-      : (body as { message?: string } | undefined)?.message;
-  const message = `${what}: ${detail ?? (err as Error).message ?? String(err)}`;
+  const message = `${what}: ${bodyMessage((err as { body?: unknown }).body) ?? (err as Error).message ?? String(err)}`;
   if (status === 404) return new AviaryError('NOT_FOUND', message);
   if (status === 401 || status === 403) return new AviaryError('FORBIDDEN', message);
   return new AviaryError('UNAVAILABLE', message);
+}
+
+/** The `message` of a Kubernetes Status body (a string or parsed), or undefined when there is none. */
+function bodyMessage(body: unknown): string | undefined {
+  try {
+    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: unknown } | undefined;
+    return typeof status?.message === 'string' ? status.message : undefined;
+  } catch {
+    return typeof body === 'string' && body.trim() ? body.trim().slice(0, 200) : undefined;
+  }
 }
