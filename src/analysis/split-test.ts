@@ -94,8 +94,8 @@ export interface SplitTest {
   versions: VersionShare[];
   pValue: number;
   confidence: number;
-  /** 'off': the split differs from the weights beyond chance; 'too-few': no count could show that. */
-  verdict: 'consistent' | 'off' | 'too-few';
+  /** 'mismatch': the split differs from the weights beyond chance; 'too-few': no count could show that. */
+  verdict: 'consistent' | 'mismatch' | 'too-few';
   /** For 'too-few': the requests needed before the test could tell. */
   needed?: number;
   method: 'exact binomial' | 'exact multinomial';
@@ -106,6 +106,19 @@ export interface SplitTest {
  * version) would be rejected at `confidence`. Below it a "consistent" answer would mean nothing.
  */
 export function requestsNeeded(weightPercent: number, confidence: number): number {
+  const key = `${weightPercent}/${confidence}`;
+  let needed = neededCache.get(key);
+  if (needed === undefined) {
+    needed = searchRequestsNeeded(weightPercent, confidence);
+    if (neededCache.size < 10_000) neededCache.set(key, needed);
+  }
+  return needed;
+}
+
+/** Weights are few (whole percents, mostly): the controller asks the same question every interval. */
+const neededCache = new Map<string, number>();
+
+function searchRequestsNeeded(weightPercent: number, confidence: number): number {
   const p = weightPercent / 100;
   const alpha = 1 - confidence;
   for (let n = 1; n <= 100_000; n++) {
@@ -151,7 +164,7 @@ export function testSplit(
   );
   const method = twoVersions ? 'exact binomial' : 'exact multinomial';
   const base = { total, versions, pValue, confidence, method } as const;
-  if (pValue < 1 - confidence) return { ...base, verdict: 'off' };
+  if (pValue < 1 - confidence) return { ...base, verdict: 'mismatch' };
   if (total < needed) return { ...base, verdict: 'too-few', needed };
   return { ...base, verdict: 'consistent' };
 }

@@ -42,7 +42,7 @@ export function formatReport(result: VerifyResult): string {
 function verdictLine(result: VerifyResult): string {
   const { test } = result;
   const alpha = formatPValue(1 - test.confidence);
-  if (test.verdict === 'off')
+  if (test.verdict === 'mismatch')
     return `SPLIT OFF: the shares differ from the weights beyond chance (p < ${alpha})`;
   if (test.verdict === 'too-few') {
     return `CANNOT TELL: ${test.total} requests are too few to detect a wrong split; send at least ${test.needed}`;

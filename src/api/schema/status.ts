@@ -35,6 +35,29 @@ export const CheckResult = Type.Object({
   final: Type.Optional(Type.Boolean()),
 });
 
+/**
+ * The canary's observed share of requests over the last analysis interval (from the mesh's request
+ * metrics) tested against the weight it had: traffic that bypasses the weights shows here.
+ */
+export const ObservedTraffic = Type.Object({
+  /** consistent | mismatch (beyond chance: a Warning event too) | too-few (cannot tell) | unavailable (no metrics). */
+  verdict: LiteralUnion(['consistent', 'mismatch', 'too-few', 'unavailable'] as const),
+  /** The weight during the interval, percent; it moved from previousWeight when it changed at its start. */
+  canaryWeight: Type.Integer(),
+  previousWeight: Type.Optional(Type.Integer()),
+  canaryRequests: Type.Optional(Type.Integer()),
+  primaryRequests: Type.Optional(Type.Integer()),
+  /** Percent of the requests that reached the canary. */
+  canaryShare: Type.Optional(Type.Number()),
+  /** The canary shares (percent) expected at the check's confidence. */
+  expectedMin: Type.Optional(Type.Number()),
+  expectedMax: Type.Optional(Type.Number()),
+  pValue: Type.Optional(Type.Number()),
+  windowSeconds: Type.Integer(),
+  checkedAt: Type.String(),
+  message: Type.String(),
+});
+
 export const CanaryStatus = Type.Object({
   phase: Type.Optional(LiteralUnion(PHASES)),
   failedChecks: Type.Optional(Type.Integer()),
@@ -76,6 +99,8 @@ export const CanaryStatus = Type.Object({
   ),
   /** Aviary: set by `aviary pause` — the release holds at its weight until `aviary resume`. */
   paused: Type.Optional(Type.Object({ user: Type.String(), at: Type.String() })),
+  /** Aviary: the canary's share of requests measured by the mesh last interval, against its weight. */
+  observedTraffic: Type.Optional(ObservedTraffic),
   conditions: Type.Optional(
     Type.Array(
       Type.Object({
