@@ -334,11 +334,15 @@ describe('spec switches', () => {
     expect(world.router.routes?.canaryWeight).toBe(20);
   });
 
-  it('deletion with revertOnDeletion finalizes target and routing, then Terminated', async () => {
+  it('deletion with revertOnDeletion enters Terminating, finalizes target and routing, then Terminated', async () => {
     const world = createWorld({ canary: podinfoCanary({}, { revertOnDeletion: true }) });
     await world.initializeThenDeploy();
     await world.tick();
     world.canary.metadata.deletionTimestamp = '2025-01-01T01:00:00Z';
+    // As Flagger: Terminating is written before anything is reverted.
+    const entered = await world.tick();
+    expect(entered.phase).toBe('Terminating');
+    expect(world.target.finalized).toBe(false);
     const result = await world.tick();
     expect(result.phase).toBe('Terminated');
     expect(result.nextTickMs).toBeUndefined();

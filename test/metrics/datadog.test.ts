@@ -90,6 +90,17 @@ describe('datadog', () => {
     expect(server.requests.length - before).toBe(2); // the first attempt and one retry (fixtures: retries 1)
   });
 
+  it('a server that never answers times out after the per-attempt timeout, without retrying', async () => {
+    const before = server.requests.length;
+    server.answer(() => new Promise(() => undefined));
+    const reading = await read(source({ secrets, timeoutMs: 300 }), t());
+    expect(reading).toMatchObject({
+      kind: 'error',
+      reason: expect.stringMatching(/did not answer within 300ms/),
+    });
+    expect(server.requests.length - before).toBe(1);
+  });
+
   it('compareWithPrimary: a count template is read for the canary and the primary series', async () => {
     const counts: Record<string, number> = {
       'hits:podinfo': 1000,

@@ -3,6 +3,7 @@
  * carbon's plaintext protocol, read back through the graphite reader as the controller would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareWithPrimaryRunner } from '../../src/analysis/compare-with-primary.js';
 import { canary, read, source, template } from './fixtures.js';
 import { startGraphite, type RunningGraphite } from './graphite-server.js';
 
@@ -110,6 +111,41 @@ describe('graphite (real carbon-cache and graphite-web)', () => {
       kind: 'outcomes',
       canary: { requests: 1000, errors: 12 },
       primary: { requests: 1000, errors: 1 },
+    });
+  });
+
+  it("the compareWithPrimary judge decides on Graphite's counts: 8% errors against the primary's 0.1%", async () => {
+    await graphite.write([
+      [`${prefix}.judge.podinfo.requests`, 5000, now - 10],
+      [`${prefix}.judge.podinfo.errors`, 400, now - 10],
+      [`${prefix}.judge.podinfo-primary.requests`, 5000, now - 10],
+      [`${prefix}.judge.podinfo-primary.errors`, 5, now - 10],
+    ]);
+    await graphite.waitForPoint(`${prefix}.judge.podinfo-primary.errors`, now - 10);
+    const counting = template(
+      { type: 'graphite', address: graphite.url },
+      `target=summarize(sumSeries(${prefix}.judge.{{ target }}.{{ outcome }}),"{{ interval }}","sum",true)&from=-{{ interval }}`,
+    );
+    counting.metadata.name = 'counting';
+    const metric = {
+      name: 'request-success-rate',
+      templateRef: { name: 'counting' },
+      compareWithPrimary: { maxIncrease: 0.5 },
+    };
+    const started = Date.now() - 60_000;
+    const check = await compareWithPrimaryRunner.run(metric, {
+      canary,
+      metrics: source({ now: Date.now, templates: [counting] }),
+      now: Date.now(),
+      analysisStartedAtMs: started,
+    });
+    expect(check).toMatchObject({
+      name: 'request-success-rate',
+      decision: 'fail',
+      final: true,
+      value: 8,
+      primaryValue: 0.1,
+      samples: 5000,
     });
   });
 });

@@ -59,6 +59,10 @@ export async function recordingServer(): Promise<RecordingServer> {
     answer: (h) => {
       handler = h;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a test may leave a request unanswered on purpose
+      }),
   };
 }
