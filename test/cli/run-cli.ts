@@ -13,6 +13,7 @@ export interface CliResult {
 
 export interface RunningCli {
   readonly done: Promise<CliResult>;
+  kill(): void;
   /** Output so far. */
   readonly stdout: () => string;
 }
@@ -37,7 +38,7 @@ export function startCli(
       resolve({ code, stdout, stderr });
     }),
   );
-  return { done, stdout: () => stdout };
+  return { done, stdout: () => stdout, kill: () => child.kill('SIGKILL') };
 }
 
 export const runCli = (args: string[], options: Parameters<typeof startCli>[1] = {}) =>
