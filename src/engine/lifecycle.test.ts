@@ -131,6 +131,19 @@ describe('rollback', () => {
     );
   });
 
+  it('a new revision beside a primary past its deadline in Succeeded is rolled back to Failed, as Flagger does (not only logged)', async () => {
+    const world = createWorld();
+    await world.initializeThenDeploy();
+    await world.runUntil('Succeeded', 30);
+    world.target.primaryHealth = 'past-deadline';
+    world.target.deploy('v3');
+    await world.tick();
+    expect(world.phase).toBe('Failed');
+    expect(world.status.failureReason).toMatch(/^primary not ready: /);
+    expect(world.status.canaryWeight).toBe(0);
+    expect(world.target.canary.replicas).toBe(0);
+  });
+
   it('failed promotion: the primary breaks while taking the new version, traffic goes to the canary', async () => {
     const world = createWorld();
     await world.initializeThenDeploy();

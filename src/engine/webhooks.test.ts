@@ -80,6 +80,28 @@ describe('webhook gates', () => {
     expect(world.webhooks.callsOf('load').every((c) => c.phase === 'Progressing')).toBe(true);
   });
 
+  it('confirm-traffic-increase is asked at maxWeight too, before confirm-promotion (Flagger)', async () => {
+    const world = createWorld({
+      canary: podinfoCanary({
+        webhooks: [
+          { name: 'traffic', type: 'confirm-traffic-increase', url: 'http://gate.test/traffic' },
+          { name: 'promotion', type: 'confirm-promotion', url: 'http://gate.test/promotion' },
+        ],
+      }),
+    });
+    await world.initializeThenDeploy();
+    await world.runUntil((w) => w.status.canaryWeight === 50, 20);
+    world.webhooks.close('traffic');
+    const promotionAsked = world.webhooks.callsOf('promotion').length;
+    await world.tick();
+    await world.tick();
+    expect(world.status).toMatchObject({ phase: 'Progressing', canaryWeight: 50 });
+    expect(world.webhooks.callsOf('promotion')).toHaveLength(promotionAsked);
+    world.webhooks.open('traffic');
+    await world.runUntil('Promoting', 3);
+    expect(world.webhooks.callsOf('promotion').length).toBeGreaterThan(promotionAsked);
+  });
+
   it('confirm-traffic-increase closed holds the weight without a failed check', async () => {
     const world = withHook('confirm-traffic-increase');
     await world.initializeThenDeploy();

@@ -14,26 +14,34 @@ async function waitForPromotion(interval: Interval, hook: CanaryWebhook): Promis
   return tick.goto('WaitingPromotion', interval.patch);
 }
 
+async function waitForTraffic(interval: Interval, hook: CanaryWebhook): Promise<CanaryStatus> {
+  const { tick } = interval;
+  await tick.event('Warning', messages.waitingTraffic(tick.name, hook.name));
+  await alertGate(tick, hook, alerts.waitingTraffic());
+  return tick.stay(interval.patch);
+}
+
 /** Carries out the strategy's decision: gates first, then the traffic change (verified) or the promotion. */
 export async function carryOut(interval: Interval, decision: StepDecision): Promise<CanaryStatus> {
   const { tick, patch } = interval;
   if (decision.kind === 'hold') return tick.stay(patch);
-  if (decision.kind === 'promote') {
-    const gate = await runGate(tick, 'confirm-promotion', 'Progressing');
-    return gate.open ? promote(tick, patch) : waitForPromotion(interval, gate.hook);
-  }
+  // Once waiting for promotion, the traffic gate was passed already.
   const gated =
     decision.gate === 'confirm-traffic-increase' && tick.phase === 'WaitingPromotion'
       ? undefined
       : decision.gate;
+  if (decision.kind === 'promote') {
+    if (gated) {
+      const traffic = await runGate(tick, gated, 'Progressing');
+      if (!traffic.open) return waitForTraffic(interval, traffic.hook);
+    }
+    const gate = await runGate(tick, 'confirm-promotion', 'Progressing');
+    return gate.open ? promote(tick, patch) : waitForPromotion(interval, gate.hook);
+  }
   if (gated) {
     const gate = await runGate(tick, gated, 'Progressing');
     if (!gate.open && gated === 'confirm-promotion') return waitForPromotion(interval, gate.hook);
-    if (!gate.open) {
-      await tick.event('Warning', messages.waitingTraffic(tick.name, gate.hook.name));
-      await alertGate(tick, gate.hook, alerts.waitingTraffic());
-      return tick.stay(patch);
-    }
+    if (!gate.open) return waitForTraffic(interval, gate.hook);
   }
   const outcome = await applyRoutes(tick, decision.routes);
   if (!outcome.applied)

@@ -32,7 +32,9 @@ async function startWhenPrimaryReady(tick: Tick, revision: Revision): Promise<Ca
       await tick.event('Warning', messages.notReady(tick.name, `primary not ready: ${primary.reason}`));
       return tick.stay();
     }
-    if (primary.kind === 'deadline' && tick.phase === 'Waiting') {
+    // Past its deadline the primary is rolled back to, from any of these phases, as Flagger does: all
+    // traffic on the primary, the canary scaled to zero, Failed with the reason (not only logged).
+    if (primary.kind === 'deadline') {
       const routes = await tick.ports.router.getRoutes(tick.canary);
       const reason = `primary not ready: ${primary.reason}`;
       return rollback(
@@ -40,10 +42,6 @@ async function startWhenPrimaryReady(tick: Tick, revision: Revision): Promise<Ca
         { reason, event: reason, alert: `Rolling back, ${reason}`, severity: 'error' },
         routes,
       );
-    }
-    if (primary.kind === 'deadline') {
-      await tick.event('Warning', messages.notReady(tick.name, `primary not ready: ${primary.reason}`));
-      return tick.stay();
     }
   }
   return startRollout(tick, revision);

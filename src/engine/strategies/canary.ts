@@ -8,12 +8,13 @@ import type { StrategyStep } from './step.js';
 
 export const canaryStep: StrategyStep = ({ analysis, routes, name }) => {
   const weight = routes.canaryWeight;
-  if (weight >= maxWeight(analysis)) return { kind: 'promote' };
+  // Traffic increases are gated, except the one that ends mirroring (Flagger). As in Flagger the gate
+  // is also asked at maxWeight, before confirm-promotion: promoting moves the rest of the traffic.
+  const gate = routes.mirrored ? undefined : ('confirm-traffic-increase' as const);
+  if (weight >= maxWeight(analysis)) return { kind: 'promote', ...(gate ? { gate } : {}) };
   const step = nextStepWeight(analysis, weight);
   if (step <= 0)
     return { kind: 'hold', reason: 'no stepWeight or stepWeights: the canary weight cannot grow' };
-  // Traffic increases are gated, except the one that ends mirroring (Flagger).
-  const gate = routes.mirrored ? undefined : ('confirm-traffic-increase' as const);
   if (analysis.mirror && weight === 0 && !routes.mirrored) {
     return {
       kind: 'shift',

@@ -22,8 +22,8 @@ export type StepDecision =
       gate?: 'confirm-traffic-increase' | 'confirm-promotion';
       message: string;
     }
-  /** The analysis is complete: promote (after confirm-promotion). */
-  | { kind: 'promote' }
+  /** The analysis is complete: promote (after the gate, if any, then confirm-promotion). */
+  | { kind: 'promote'; gate?: 'confirm-traffic-increase' }
   /** Nothing to do this interval. */
   | { kind: 'hold'; reason: string };
 
