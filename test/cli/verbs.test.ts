@@ -112,6 +112,8 @@ describe('aviary verbs on Kubernetes', () => {
     await request('resume');
     const resumed = await waitFor('weight grows again', canary, (c) => (c.status?.canaryWeight ?? 0) > held);
     expect(resumed.status?.paused).toBeUndefined();
+    // Held again, so the analysis cannot reach its end on its own before promote is read.
+    await request('pause');
 
     const promoted = await request('promote');
     const promotedAt = promoted.status?.canaryWeight ?? 0;
@@ -146,6 +148,7 @@ describe('aviary verbs on Kubernetes', () => {
     // The promote annotation is still on the Canary, but it has acted: this release steps on.
     expect((await canary()).status?.lastIntent?.id).toBe(promoteId);
 
+    await request('pause'); // so the release cannot end on its own while the watch starts up
     const watch = startCli(as(['watch', NAME, '--timeout', '60s', '--interval', '500ms']), {
       timeoutMs: 70_000,
     });
