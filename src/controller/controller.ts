@@ -7,6 +7,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import { analysisIntervalMs } from '../api/defaults.js';
 import type { Canary } from '../api/types.js';
+import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
 import { canaryStore } from '../kube/canary-store.js';
 import type { KubeClients } from '../kube/client.js';
@@ -48,9 +49,6 @@ export interface RunningController {
   readonly server: Server | undefined;
   stop(): Promise<void>;
 }
-
-/** Phases waiting for a new revision: a target change should start them at once. */
-const IDLE_PHASES = new Set(['Initialized', 'Succeeded', 'Failed', 'Waiting']);
 
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { clients, log } = options;

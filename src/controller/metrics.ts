@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { PHASES } from '../api/schema/status.js';
 import type { Canary, Phase } from '../api/types.js';
+import { ENDED_PHASES } from '../engine/phases/table.js';
 
 type Decision = NonNullable<NonNullable<Canary['status']>['lastChecks']>[number]['decision'];
 const DECISIONS: readonly Decision[] = ['pass', 'fail', 'inconclusive'];
@@ -87,7 +88,7 @@ export class ControllerMetrics {
   ): void {
     this.duration.observe({ name, namespace }, seconds);
     this.status.set({ name, namespace }, STATUS_VALUE[phase] ?? 0);
-    if (phase !== previous && (phase === 'Succeeded' || phase === 'Failed')) {
+    if (phase !== previous && ENDED_PHASES.has(phase)) {
       this.outcomes.inc({ name, namespace, result: phase.toLowerCase() });
     }
   }

@@ -130,7 +130,9 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     if (canary.metadata.deletionTimestamp) {
       if (!canary.metadata.finalizers?.includes(FINALIZER)) return {};
       if (canary.spec.revertOnDeletion && previous !== 'Terminated') {
-        await deps.reconcile(canary, deps.portsFor(canary, lookups));
+        // Terminating is written first, the revert runs on the next tick: the finalizer stays until then.
+        const outcome = await deps.reconcile(canary, deps.portsFor(canary, lookups));
+        if (outcome.status.phase !== 'Terminated') return { nextTickMs: 0 };
       }
       await store.removeFinalizer(canary);
       log.info({ canary: key }, 'Terminated canary: finalizer removed');

@@ -8,6 +8,7 @@ export type { EngineOptions } from './tick.js';
 export { Tick } from './tick.js';
 export { PHASE_HANDLERS } from './phases/index.js';
 export type { PhaseHandler } from './phases/index.js';
+export { ENDED_PHASES, IDLE_PHASES, MANAGED_PHASES, PHASE_TABLE, mayGo } from './phases/table.js';
 export { STRATEGIES, abTestingStep, blueGreenStep, canaryStep } from './strategies/index.js';
 export type { StepDecision, StepInput, StrategyStep } from './strategies/index.js';
 export { withEventWebhooks } from './events.js';

@@ -8,7 +8,8 @@ import type { Canary, CanaryStatus, Phase } from '../api/types.js';
 import { actOnIntent } from './intents.js';
 import { messages } from './messages.js';
 import { PHASE_HANDLERS } from './phases/index.js';
-import { terminating } from './phases/terminating.js';
+import { MANAGED_PHASES } from './phases/table.js';
+import { startTerminating } from './phases/terminating.js';
 import type { EnginePorts } from './ports.js';
 import { Tick, type EngineOptions } from './tick.js';
 
@@ -22,29 +23,21 @@ export interface ReconcileResult {
   nextTickMs?: number;
 }
 
-/** Phases where the primary and the routing objects exist and are kept in shape every tick. */
-const MANAGED: ReadonlySet<Phase> = new Set<Phase>([
-  'Initialized',
-  'Waiting',
-  'Progressing',
-  'WaitingPromotion',
-  'Promoting',
-  'Finalising',
-  'Succeeded',
-  'Failed',
-]);
-
 async function decide(tick: Tick): Promise<CanaryStatus> {
   const { metadata, spec } = tick.canary;
   if (metadata.deletionTimestamp) {
     // Without revertOnDeletion Kubernetes garbage-collects what Aviary created; nothing to do here.
-    return spec.revertOnDeletion && tick.phase !== 'Terminated' ? terminating(tick) : tick.stay();
+    if (!spec.revertOnDeletion) return tick.stay();
+    // As Flagger: Terminating is written (and shown) before anything is reverted; the next tick reverts.
+    return tick.phase === 'Terminating' || tick.phase === 'Terminated'
+      ? PHASE_HANDLERS[tick.phase](tick)
+      : startTerminating(tick);
   }
   if (spec.suspend) {
     await tick.event('Normal', messages.suspended());
     return tick.stay();
   }
-  if (MANAGED.has(tick.phase)) {
+  if (MANAGED_PHASES.has(tick.phase)) {
     // Repairs drift (a deleted primary, an edited routing object); the readiness it reports is judged
     // by the phases that wait on the primary.
     await tick.ports.target.initialize(tick.canary);

@@ -1,30 +1,8 @@
-/** Status bookkeeping shared by every phase: transitions, Flagger's Promoted condition, fresh rollouts. */
+/** Status bookkeeping shared by every phase: Flagger's Promoted condition, Reconciled, fresh rollouts. */
 import type { CanaryStatus, Phase } from '../api/types.js';
+import { PHASE_TABLE } from './phases/table.js';
 
 type Condition = NonNullable<CanaryStatus['conditions']>[number];
-
-const PROMOTED: Record<Phase, { status: string; message: (kind: string) => string }> = {
-  Initializing: { status: 'Unknown', message: (k) => `New ${k} detected, starting initialization.` },
-  Initialized: { status: 'True', message: (k) => `${k} initialization completed.` },
-  Waiting: { status: 'Unknown', message: () => 'Waiting for approval.' },
-  Progressing: { status: 'Unknown', message: () => 'New revision detected, progressing canary analysis.' },
-  WaitingPromotion: { status: 'Unknown', message: () => 'Waiting for approval.' },
-  Promoting: {
-    status: 'Unknown',
-    message: () => 'Canary analysis completed, starting primary rolling update.',
-  },
-  Finalising: {
-    status: 'Unknown',
-    message: () => 'Canary analysis completed, routing all traffic to primary.',
-  },
-  Succeeded: { status: 'True', message: () => 'Canary analysis completed successfully, promotion finished.' },
-  Failed: { status: 'False', message: (k) => `Canary analysis failed, ${k} scaled to zero.` },
-  Terminating: {
-    status: 'Unknown',
-    message: () => 'Canary is being deleted, reverting to the original workload.',
-  },
-  Terminated: { status: 'False', message: () => 'Canary deleted, workload reverted.' },
-};
 
 /** The single `Promoted` condition Flagger keeps, rewritten only when its reason changes. */
 export function promotedCondition(
@@ -34,7 +12,7 @@ export function promotedCondition(
   at: string,
 ): Condition[] {
   const old = previous?.find((c) => c.type === 'Promoted');
-  const { status, message } = PROMOTED[phase];
+  const { status, message } = PHASE_TABLE[phase].promoted;
   if (old && old.reason === phase && old.status === status) return previous ? [...previous] : [];
   return withCondition(previous, { type: 'Promoted', status, reason: phase, message: message(kind) }, at);
 }

@@ -3,10 +3,12 @@
  * Phase handlers read from it and return the next status with `stay` or `goto`; nothing is persisted
  * until the reconcile writes that status once at its end.
  */
-import { analysisIntervalMs } from '../api/defaults.js';
+import { analysisIntervalMs, runningAnalysis } from '../api/defaults.js';
 import type { CheckRunner, CheckRunners } from '../analysis/checks.js';
 import type { Canary, CanaryAnalysis, CanaryStatus, Phase } from '../api/types.js';
+import { AviaryError } from '../errors.js';
 import { withEventWebhooks } from './events.js';
+import { mayGo } from './phases/table.js';
 import type { EnginePorts, EventType, Severity } from './ports.js';
 import { compact, promotedCondition, recoveredCondition } from './status.js';
 
@@ -50,8 +52,9 @@ export class Tick {
     };
   }
 
+  /** The analysis as it runs (the kubernetes provider's blue/green default applied, as validate says). */
   get analysis(): CanaryAnalysis {
-    return this.canary.spec.analysis;
+    return runningAnalysis(this.canary.spec);
   }
 
   get intervalMs(): number {
@@ -83,8 +86,14 @@ export class Tick {
     return this.next(this.phase, patch);
   }
 
-  /** Next phase: stamps the transition time and the Promoted condition when the phase changes. */
+  /**
+   * Next phase: stamps the transition time and the Promoted condition when the phase changes. A
+   * transition the phase table (./phases/table.ts) does not declare is a bug, refused before any write.
+   */
   goto(phase: Phase, patch: Partial<CanaryStatus> = {}): CanaryStatus {
+    if (!mayGo(this.phase, phase)) {
+      throw new AviaryError('INTERNAL', `${this.name}: ${this.phase} -> ${phase} is not in the phase table`);
+    }
     return this.next(phase, patch);
   }
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { compareWithPrimaryRunner } from '../analysis/compare-with-primary.js';
 import { parseDuration } from '../api/duration.js';
-import type { Canary, CanaryStatus, Phase } from '../api/types.js';
-import { reconcile, type EngineOptions } from '../engine/index.js';
+import type { Canary, CanaryStatus } from '../api/types.js';
+import { ENDED_PHASES, reconcile, type EngineOptions } from '../engine/index.js';
 import type { EnginePorts, EventRecorder, EventType, Routes } from '../engine/ports.js';
 import { HttpWebhookCaller } from '../hooks/index.js';
 import { createLocalPorts, type LocalPorts } from '../local/index.js';
@@ -45,8 +45,6 @@ export interface LocalReleaseOptions {
 }
 
 export type ReleaseOutcome = { phase: 'Succeeded' | 'Failed'; status: CanaryStatus };
-
-const DONE: ReadonlySet<Phase> = new Set<Phase>(['Succeeded', 'Failed']);
 
 export class LocalRelease {
   readonly local: LocalPorts;
@@ -163,7 +161,8 @@ export class LocalRelease {
       status = this.redactor.redactDeep(result.status);
       this.options.onStatus?.(status);
       const current = status.lastAppliedSpec === versionHash(this.canary.spec.local!.canary);
-      if (DONE.has(result.phase) && current) return { phase: result.phase as 'Succeeded' | 'Failed', status };
+      if (ENDED_PHASES.has(result.phase) && current)
+        return { phase: result.phase as 'Succeeded' | 'Failed', status };
       if (result.phase === 'Initialized' && current) {
         throw new AviaryError(
           'INVALID_SPEC',

@@ -1,16 +1,6 @@
 /**
- * The lifecycle as a table: one handler per phase. Each handler reads the world through the ports and
- * returns the next status; transitions are the `goto` calls inside them:
- *
- *   Initializing     -> Initialized (primary ready) | Failed (primary never ready)
- *   Initialized      -> Progressing (new revision, gates open) | Waiting (confirm-rollout closed)
- *   Succeeded/Failed -> same as Initialized
- *   Waiting          -> Progressing (confirm-rollout opens) | Failed (primary broken)
- *   Progressing      -> Progressing (step, hold, restart) | WaitingPromotion | Promoting | Succeeded (skipAnalysis) | Failed
- *   WaitingPromotion -> Promoting (confirm-promotion opens) | Progressing (restart) | Failed
- *   Promoting        -> Finalising (all traffic on the primary) | Failed (primary never ready: traffic to canary)
- *   Finalising       -> Succeeded
- *   Terminating      -> Terminated
+ * One handler per phase. Each handler reads the world through the ports and returns the next status;
+ * the transitions its `goto` calls may make are declared in ./table.ts.
  */
 import type { CanaryStatus, Phase } from '../../api/types.js';
 import type { Tick } from '../tick.js';

@@ -3,8 +3,13 @@ import type { CanaryStatus } from '../../api/types.js';
 import { messages } from '../messages.js';
 import type { Tick } from '../tick.js';
 
-export async function terminating(tick: Tick): Promise<CanaryStatus> {
+/** Deletion seen: the phase says so before anything is reverted. */
+export async function startTerminating(tick: Tick): Promise<CanaryStatus> {
   await tick.event('Normal', messages.terminating(tick.name));
+  return tick.goto('Terminating');
+}
+
+export async function terminating(tick: Tick): Promise<CanaryStatus> {
   // Target first: it must be serving again before routing points back at it.
   await tick.ports.target.finalize(tick.canary);
   await tick.ports.router.finalize(tick.canary);
