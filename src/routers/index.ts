@@ -5,6 +5,7 @@
  * line has no router: validate refuses it rather than accept a Canary that cannot run.
  */
 import type { Provider } from '../api/types.js';
+import { apisix } from './apisix/index.js';
 import { contourRouter } from './contour/index.js';
 import { WEIGHTS_ONLY, type RouterEntry } from './entry.js';
 import { gatewayApiRouter } from './gateway-api/index.js';
@@ -91,6 +92,7 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   },
   traefik,
   skipper,
+  apisix,
 };
 
 export function routerEntry(provider: Provider): RouterEntry | undefined {

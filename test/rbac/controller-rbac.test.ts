@@ -53,6 +53,9 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get traefik.io/traefikservices', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: create traefik.io/traefikservices', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update traefik.io/traefikservices', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get apisix.apache.org/apisixroutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: create apisix.apache.org/apisixroutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: update apisix.apache.org/apisixroutes', why: ROUTER_CONTRACT },
 ];
 
 const cluster = testCluster();
