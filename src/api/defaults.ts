@@ -43,6 +43,20 @@ export function nextStepWeight(analysis: CanaryAnalysis, current: number): numbe
   return next === undefined ? room : Math.min(room, next - current);
 }
 
+/** Flagger's iterations for a `kubernetes` provider canary that asked for weights. */
+export const KUBERNETES_BLUE_GREEN_ITERATIONS = 10;
+
+/**
+ * The analysis as it runs. The `kubernetes` provider cannot split traffic by weight: as in Flagger, a
+ * Canary without iterations runs as blue/green with 10 (validate says so as a warning), so the engine,
+ * the router and validate agree.
+ */
+export function runningAnalysis(spec: CanarySpec): CanaryAnalysis {
+  const analysis = spec.analysis;
+  if (providerOf(spec) !== 'kubernetes' || (analysis.iterations ?? 0) > 0) return analysis;
+  return { ...analysis, iterations: KUBERNETES_BLUE_GREEN_ITERATIONS };
+}
+
 export function strategyOf(analysis: CanaryAnalysis): Strategy {
   const iterations = analysis.iterations ?? 0;
   if (iterations > 0 && (analysis.match?.length ?? 0) > 0) return 'ab-testing';

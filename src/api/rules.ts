@@ -3,7 +3,13 @@
  * admission-time checks) and the ones users trip on (a step larger than the maximum, a metric that can
  * never fail). Each rule reads a schema-valid spec and returns problems with a fix.
  */
-import { analysisIntervalMs, defaultMetricsPort, maxWeight, TOTAL_WEIGHT } from './defaults.js';
+import {
+  analysisIntervalMs,
+  defaultMetricsPort,
+  KUBERNETES_BLUE_GREEN_ITERATIONS,
+  maxWeight,
+  TOTAL_WEIGHT,
+} from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { hasMetricReader, METRIC_PROVIDERS, OTHER_READERS } from '../metrics/providers/index.js';
 import { MAX_LABEL, nameProblem } from './names.js';
@@ -116,7 +122,7 @@ function progressionRules(spec: CanarySpec, a: CanaryAnalysis): FieldProblem[] {
   if (spec.provider === 'kubernetes' && iterations <= 0 && (stepWeight > 0 || steps.length > 0)) {
     out.push({
       path: 'spec.provider',
-      message: 'kubernetes cannot split traffic by weight; the release runs as blue/green with 10 iterations',
+      message: `kubernetes cannot split traffic by weight; the release runs as blue/green with ${KUBERNETES_BLUE_GREEN_ITERATIONS} iterations`,
       fix: 'use iterations instead of stepWeight, or a mesh/ingress provider such as istio',
       severity: 'warning',
     });

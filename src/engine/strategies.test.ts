@@ -171,3 +171,13 @@ describe('session affinity', () => {
     });
   });
 });
+
+describe('provider kubernetes', () => {
+  it('with stepWeight runs as blue/green with 10 iterations, as Flagger and validate say: no weight is ever asked of the router', async () => {
+    const world = createWorld({ canary: podinfoCanary({}, { provider: 'kubernetes' }) });
+    await world.initializeThenDeploy();
+    await world.runUntil('Succeeded', 30);
+    expect(world.router.requested.map((r) => r.routes.canaryWeight).filter((w) => w !== 0)).toEqual([]);
+    expect(world.events.messages()).toContain('Advance podinfo.test canary iteration 10/10');
+  });
+});
