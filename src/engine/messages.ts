@@ -25,8 +25,6 @@ export const messages = {
     `Halt ${n} advancement waiting for promotion approval ${hook}`,
   notReady: (n: string, reason: string) => `Halt ${n} advancement: ${reason}`,
   promotionFailed: (n: string, reason: string) => `Promotion of ${n} failed, primary not ready: ${reason}`,
-  routeNotApplied: (asked: Routes, held: Routes) =>
-    `route not applied: asked canary ${asked.canaryWeight}%, router holds ${held.canaryWeight}%`,
   suspended: () => 'skipping canary run as object is suspended',
   terminating: (n: string) => `Terminating canary ${n}`,
   terminated: (n: string) => `Terminated canary ${n}`,

@@ -4,8 +4,10 @@
  *
  * Rules every implementation keeps:
  * - Calls are idempotent: the engine may repeat any call after a crash.
- * - Every network call has a timeout; failures are thrown as errors (the engine records them), except
- *   where a port returns a result type that carries the failure.
+ * - Every network call has a timeout; failures are thrown as AviaryErrors (src/errors.ts), except where a
+ *   port returns a result type that carries the failure. A thrown error ends the tick before its status
+ *   write; the runtime shows it to the user (on Kubernetes a Warning event and a Reconciled=False
+ *   condition) and its code's `retry` column decides how soon the tick runs again.
  */
 import type {
   Canary,
@@ -78,6 +80,10 @@ export interface RouteOptions {
 export interface TrafficRouter {
   /** Creates or refreshes the routing objects; on first creation all traffic goes to the primary. */
   reconcile(canary: Canary): Promise<void>;
+  /**
+   * Applies the split, then reads it back from the routing layer and throws ROUTE_NOT_APPLIED (saying
+   * what it holds) when that is not the split asked for; the engine counts it as a failed check.
+   */
   setRoutes(canary: Canary, routes: Routes, options?: RouteOptions): Promise<void>;
   /** Reads back what the routing layer actually holds (never a cached copy of what was asked). */
   getRoutes(canary: Canary): Promise<Routes>;

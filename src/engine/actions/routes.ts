@@ -1,9 +1,11 @@
 /**
- * Traffic changes are verified: the router is the source of truth, so after every change the engine reads
- * the routes back, and a router that does not hold what was asked is a failed step, never a silent one.
+ * Traffic changes are verified by the router: `setRoutes` reads back what the routing layer holds and
+ * throws ROUTE_NOT_APPLIED when it is not what was asked (test/routers/contract.ts holds every router to
+ * it). Here that error becomes a failed `traffic-routing` check with the router's words, never a silent
+ * step; any other error ends the tick. The status records the split as read back from the router.
  */
 import type { CheckResult } from '../../api/types.js';
-import { messages } from '../messages.js';
+import { AviaryError } from '../../errors.js';
 import type { RouteOptions, Routes } from '../ports.js';
 import type { Tick } from '../tick.js';
 
@@ -39,15 +41,15 @@ export async function applyRoutes(
   options = routeOptions(tick, routes),
 ): Promise<RouteOutcome> {
   const { router } = tick.ports;
-  await router.setRoutes(tick.canary, routes, options);
-  const held = await router.getRoutes(tick.canary);
-  // Mirroring is not compared: most routers cannot mirror and report it off (as in Flagger).
-  if (held.canaryWeight === routes.canaryWeight && held.primaryWeight === routes.primaryWeight) {
-    return { applied: true, routes: held };
+  try {
+    await router.setRoutes(tick.canary, routes, options);
+  } catch (err) {
+    if (!(err instanceof AviaryError) || err.code !== 'ROUTE_NOT_APPLIED') throw err;
+    await tick.event('Warning', `${err.message} for ${tick.name}`);
+    const check: CheckResult = { name: 'traffic-routing', decision: 'fail', message: err.message };
+    return { applied: false, routes: await router.getRoutes(tick.canary), check };
   }
-  const message = messages.routeNotApplied(routes, held);
-  await tick.event('Warning', `${message} for ${tick.name}`);
-  return { applied: false, routes: held, check: { name: 'traffic-routing', decision: 'fail', message } };
+  return { applied: true, routes: await router.getRoutes(tick.canary) };
 }
 
 /** Status fields after a step that did not apply: one more failed check, weights as the router holds them. */

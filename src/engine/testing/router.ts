@@ -1,4 +1,5 @@
 import type { Canary } from '../../api/types.js';
+import { AviaryError } from '../../errors.js';
 import type { RouteOptions, Routes, TrafficRouter } from '../ports.js';
 
 export interface RouteChange {
@@ -6,7 +7,10 @@ export interface RouteChange {
   options?: RouteOptions;
 }
 
-/** Routing in memory. Set `applies = false` to play a router that accepts a change but keeps the old split. */
+/**
+ * Routing in memory. Set `applies = false` to play a routing layer that keeps the old split: like every
+ * real router, setRoutes then throws ROUTE_NOT_APPLIED.
+ */
 export class InMemoryRouter implements TrafficRouter {
   routes: Routes | undefined;
   options: RouteOptions | undefined;
@@ -24,7 +28,11 @@ export class InMemoryRouter implements TrafficRouter {
 
   setRoutes(_canary: Canary, routes: Routes, options?: RouteOptions): Promise<void> {
     this.requested.push({ routes: { ...routes }, ...(options ? { options: { ...options } } : {}) });
-    if (!this.applies) return Promise.resolve();
+    if (!this.applies) {
+      const held = this.routes?.canaryWeight ?? 0;
+      const message = `route not applied: asked canary ${routes.canaryWeight}%, router holds ${held}%`;
+      return Promise.reject(new AviaryError('ROUTE_NOT_APPLIED', message));
+    }
     const same =
       this.routes &&
       this.routes.canaryWeight === routes.canaryWeight &&
