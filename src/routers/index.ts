@@ -24,7 +24,7 @@ const HTTP_MESH = { ...WEIGHTS_ONLY, match: true, mirror: true, sessionAffinity:
 export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   istio: {
     runtime: 'kubernetes',
-    capabilities: { ...HTTP_MESH, primaryCookie: true, cors: true },
+    capabilities: { ...HTTP_MESH, primaryCookie: true, tcp: true, cors: true },
     create: istioRouter,
     services: true,
   },
@@ -38,13 +38,13 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   },
   'gatewayapi:v1': {
     runtime: 'kubernetes',
-    capabilities: HTTP_MESH,
+    capabilities: { ...HTTP_MESH, cors: true },
     create: (clients) => gatewayApiRouter(clients, 'v1'),
     services: true,
   },
   'gatewayapi:v1beta1': {
     runtime: 'kubernetes',
-    capabilities: HTTP_MESH,
+    capabilities: { ...HTTP_MESH, cors: true },
     create: (clients) => gatewayApiRouter(clients, 'v1beta1'),
     services: true,
   },

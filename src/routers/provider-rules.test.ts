@@ -46,7 +46,9 @@ describe('aviary validate checks spec.provider against the router registry', () 
 
   it('refuses mirror, session affinity, TCP and CORS where the router would drop them', () => {
     const paths = (yaml: string) => errors(yaml).map((p) => p.path);
-    expect(paths(canary('nginx', '', 'iterations: 10\n    mirror: true'))).toEqual(['spec.analysis.mirror']);
+    expect(paths(canary('contour', '', 'iterations: 10\n    mirror: true'))).toEqual([
+      'spec.analysis.mirror',
+    ]);
     expect(paths(canary('contour', '', 'stepWeight: 10\n    sessionAffinity: {cookieName: c}'))).toEqual([
       'spec.analysis.sessionAffinity',
     ]);

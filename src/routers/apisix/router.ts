@@ -7,6 +7,7 @@ import type { TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { WEIGHTS_ONLY } from '../entry.js';
+import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { customObjectApi } from '../shared/routing-object.js';
 import { weightedObjectRouter } from '../shared/weighted-object-router.js';
 import {
@@ -49,7 +50,7 @@ export function apisixRouter(clients: KubeClients): TrafficRouter {
       return {
         spec: apisixCanaryRouteSpec(canary, routes, user.spec),
         labels: { ...user.metadata.labels },
-        annotations: { ...user.metadata.annotations },
+        annotations: { ...user.metadata.annotations, ...GITOPS_ANNOTATIONS },
       };
     },
     routesOf: (route, canary) => routesOfApisixRoute(canary, route.spec),

@@ -8,6 +8,7 @@ import type { TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { WEIGHTS_ONLY } from '../entry.js';
+import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { customObjectApi, type RoutingObject } from '../shared/routing-object.js';
 import { weightedObjectRouter } from '../shared/weighted-object-router.js';
 import {
@@ -52,7 +53,10 @@ export function skipperRouter(clients: KubeClients): TrafficRouter {
       return {
         spec: skipperIngressSpec(canary, user.spec),
         labels: { ...user.metadata.labels },
-        annotations: skipperAnnotations(canary, routes, user.metadata.annotations),
+        annotations: {
+          ...skipperAnnotations(canary, routes, user.metadata.annotations),
+          ...GITOPS_ANNOTATIONS,
+        },
       };
     },
     routesOf: (ingress, canary) => routesOfSkipperAnnotations(canary, ingress.metadata.annotations),
