@@ -5,17 +5,23 @@
  */
 import { expect, it } from 'vitest';
 import { gatewayApiRouter, type HTTPRoute } from '../../src/routers/gateway-api/index.js';
-import { describeThroughTraefik, HOST } from './through-traefik.js';
+import { describeThroughProxy, HOST } from './through-proxy.js';
+import { startTraefik } from './traefik.js';
 import { waitFor } from './wait.js';
 
 const CONTROLLER = 'traefik.io/gateway-controller';
 
-describeThroughTraefik({
+describeThroughProxy({
   name: 'gatewayapi:v1 router through Traefik as the Gateway',
   provider: 'gatewayapi:v1',
   addresses: ['10.254.1.1', '10.254.1.2'],
   // This Traefik serves only its own GatewayClass (other runs may have Traefiks of their own).
-  providers: (namespace) => ({ kubernetesgateway: { labelSelector: `aviary.dev/proxy-test=${namespace}` } }),
+  // This Traefik serves only its own GatewayClass (other runs may have Traefiks of their own).
+  proxy: (cluster, namespace) =>
+    startTraefik(cluster, {
+      namespace,
+      providers: { kubernetesgateway: { labelSelector: `aviary.dev/proxy-test=${namespace}` } },
+    }),
   objects: (namespace, webPort) => [
     {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -38,7 +44,7 @@ describeThroughTraefik({
   router: (clients) => gatewayApiRouter(clients, 'v1'),
   before: (world) =>
     it('Traefik accepts the HTTPRoute the router wrote (status written by Traefik, read by getRoutes)', async () => {
-      const { admin, namespace, traefik, router, canary } = world();
+      const { admin, namespace, proxy, router, canary } = world();
       const accepted = await waitFor(
         'Traefik to accept HTTPRoute podinfo',
         async () => {
@@ -55,7 +61,7 @@ describeThroughTraefik({
               p.conditions?.some((c) => c.type === 'Accepted' && c.status === 'True'),
           );
         },
-        traefik.log,
+        proxy.log,
       );
       expect(accepted.parentRef.name).toBe('public');
       expect(await router.getRoutes(canary)).toEqual({

@@ -4,13 +4,14 @@
  * TraefikService `podinfo` the router writes, and the split is counted from the versions that answer.
  */
 import { traefikRouter } from '../../src/routers/traefik/index.js';
-import { describeThroughTraefik, HOST } from './through-traefik.js';
+import { describeThroughProxy, HOST } from './through-proxy.js';
+import { startTraefik } from './traefik.js';
 
-describeThroughTraefik({
+describeThroughProxy({
   name: 'traefik router through Traefik',
   provider: 'traefik',
   addresses: ['10.254.2.1', '10.254.2.2'],
-  providers: () => ({ kubernetescrd: {} }),
+  proxy: (cluster, namespace) => startTraefik(cluster, { namespace, providers: { kubernetescrd: {} } }),
   objects: (namespace) => [
     {
       apiVersion: 'traefik.io/v1alpha1',
