@@ -14,6 +14,7 @@ import { formatDuration, parseDuration } from './duration.js';
 import { hasMetricReader, METRIC_PROVIDERS, OTHER_READERS } from '../metrics/providers/index.js';
 import { MAX_LABEL, nameProblem } from './names.js';
 import type { FieldProblem } from './problems.js';
+import { routingRules } from './routing-rules.js';
 import type {
   AlertProviderSpec,
   CanaryAnalysis,
@@ -44,6 +45,7 @@ export function canaryRules(spec: CanarySpec): FieldProblem[] {
     ...alertRefRules(analysis),
     ...targetRules(spec),
     ...localRuntimeRules(spec),
+    ...routingRules(spec),
   ];
 }
 

@@ -124,6 +124,43 @@ spec:
     expect(at(problems, 'spec.analysis.sessionAffinity.primaryCookieName')).toHaveLength(1);
   });
 
+  it('accepts webhooks[].type "" (in Flagger\'s enum; a rollout hook)', () => {
+    const problems = errorsOf(
+      canary('stepWeight: 10\nwebhooks:\n  - {name: load, type: "", url: "http://loadtester.test/"}'),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses, with the field and the fix, what Flagger accepts and then fails at run time', () => {
+    const withProvider = (provider: string, text: string) =>
+      text.replace('provider: istio', `provider: ${provider}`);
+    const delegate = errorsOf(
+      canary('stepWeight: 10', '    delegation: true\n    hosts: [app.example.com]\n'),
+    );
+    expect(at(delegate, 'spec.service.delegation')[0]?.fix).toMatch(
+      /remove spec\.service\.hosts and spec\.service\.gateways/,
+    );
+    const nginx = errorsOf(withProvider('nginx', canary('stepWeight: 10')));
+    expect(at(nginx, 'spec.ingressRef')[0]?.fix).toMatch(
+      /ingressRef: \{apiVersion: networking\.k8s\.io\/v1, kind: Ingress/,
+    );
+    const gateway = errorsOf(withProvider('gatewayapi:v1', canary('stepWeight: 10')));
+    expect(at(gateway, 'spec.service.gatewayRefs')[0]?.fix).toMatch(/add gatewayRefs/);
+    const tcp = errorsOf(canary('iterations: 5\nmirror: true', '    appProtocol: TCP\n'));
+    expect(at(tcp, 'spec.analysis.mirror')[0]?.message).toMatch(/appProtocol tcp/);
+  });
+
+  it("warns about the analysis.match fields Flagger's merge with service.match does not use", () => {
+    const { problems } = validateDocuments(
+      canary(
+        'iterations: 10\nmatch:\n  - headers: {x-canary: {exact: "1"}}\n    uri: {prefix: /beta}',
+        '    match:\n      - uri: {prefix: /api}\n',
+      ),
+    );
+    expect(at(problems, 'spec.analysis.match[0].uri')).toMatchObject([{ severity: 'warning' }]);
+    expect(at(problems, 'spec.analysis.match[0].headers')).toEqual([]);
+  });
+
   it('needs templateRef or query for a metric that is not builtin', () => {
     const problems = errorsOf(
       canary('stepWeight: 10\nmetrics: [{name: error-rate, thresholdRange: {max: 1}}]'),

@@ -9,8 +9,9 @@ export function hooksOfType(canary: Canary, type: WebhookType): CanaryWebhook[] 
   return (canary.spec.analysis.webhooks ?? []).filter((hook) => effectiveType(hook) === type);
 }
 
+/** The hook's type; absent or "" (both in Flagger's CRD) is `rollout`. */
 export function effectiveType(hook: CanaryWebhook): WebhookType {
-  return hook.type ?? 'rollout';
+  return hook.type || 'rollout';
 }
 
 /**

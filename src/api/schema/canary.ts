@@ -278,8 +278,10 @@ export const CanaryWebhook = Type.Object(
   {
     name: Type.String({ minLength: 1, description: 'Webhook name, unique in the Canary.' }),
     type: Type.Optional(
-      LiteralUnion(WEBHOOK_TYPES, {
-        description: 'When the hook is called and what its answer means. Default: rollout.',
+      // "" is in Flagger's enum and means rollout, like an absent type.
+      LiteralUnion([...WEBHOOK_TYPES, ''] as const, {
+        description:
+          'When the hook is called and what its answer means ("" is rollout, as in Flagger). Default: rollout.',
       }),
     ),
     url: Type.String({
