@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CanaryStatus } from '../api/types.js';
-import { liveView } from '../cli/progress/live-view.js';
 import { plainView } from '../cli/progress/plain-view.js';
 import { snapshotOf, type ProgressView } from '../cli/progress/snapshot.js';
+import { viewFor } from '../cli/progress/view-for.js';
 import { freePort } from '../local/free-port.js';
 import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
 import { demoCanary, type DemoVersion } from './demo-canary.js';
@@ -31,7 +31,7 @@ const V3: DemoVersion = { version: 'v3', errorRate: 0.05, latencyMs: 300 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const write = options.write ?? ((t: string) => process.stdout.write(t));
-  const view: ProgressView = options.ci || !process.stdout.isTTY ? plainView(write) : liveView();
+  const view: ProgressView = options.write ? plainView(write) : viewFor({ ci: Boolean(options.ci) });
   const stateDir = await mkdtemp(join(tmpdir(), 'aviary-demo-'));
   const rps = options.requestsPerSecond ?? 400;
   const ports = {

@@ -25,7 +25,10 @@ export function register(program: Command): void {
       'YAML with one Canary and the AlertProviders, MetricTemplates, Secrets it uses',
     )
     .option('--state-dir <dir>', 'where the status is kept between runs (resume after a crash)', '.aviary')
-    .option('--ci', 'plain progress lines instead of the live display')
+    .option(
+      '--ci',
+      'plain progress lines instead of the live display (also when stdout is not a terminal or NO_COLOR is set)',
+    )
     .option('--min-interval <duration>', 'floor of the analysis interval', '1s')
     .option('--log-level <level>', 'JSON logs on stderr at this level (silent, info, debug)', 'silent')
     .action(async (flags: RunFlags) => {
@@ -36,8 +39,7 @@ export function register(program: Command): void {
         { signalExitCode },
         { SecretRedactor },
         { LocalRelease },
-        { liveView },
-        { plainView },
+        { viewFor },
         { snapshotOf },
       ] = await Promise.all([
         import('pino'),
@@ -46,8 +48,7 @@ export function register(program: Command): void {
         import('../../local/supervisor/index.js'),
         import('../../notify/index.js'),
         import('../../run/local-release.js'),
-        import('../progress/live-view.js'),
-        import('../progress/plain-view.js'),
+        import('../progress/view-for.js'),
         import('../progress/snapshot.js'),
       ]);
       const minimumIntervalMs = parseDuration(flags.minInterval);
@@ -56,7 +57,7 @@ export function register(program: Command): void {
       }
       const manifests = await readManifests(flags.filename);
       const { canary } = manifests;
-      const view = flags.ci || !process.stdout.isTTY ? plainView() : liveView();
+      const view = viewFor({ ci: Boolean(flags.ci) });
       const started = Date.now();
       const redactor = new SecretRedactor(manifests.secrets);
       const stderr = pino.destination({ fd: 2, sync: true });
