@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandSyntaxError, splitCommand } from './argv.js';
-import { parseDuration } from './duration.js';
+import { parseTimeout } from './duration.js';
 
 describe('splitCommand', () => {
   it('splits a Flagger hey command on whitespace', () => {
@@ -56,14 +56,14 @@ describe('splitCommand', () => {
   });
 });
 
-describe('parseDuration', () => {
+describe('parseTimeout', () => {
   it('reads Go durations and bare seconds', () => {
-    expect(parseDuration('30s')).toBe(30_000);
-    expect(parseDuration('1m30s')).toBe(90_000);
-    expect(parseDuration('500ms')).toBe(500);
-    expect(parseDuration('1h')).toBe(3_600_000);
-    expect(parseDuration('2')).toBe(2000);
-    expect(parseDuration('soon')).toBeUndefined();
-    expect(parseDuration('10x')).toBeUndefined();
+    expect(parseTimeout('30s')).toBe(30_000);
+    expect(parseTimeout('1m30s')).toBe(90_000);
+    expect(parseTimeout('500ms')).toBe(500);
+    expect(parseTimeout('1h')).toBe(3_600_000);
+    expect(parseTimeout('2')).toBe(2000);
+    expect(parseTimeout('soon')).toBeUndefined();
+    expect(parseTimeout('10x')).toBeUndefined();
   });
 });

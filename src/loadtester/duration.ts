@@ -1,16 +1,14 @@
-/** Go-style durations as Flagger writes them (`30s`, `1m30s`, `500ms`, `1h`); a bare number means seconds. */
+/**
+ * The load tester's timeouts (`--timeout`, a webhook's `metadata.timeout`): Go durations as everywhere in
+ * Aviary (src/api/duration.ts), and also a bare number of seconds, as `timeout 30` users write it.
+ */
+import { parseDuration } from '../api/duration.js';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-export function parseDuration(text: string): number | undefined {
+export function parseTimeout(text: string): number | undefined {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed)) return undefined;
-  let total = 0;
-  for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    total += Number(match[1]) * (UNIT_MS[match[2] as string] as number);
-  }
-  return Math.round(total);
+  const ms = parseDuration(trimmed);
+  return ms === undefined ? undefined : Math.round(ms);
 }
 
 export function formatDuration(ms: number): string {

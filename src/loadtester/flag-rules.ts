@@ -9,6 +9,7 @@
  * `--name`, `-name=value`, parsing stops at the first non-flag), curl uses getopt-like rules (clustered
  * short flags such as `-sSf`, a short flag's value attached as in `-XPOST`, flags anywhere, `--` ends them).
  */
+import { GO_DURATION_PATTERN } from '../api/duration.js';
 
 /** Returns a refusal sentence for a bad value, or undefined when the value is fine. */
 export type ValueCheck = (value: string) => string | undefined;
@@ -41,10 +42,9 @@ const number: ValueCheck = (value) =>
 
 const integer: ValueCheck = (value) => (/^\d+$/.test(value) ? undefined : `"${value}" is not a whole number`);
 
+const GO_DURATION = new RegExp(GO_DURATION_PATTERN);
 const goDuration: ValueCheck = (value) =>
-  /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)
-    ? undefined
-    : `"${value}" is not a duration such as 30s, 5m or 1h`;
+  GO_DURATION.test(value) ? undefined : `"${value}" is not a duration such as 30s, 5m or 1h`;
 
 const httpMethod: ValueCheck = (value) =>
   /^[A-Za-z]{1,20}$/.test(value) ? undefined : `"${value}" is not an HTTP method such as GET or POST`;

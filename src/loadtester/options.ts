@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { parseDuration } from './duration.js';
+import { parseTimeout } from './duration.js';
 import { parseAllowedCommand } from './flag-rules.js';
 import type { LoadTesterOptions } from './server.js';
 
@@ -70,7 +70,7 @@ export function toLoadTesterOptions(values: LoadTesterFlagValues): Omit<LoadTest
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port must be a port number (0-65535), got "${values.port}"`);
   }
-  const timeoutMs = parseDuration(values.timeout ?? '1h');
+  const timeoutMs = parseTimeout(values.timeout ?? '1h');
   if (timeoutMs === undefined || timeoutMs <= 0) {
     throw new Error(`--timeout must be a duration such as 30s, 10m or 1h, got "${values.timeout}"`);
   }

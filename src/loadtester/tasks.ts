@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { CommandSyntaxError, splitCommand } from './argv.js';
 import { MAX_ARGV_BYTES, type CommandPolicy } from './command-policy.js';
-import { parseDuration } from './duration.js';
+import { parseTimeout } from './duration.js';
 
 export type TaskPlan =
   | { kind: 'background'; cmd: string; file: string; args: string[]; timeoutMs: number }
@@ -110,7 +110,7 @@ export function planTask(metadata: Record<string, string> | undefined, ctx: Plan
 
 function resolveTimeout(text: string | undefined, maxMs: number): number | string {
   if (text === undefined || text.trim() === '') return maxMs;
-  const ms = parseDuration(text);
+  const ms = parseTimeout(text);
   if (ms === undefined || ms <= 0) {
     return `field "metadata.timeout" is "${text}", not a duration: write e.g. "30s", "5m" or "1h"`;
   }

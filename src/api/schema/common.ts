@@ -3,9 +3,10 @@
  * Istio-shaped fields keep Istio's own field names, so a Flagger manifest's values pass through unchanged.
  */
 import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
+import { GO_DURATION_PATTERN } from '../duration.js';
 
-/** A Go-style duration as Flagger and Istio accept it: `30s`, `1m`, `1h30m`, `500ms`. */
-export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
+/** A Go duration as Flagger and Istio accept it: `30s`, `1m`, `1h30m`, `1.5s`, `500us` (../duration.ts). */
+export const DURATION_PATTERN = GO_DURATION_PATTERN;
 export const Duration = Type.String({
   pattern: DURATION_PATTERN,
   description: 'duration such as 30s, 1m, 1h30m or 500ms',
