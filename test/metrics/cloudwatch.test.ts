@@ -4,7 +4,7 @@
  * recomputes the SigV4 signature from what the server received.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOW, read, source, template } from './fixtures.js';
+import { NOW, canary, read, source, template } from './fixtures.js';
 import { recordingServer, type RecordingServer } from './recording-server.js';
 import { checkSigV4 } from './sigv4.js';
 
@@ -122,5 +122,52 @@ describe('cloudwatch (AWS SDK v3)', () => {
       kind: 'error',
       reason: expect.stringMatching(/cloudwatch:GetMetricData/),
     });
+  });
+
+  it('compareWithPrimary: a count template sums the per-minute Sums of the window, per version and outcome', async () => {
+    const perMinute: Record<string, number[]> = {
+      'RequestCount:targetgroup/podinfo-canary/1': [300, 200],
+      'HTTPCode_Target_5XX_Count:targetgroup/podinfo-canary/1': [9, 6],
+      'RequestCount:targetgroup/podinfo-primary/2': [700, 800],
+      // no 5xx at all: CloudWatch answers no datapoints, which counts as zero errors
+    };
+    server.answer((r) => {
+      const q = (
+        JSON.parse(r.body) as {
+          MetricDataQueries: {
+            MetricStat: { Metric: { MetricName: string; Dimensions: { Value: string }[] } };
+          }[];
+        }
+      ).MetricDataQueries[0]!.MetricStat.Metric;
+      return {
+        body: {
+          MetricDataResults: [result(perMinute[`${q.MetricName}:${q.Dimensions[0]!.Value}`] ?? [], 'm1')],
+        },
+      };
+    });
+    const counting = template(
+      { type: 'cloudwatch', region: 'eu-west-1', address: server.url },
+      `[{"Id": "m1", "MetricStat": {"Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": "{{ index variables outcome }}",
+        "Dimensions": [{"Name": "TargetGroup", "Value": "{{ index variables target }}"}]}, "Period": 60, "Stat": "Sum"}}]`,
+    );
+    counting.metadata.name = 'cw-counting';
+    const compare = {
+      name: 'request-success-rate',
+      templateRef: { name: 'cw-counting' },
+      templateVariables: {
+        requests: 'RequestCount',
+        errors: 'HTTPCode_Target_5XX_Count',
+        podinfo: 'targetgroup/podinfo-canary/1',
+        'podinfo-primary': 'targetgroup/podinfo-primary/2',
+      },
+      compareWithPrimary: {},
+    };
+    expect(await source({ templates: [counting] }).outcomes!(canary, compare, NOW - 180_000)).toEqual({
+      kind: 'outcomes',
+      canary: { requests: 500, errors: 15 },
+      primary: { requests: 1500, errors: 0 },
+    });
+    const body = JSON.parse(server.requests.at(-1)!.body) as { StartTime: number; EndTime: number };
+    expect(body.EndTime - body.StartTime).toBe(180);
   });
 });

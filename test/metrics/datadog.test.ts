@@ -110,7 +110,14 @@ describe('datadog', () => {
     };
     server.answer((r) => {
       const m = /trace\.http\.request\.(\w+)\{kube_deployment:([\w-]+)\}/.exec(r.query.get('query') ?? '');
-      return { body: series([[NOW, counts[`${m?.[1]}:${m?.[2]}`] ?? null]]) };
+      const count = counts[`${m?.[1]}:${m?.[2]}`] ?? 0;
+      // .as_count() answers one count per rollup bucket: the reader adds up the window's buckets
+      return {
+        body: series([
+          [NOW - 60_000, count * 0.4],
+          [NOW, count * 0.6],
+        ]),
+      };
     });
     const counting = template(
       { type: 'datadog', address: server.url, secretRef: { name: 'dd' } },
@@ -128,6 +135,9 @@ describe('datadog', () => {
       metric,
       NOW - 120_000,
     );
+    // exactly the window since the analysis began, not Flagger's ten intervals
+    const sent = server.requests.at(-1)!;
+    expect(Number(sent.query.get('to')) - Number(sent.query.get('from'))).toBe(120);
     expect(outcomes).toEqual({
       kind: 'outcomes',
       canary: { requests: 1000, errors: 30 },

@@ -7,7 +7,7 @@
 import { baseAddress, secretKey } from './secret-keys.js';
 import { json, rejected, send } from './http.js';
 import type { MetricProvider } from './types.js';
-import { noData, readingOf, tooMany } from './value.js';
+import { noData, readingOf, sumOf, tooMany } from './value.js';
 
 interface Answer {
   status?: string;
@@ -27,9 +27,10 @@ export const datadog: MetricProvider = {
       accept: 'application/json',
     };
     return Promise.resolve({
-      async read(query) {
+      async read(query, mode = 'value') {
         const to = Math.floor(context.now() / 1000);
-        const from = to - Math.floor((10 * context.intervalMs) / 1000);
+        const lookbackMs = mode === 'count' ? context.intervalMs : 10 * context.intervalMs;
+        const from = to - Math.floor(lookbackMs / 1000);
         const params = new URLSearchParams({ from: String(from), to: String(to), query });
         const answer = await send({
           provider: 'Datadog',
@@ -57,6 +58,11 @@ export const datadog: MetricProvider = {
             'drop the "by {...}" grouping or aggregate',
           );
         }
+        if (mode === 'count')
+          return sumOf(
+            (series[0]?.pointlist ?? []).map((p) => p[1]),
+            `Datadog series ${series[0]?.scope ?? ''}`,
+          );
         const first = series[0]?.pointlist?.find((p) => p[1] !== null && p[1] !== undefined);
         if (!first) return noData(`Datadog series ${series[0]?.scope ?? ''} has no points in the window`);
         return readingOf(first[1], 'Datadog point');

@@ -23,12 +23,13 @@ export const dynatrace: MetricProvider = {
       accept: 'application/json',
     };
     return Promise.resolve({
-      async read(query) {
+      async read(query, mode = 'value') {
         const to = context.now();
+        // resolution=Inf folds the whole from..to range into one value: in count mode, exactly the interval.
         const params = new URLSearchParams({
           metricSelector: query,
           resolution: 'Inf',
-          from: String(to - 10 * context.intervalMs),
+          from: String(to - (mode === 'count' ? 1 : 10) * context.intervalMs),
           to: String(to),
         });
         const answer = await send({

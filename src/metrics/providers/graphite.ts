@@ -7,7 +7,7 @@ import { AviaryError } from '../../errors.js';
 import { baseAddress, secretKey } from './secret-keys.js';
 import { json, rejected, send } from './http.js';
 import type { MetricProvider } from './types.js';
-import { noData, readingOf, tooMany } from './value.js';
+import { noData, readingOf, sumOf, tooMany } from './value.js';
 
 type Answer = { target?: string; datapoints?: [number | string | null, number][] }[];
 
@@ -27,7 +27,7 @@ export const graphite: MetricProvider = {
       headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     }
     return Promise.resolve({
-      async read(query) {
+      async read(query, mode = 'value') {
         const params = new URLSearchParams(query.replace(/\s+/g, ''));
         if (!params.has('target')) {
           throw new AviaryError(
@@ -57,6 +57,13 @@ export const graphite: MetricProvider = {
           );
         }
         const points = targets[0]?.datapoints ?? [];
+        // The query's from= (and until=) set the window here; count mode adds up its points.
+        if (mode === 'count') {
+          return sumOf(
+            points.map((p) => (p[0] === null ? null : Number(p[0]))),
+            `Graphite series ${targets[0]?.target ?? ''}`,
+          );
+        }
         const newest = points.findLast((p) => p[0] !== null);
         if (!newest) {
           return noData(

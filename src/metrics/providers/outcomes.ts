@@ -39,8 +39,8 @@ export async function countVersion(
   version: Version,
 ): Promise<VersionSample | MetricReading> {
   const [requests, errors] = await Promise.all([
-    reader.read(render('requests')),
-    reader.read(render('errors')),
+    reader.read(render('requests'), 'count'),
+    reader.read(render('errors'), 'count'),
   ]);
   if (requests.kind !== 'value') return { ...requests, reason: `${version} requests: ${requests.reason}` };
   // Error series often do not exist until the first error: no data there is zero errors, not a hole.

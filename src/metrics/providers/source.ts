@@ -183,7 +183,7 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
 /** Readers must resolve; one that throws is turned into an error reading (the caller redacts it). */
 function guarded(reader: MetricReader): MetricReader {
   return {
-    read: (query) =>
-      reader.read(query).catch((err: unknown) => ({ kind: 'error' as const, reason: errorText(err) })),
+    read: (query, mode) =>
+      reader.read(query, mode).catch((err: unknown) => ({ kind: 'error' as const, reason: errorText(err) })),
   };
 }

@@ -9,7 +9,7 @@ import { AviaryError } from '../../errors.js';
 import { baseAddress, secretKey } from './secret-keys.js';
 import { rejected, send } from './http.js';
 import type { MetricProvider } from './types.js';
-import { noData, readingOf, tooMany } from './value.js';
+import { noData, readingOf, sumOf, tooMany } from './value.js';
 
 interface DataMessage {
   logicalTimestampMs?: number;
@@ -32,10 +32,10 @@ export const splunk: MetricProvider = {
       'content-type': 'text/plain',
     };
     return Promise.resolve({
-      async read(program) {
+      async read(program, mode = 'value') {
         const stop = context.now();
         const params = new URLSearchParams({
-          start: String(stop - 10 * context.intervalMs),
+          start: String(stop - (mode === 'count' ? 1 : 10) * context.intervalMs),
           stop: String(stop),
           immediate: 'true',
         });
@@ -65,6 +65,11 @@ export const splunk: MetricProvider = {
         const series = new Set(points.map((p) => p.tsId));
         if (series.size > 1)
           return tooMany(series.size, 'time series', 'aggregate with .sum() or .mean() before publish()');
+        if (mode === 'count')
+          return sumOf(
+            points.map((p) => p.value),
+            'SignalFlow time series',
+          );
         return readingOf(points[points.length - 1]?.value, 'SignalFlow value');
       },
     });

@@ -24,8 +24,15 @@ export interface ReaderContext {
   now: () => number;
 }
 
+/**
+ * `value`: the one number the query returns, over the provider's usual window (Flagger's).
+ * `count`: the query counts events (a count template, ./outcomes.ts); readers of time series read exactly
+ * the last `intervalMs` and add up its points, so that the count covers that window and nothing more.
+ */
+export type ReadMode = 'value' | 'count';
+
 export interface MetricReader {
-  read(query: string): Promise<MetricReading>;
+  read(query: string, mode?: ReadMode): Promise<MetricReading>;
 }
 
 export interface MetricProvider {

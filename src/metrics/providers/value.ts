@@ -18,6 +18,16 @@ export function readingOf(raw: unknown, what: string): MetricReading {
   return { kind: 'value', value };
 }
 
+/** The sum of a series' points (count mode); no points at all is no data. */
+export function sumOf(values: readonly (number | null | undefined)[], what: string): MetricReading {
+  const present = values.filter((v): v is number => typeof v === 'number');
+  if (present.length === 0) return noData(`${what} has no points in the window`);
+  return readingOf(
+    present.reduce((a, b) => a + b, 0),
+    `sum of ${what}`,
+  );
+}
+
 /** One number per query: several series is an error that says how to make it one. */
 export function tooMany(count: number, what: string, fix: string): MetricReading {
   return { kind: 'error', reason: `query returned ${count} ${what}; ${fix} so that it returns one value` };
