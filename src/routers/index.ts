@@ -9,6 +9,7 @@ import { apisix } from './apisix/index.js';
 import { contourRouter } from './contour/index.js';
 import { WEIGHTS_ONLY, type RouterEntry } from './entry.js';
 import { gatewayApiRouter } from './gateway-api/index.js';
+import { gloo } from './gloo/index.js';
 import { istioRouter } from './istio/router.js';
 import { kubernetesRouter } from './kubernetes/index.js';
 import { LocalTrafficRouter } from './local/local-router.js';
@@ -51,13 +52,14 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   nginx: {
     runtime: 'kubernetes',
     capabilities: { ...WEIGHTS_ONLY, match: true },
-    create: nginxRouter,
+    create: (c, s) =>
+      nginxRouter(c, s?.ingressAnnotationsPrefix ? { annotationsPrefix: s.ingressAnnotationsPrefix } : {}),
     services: true,
   },
   contour: {
     runtime: 'kubernetes',
     capabilities: { ...WEIGHTS_ONLY, match: true },
-    create: contourRouter,
+    create: (c, s) => contourRouter(c, s?.ingressClass ? { ingressClass: s.ingressClass } : {}),
     services: true,
   },
   linkerd: {
@@ -93,6 +95,7 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   traefik,
   skipper,
   apisix,
+  gloo,
 };
 
 export function routerEntry(provider: Provider): RouterEntry | undefined {

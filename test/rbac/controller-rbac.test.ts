@@ -56,6 +56,12 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get apisix.apache.org/apisixroutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: create apisix.apache.org/apisixroutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update apisix.apache.org/apisixroutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get gateway.solo.io/routetables', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: create gateway.solo.io/routetables', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: update gateway.solo.io/routetables', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get gloo.solo.io/upstreams', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: create gloo.solo.io/upstreams', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: update gloo.solo.io/upstreams', why: ROUTER_CONTRACT },
 ];
 
 const cluster = testCluster();
