@@ -12,6 +12,7 @@ import { gatewayApiRouter } from './gateway-api/index.js';
 import { gloo } from './gloo/index.js';
 import { istioRouter } from './istio/router.js';
 import { kubernetesRouter } from './kubernetes/index.js';
+import { kuma } from './kuma/index.js';
 import { LocalTrafficRouter } from './local/local-router.js';
 import { nginxRouter } from './nginx/index.js';
 import { skipper } from './skipper/index.js';
@@ -96,6 +97,7 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   skipper,
   apisix,
   gloo,
+  kuma,
 };
 
 export function routerEntry(provider: Provider): RouterEntry | undefined {

@@ -62,6 +62,9 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get gloo.solo.io/upstreams', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: create gloo.solo.io/upstreams', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update gloo.solo.io/upstreams', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: create kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: update kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
 ];
 
 const cluster = testCluster();
