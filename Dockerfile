@@ -10,7 +10,9 @@
 ARG BASE=docker.io/library/node:24-bookworm-slim
 ARG BUILD_BASE=docker.io/library/node:24-bookworm-slim
 
-# 1. Build: the TypeScript compiler and everything else in devDependencies, then `npm run build` (dist/).
+# 1. Build: the TypeScript compiler, esbuild and everything else in devDependencies, then
+#    `npm run build -- --bundle`: dist/ holds Aviary and its production dependencies as one set of ES
+#    modules, so the runtime needs no node_modules (4.5 MB instead of 52 MB).
 FROM ${BUILD_BASE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -25,20 +27,9 @@ COPY scripts/build.mjs scripts/
 COPY src src
 # The commit `aviary version` reports (the build context has no .git).
 ARG AVIARY_COMMIT=unknown
-RUN AVIARY_COMMIT=${AVIARY_COMMIT} npm run build
+RUN AVIARY_COMMIT=${AVIARY_COMMIT} npm run build -- --bundle
 
-# 2. Production dependencies only, without type declarations, source maps and read-mes (a third of
-#    their size: @kubernetes/client-node ships 26 MB of .d.ts).
-FROM ${BUILD_BASE} AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN --mount=type=secret,id=npm_ca --mount=type=cache,target=/root/.npm \
-    if [ -f /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error && \
-    find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \
-      -o -name '*.md' \) -delete
-
-# 3. Runtime.
+# 2. Runtime.
 FROM ${BASE}
 USER root
 RUN set -e; \
@@ -51,7 +42,6 @@ RUN set -e; \
       echo 'aviary:x:65532:65532:aviary:/tmp:/usr/sbin/nologin' >>/etc/passwd; \
     grep -q '^[^:]*:[^:]*:65532:' /etc/group || echo 'aviary:x:65532:' >>/etc/group
 WORKDIR /app
-COPY --from=deps /app/node_modules node_modules
 COPY --from=build /src/dist dist
 COPY package.json ./
 COPY bin bin

@@ -2,9 +2,15 @@
 // `npm run build`: compiles src/ to dist/ with tsconfig.build.json and writes dist/build-info.json, the
 // git commit `aviary version` reports: $AVIARY_COMMIT when set (an image build, whose context has no
 // .git), else git's HEAD, else "unknown". Plain JavaScript so that it runs with nothing but node and
-// the installed TypeScript.
+// the installed TypeScript (and esbuild for --bundle).
 //
-//   node scripts/build.mjs [--out-dir DIR]    (default: dist; the directory is emptied first)
+//   node scripts/build.mjs [--out-dir DIR] [--bundle]    (default: dist; the directory is emptied first)
+//
+// --bundle (the container image's build): the compiled files and every production dependency become one
+// set of ES modules under DIR/cli/ (the entry points cli/main.js and cli/sample-app.js, which the demo
+// spawns, plus shared chunks), so the image needs no node_modules: 4.5 MB instead of 52 MB. Commands
+// still load lazily: each dynamic import() becomes its own chunk. The chunks sit beside cli/main.js, so
+// the paths build-info.ts and demo-canary.ts resolve from import.meta.url stay what they are in dist/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,22 +19,31 @@ import process from 'node:process';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { 'out-dir': { type: 'string', default: 'dist' } } });
+const { values } = parseArgs({
+  options: { 'out-dir': { type: 'string', default: 'dist' }, bundle: { type: 'boolean', default: false } },
+});
 const outDir = path.resolve(root, values['out-dir']);
+// With --bundle, tsc's output is an intermediate step that esbuild reads.
+const compiledDir = values.bundle ? `${outDir}.tsc` : outDir;
 
 // A file removed from src/ must not live on in dist/.
 rmSync(outDir, { recursive: true, force: true });
-mkdirSync(outDir, { recursive: true });
+rmSync(compiledDir, { recursive: true, force: true });
+mkdirSync(compiledDir, { recursive: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 try {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', compiledDir], {
     cwd: root,
     stdio: 'inherit',
   });
 } catch {
   process.stderr.write('build: tsc failed (errors above); nothing usable in ' + outDir + '\n');
-  rmSync(outDir, { recursive: true, force: true });
+  rmSync(compiledDir, { recursive: true, force: true });
   process.exit(1);
+}
+if (values.bundle) {
+  await bundle(compiledDir, outDir);
+  rmSync(compiledDir, { recursive: true, force: true });
 }
 
 writeFileSync(
@@ -36,6 +51,32 @@ writeFileSync(
   JSON.stringify({ commit: process.env.AVIARY_COMMIT || gitCommit() }, null, 2) + '\n',
 );
 process.stderr.write(`build: ${path.relative(process.cwd(), outDir) || '.'} ready\n`);
+
+async function bundle(fromDir, toDir) {
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: root,
+    entryPoints: {
+      'cli/main': path.join(fromDir, 'cli', 'main.js'),
+      'cli/sample-app': path.join(fromDir, 'demo', 'sample-app.js'),
+    },
+    outdir: toDir,
+    chunkNames: 'cli/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'eof',
+    // Some dependencies are CommonJS and call require(); an ES module has none of its own.
+    banner: {
+      js: "import { createRequire as aviaryCreateRequire } from 'node:module'; const require = aviaryCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+}
 
 function gitCommit() {
   try {

@@ -31,6 +31,15 @@ DEBIAN_MIRROR=http://deb.debian.org/debian
 # The runtime needs: tini (PID 1: forwards signals, reaps), curl and hey (load-tester commands),
 # ca-certificates (curl over https), libstdc++6 (node). Node's own TLS uses its bundled roots.
 BASE_PACKAGES='ca-certificates,libstdc++6,tini,curl,hey'
+# Essential packages nothing in the image runs once the base is made, purged to keep it small: Perl,
+# debconf and openssl only configured ca-certificates; util-linux, login and the init helpers serve a
+# booted system. What stays beside Node, tini, curl and hey: bash with coreutils, sed, grep, findutils
+# and mawk (the load tester's --allow-bash commands are shell scripts), and dpkg with its database (SBOM
+# scanners read it).
+DROP_PACKAGES='perl-base debconf openssl util-linux bsdutils login passwd diffutils hostname sysvinit-utils
+  ncurses-bin gzip init-system-helpers libsmartcols1 libmount1 libblkid1 libudev1 libsystemd0
+  libdebconfclient0 libsemanage2 libsemanage-common libsepol2 libaudit1 libaudit-common libcap-ng0
+  libcrypt1 libgcrypt20 libgpg-error0 liblz4-1 libcap2 libuuid1'
 
 CACHE=${AVIARY_CACHE:-$HOME/.cache/aviary}/image
 mkdir -p "$CACHE"
@@ -70,7 +79,7 @@ esac
 base_key() {
   # Everything the bases are made of: the settings above and this function's and make_base's text.
   {
-    echo "$NODE_VERSION $NPM_VERSION $DEBIAN_SUITE $DEBIAN_MIRROR $BASE_PACKAGES $DEB_ARCH"
+    echo "$NODE_VERSION $NPM_VERSION $DEBIAN_SUITE $DEBIAN_MIRROR $BASE_PACKAGES $DROP_PACKAGES $DEB_ARCH"
     declare -f make_base
   } | sha256sum | cut -c1-12
 }
@@ -129,16 +138,23 @@ make_base() {
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
     --change 'CMD ["node"]'
   )
+  # The build base: everything plus npm, where Node's own images have it (npm's scripts need
+  # /usr/bin/env, from coreutils).
+  cp -a "$work/rootfs" "$work/build-rootfs"
+  mkdir -p "$work/build-rootfs/usr/local/lib/node_modules"
+  cp -a "$work/npm" "$work/build-rootfs/usr/local/lib/node_modules/npm"
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/build-rootfs/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/build-rootfs/usr/local/bin/npx"
+  tar -C "$work/build-rootfs" --numeric-owner -c . |
+    pod import --quiet "${changes[@]}" --message "aviary build base $key" - "localhost/aviary-build-base:$key" >/dev/null
+
+  # The runtime base: without what nothing there runs.
+  local package
+  for package in $DROP_PACKAGES; do
+    chroot "$work/rootfs" dpkg --purge --force-all "$package" >/dev/null 2>&1 || die "could not purge $package"
+  done
   tar -C "$work/rootfs" --numeric-owner -c . |
     pod import --quiet "${changes[@]}" --message "aviary runtime base $key" - "localhost/aviary-base:$key" >/dev/null
-
-  # The build base: the same plus npm, where Node's own images have it.
-  mkdir -p "$work/rootfs/usr/local/lib/node_modules"
-  cp -a "$work/npm" "$work/rootfs/usr/local/lib/node_modules/npm"
-  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
-  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
-  tar -C "$work/rootfs" --numeric-owner -c . |
-    pod import --quiet "${changes[@]}" --message "aviary build base $key" - "localhost/aviary-build-base:$key" >/dev/null
   rm -rf "$work"
 }
 

@@ -6,7 +6,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { BackgroundTasks } from './background-tasks.js';
 import { commandEnv } from './command-env.js';
 import { CommandPolicy, sanitizeSearchPath } from './command-policy.js';

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import type { Provider } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 
-interface ControllerFlags {
+export interface ControllerFlags {
   kubeconfig?: string;
   namespace: string;
   metricsAddr: string;
@@ -26,6 +26,38 @@ interface ControllerFlags {
   slackUser?: string;
   msteamsUrl?: string;
   eventWebhook?: string;
+  slackProxyUrl?: string;
+  includeLabelPrefix?: string;
+  selectorLabels?: string;
+  ingressAnnotationsPrefix?: string;
+  ingressClass?: string;
+  enableConfigTracking: boolean;
+  clusterName?: string;
+  /** false with --no-cross-namespace-refs (commander's negatable flag). */
+  crossNamespaceRefs: boolean;
+  kubeconfigQps?: number;
+  kubeconfigBurst?: number;
+}
+
+/** A comma-separated list flag (Flagger's spelling), empty items dropped. */
+const list = (text: string | undefined) =>
+  text === undefined ? undefined : text.split(',').map((s) => s.trim());
+
+function positiveInteger(flag: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new AviaryError('USAGE', `${flag}: "${text}" is not a positive whole number`);
+    return n;
+  };
+}
+
+function bool(flag: string) {
+  return (text: string): boolean => {
+    if (text === 'true') return true;
+    if (text === 'false') return false;
+    throw new AviaryError('USAGE', `${flag}: "${text}" is not true or false`);
+  };
 }
 
 export function register(program: Command): void {
@@ -103,6 +135,51 @@ export function register(program: Command): void {
       'MS Teams webhook for canaries without alerts [env MSTEAMS_URL]',
       process.env.MSTEAMS_URL,
     )
+    .option(
+      '--slack-proxy-url <url>',
+      'HTTP proxy for the Slack webhook of --slack-url [env SLACK_PROXY_URL]',
+      process.env.SLACK_PROXY_URL,
+    )
+    .option(
+      '--include-label-prefix <prefixes>',
+      'comma-separated prefixes of the target labels copied onto the primary; * for all (default: all)',
+    )
+    .option(
+      '--selector-labels <labels>',
+      'comma-separated pod labels the selector is found by, in order',
+      'app,name,app.kubernetes.io/name',
+    )
+    .option(
+      '--ingress-annotations-prefix <prefix>',
+      'annotation prefix of the NGINX ingress controller',
+      'nginx.ingress.kubernetes.io',
+    )
+    .option('--ingress-class <name>', 'ingress class written on Contour HTTPProxy objects')
+    .option(
+      '--enable-config-tracking [bool]',
+      'track and copy the ConfigMaps and Secrets the pods use (true or false)',
+      bool('--enable-config-tracking'),
+      true,
+    )
+    .option(
+      '--cluster-name <name>',
+      'shown as the Cluster field in every alert [env CLUSTER_NAME]',
+      process.env.CLUSTER_NAME,
+    )
+    .option(
+      '--no-cross-namespace-refs',
+      'refuse MetricTemplates and AlertProviders from another namespace than the Canary',
+    )
+    .option(
+      '--kubeconfig-qps <n>',
+      'Kubernetes API requests per second, at most (default: unlimited; Flagger: 100)',
+      positiveInteger('--kubeconfig-qps'),
+    )
+    .option(
+      '--kubeconfig-burst <n>',
+      'Kubernetes API requests allowed at once above the rate (default: qps; Flagger: 250)',
+      positiveInteger('--kubeconfig-burst'),
+    )
     .action(async (flags: ControllerFlags) => {
       const [
         { pino },
@@ -114,7 +191,7 @@ export function register(program: Command): void {
         { reconcile },
         { loadKubeConfig, makeClients },
       ] = await Promise.all([
-        import('pino'),
+        import('../../logging.js'),
         import('../../api/duration.js'),
         import('../../api/schema/index.js'),
         import('../../analysis/compare-with-primary.js'),
@@ -149,7 +226,20 @@ export function register(program: Command): void {
           `--leader-election-lease-duration: "${flags.leaderElectionLeaseDuration}" is not a duration of at least 1s`,
         );
       }
-      const clients = makeClients(loadKubeConfig(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}));
+      const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {});
+      if (flags.kubeconfigQps !== undefined) {
+        const { limitRequests } = await import('../../kube/rate-limit.js');
+        limitRequests(kubeConfig, {
+          qps: flags.kubeconfigQps,
+          burst: flags.kubeconfigBurst ?? flags.kubeconfigQps,
+        });
+      } else if (flags.kubeconfigBurst !== undefined) {
+        throw new AviaryError(
+          'USAGE',
+          '--kubeconfig-burst needs --kubeconfig-qps (the rate it bursts above)',
+        );
+      }
+      const clients = makeClients(kubeConfig);
       const fallbackAlerts = flags.msteamsUrl
         ? { spec: { type: 'msteams' as const, address: flags.msteamsUrl } }
         : flags.slackUrl
@@ -159,6 +249,7 @@ export function register(program: Command): void {
                 address: flags.slackUrl,
                 ...(flags.slackChannel ? { channel: flags.slackChannel } : {}),
                 ...(flags.slackUser ? { username: flags.slackUser } : {}),
+                ...(flags.slackProxyUrl ? { proxy: flags.slackProxyUrl } : {}),
               },
             }
           : undefined;
@@ -168,6 +259,7 @@ export function register(program: Command): void {
         meshProvider,
         log,
         ...(fallbackAlerts ? { fallbackAlerts } : {}),
+        ...controllerSettings(flags),
       });
       const engineOptions = {
         compareWithPrimary: compareWithPrimaryRunner.run,
@@ -217,4 +309,26 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
       });
     });
+}
+
+/** The flags Flagger users set, as the controller's options (Flagger's names and meanings). */
+export function controllerSettings(flags: ControllerFlags) {
+  const selectorLabels = list(flags.selectorLabels)?.filter(Boolean);
+  if (selectorLabels?.length === 0)
+    throw new AviaryError('USAGE', '--selector-labels: name at least one label, e.g. app');
+  const includeLabelPrefixes = list(flags.includeLabelPrefix);
+  return {
+    routerSettings: {
+      ...(flags.ingressAnnotationsPrefix ? { ingressAnnotationsPrefix: flags.ingressAnnotationsPrefix } : {}),
+      ...(flags.ingressClass ? { ingressClass: flags.ingressClass } : {}),
+      ...(selectorLabels ? { selectorLabels } : {}),
+    },
+    target: {
+      configTracking: flags.enableConfigTracking,
+      ...(selectorLabels ? { selectorLabels } : {}),
+      ...(includeLabelPrefixes ? { includeLabelPrefixes } : {}),
+    },
+    ...(flags.clusterName ? { clusterName: flags.clusterName } : {}),
+    noCrossNamespaceRefs: !flags.crossNamespaceRefs,
+  };
 }

@@ -30,7 +30,7 @@ export function register(program: Command): void {
       throw new AviaryError('USAGE', (err as Error).message);
     }
     const [{ pino }, { startLoadTester }] = await Promise.all([
-      import('pino'),
+      import('../../logging.js'),
       import('../../loadtester/server.js'),
     ]);
     const logger = pino({ level: flags.logLevel, base: { component: 'aviary-loadtester' } });
