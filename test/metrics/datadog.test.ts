@@ -2,16 +2,12 @@
  * Datadog against a local server answering the documented shape of GET /api/v1/query
  * (https://docs.datadoghq.com/api/latest/metrics/#query-timeseries-points): no Datadog runs here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NOW, canary, read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
 const secrets = { dd: { datadog_api_key: 'api-key-1234', datadog_application_key: 'app-key-5678' } };
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 const series = (points: (number | null)[][], scope = 'kube_deployment:podinfo') => ({
   status: 'ok',

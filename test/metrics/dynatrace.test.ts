@@ -3,16 +3,12 @@
  * (https://docs.dynatrace.com/docs/dynatrace-api/environment-api/metric-v2/get-data-points): no Dynatrace
  * runs here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NOW, read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
 const secrets = { dt: { dynatrace_token: 'dt0c01.ABC.secret' } };
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 const answer = (values: (number | null)[][]) => ({
   totalCount: values.length,

@@ -5,17 +5,13 @@
  * adapter is not registered on the shared control plane: a cluster-wide APIService that goes away with
  * the test would break API discovery for every other test.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseExternalQuery, parseQuantity } from '../../src/metrics/providers/externalmetrics.js';
 import { testCluster } from '../cluster/index.js';
 import { read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 const list = (...values: string[]) => ({
   kind: 'ExternalMetricValueList',

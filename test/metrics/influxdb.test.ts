@@ -4,16 +4,12 @@
  * which answers 404 on /api/v2/query (it predates Flux; checked by hand with flux-enabled = true), so it
  * cannot answer the query Flagger sends and is not used.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
 const secrets = { influx: { token: 'influx-token-1234', org: 'aviary-org' } };
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 const csv = (rows: string[]) =>
   [

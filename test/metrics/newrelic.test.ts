@@ -3,16 +3,12 @@
  * (GET /v1/accounts/<id>/query?nrql=..., https://docs.newrelic.com/docs/apis/insights-apis/query-insights-event-data-api/):
  * no New Relic runs here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NOW, canary, read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
 const secrets = { nr: { newrelic_account_id: '1234567', newrelic_query_key: 'NRIQ-query-key' } };
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 describe('newrelic', () => {
   const t = (query: string) =>

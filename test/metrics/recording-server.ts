@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface Recorded {
   method: string;
@@ -64,5 +65,28 @@ export async function recordingServer(): Promise<RecordingServer> {
         server.close(() => resolve());
         server.closeAllConnections(); // a test may leave a request unanswered on purpose
       }),
+  };
+}
+
+/** A recording server started before the suite's tests and closed after them. */
+export function suiteServer(): RecordingServer {
+  let current: RecordingServer | undefined;
+  beforeAll(async () => {
+    current = await recordingServer();
+  });
+  afterAll(() => current?.close());
+  const get = () => {
+    if (!current) throw new Error('the recording server starts in beforeAll');
+    return current;
+  };
+  return {
+    get url() {
+      return get().url;
+    },
+    get requests() {
+      return get().requests;
+    },
+    answer: (handler) => get().answer(handler),
+    close: () => get().close(),
   };
 }

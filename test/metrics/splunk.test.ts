@@ -3,17 +3,13 @@
  * POST /v2/signalflow/execute (https://dev.splunk.com/observability/docs/signalflow/messages/):
  * no Splunk runs here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { streamAddress } from '../../src/metrics/providers/splunk.js';
 import { read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
 const secrets = { sf: { sf_token_key: 'sf-token-abcdef' } };
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 const events = (...messages: [string, object][]) =>
   messages.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join('');

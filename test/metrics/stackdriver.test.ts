@@ -5,9 +5,9 @@
  * The test checks the service account's self-signed JWT with the key's public half.
  */
 import { createVerify, generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { read, source, template } from './fixtures.js';
-import { recordingServer, type RecordingServer } from './recording-server.js';
+import { suiteServer } from './recording-server.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const EMAIL = 'aviary@my-project.iam.gserviceaccount.com';
@@ -17,11 +17,7 @@ const serviceAccountKey = JSON.stringify({
   private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }),
 });
 const secrets = { gcp: { project: 'my-project', serviceAccountKey } };
-let server: RecordingServer;
-beforeAll(async () => {
-  server = await recordingServer();
-});
-afterAll(() => server.close());
+const server = suiteServer();
 
 const point = (values: object[]) => ({
   labelValues: [],

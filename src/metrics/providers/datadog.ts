@@ -5,7 +5,7 @@
  * 141 MB (every v1 and v2 API) for this one GET.
  */
 import { baseAddress, secretKey } from './secret-keys.js';
-import { json, rejected, send } from './http.js';
+import { fetchJson } from './http.js';
 import type { MetricProvider } from './types.js';
 import { noData, readingOf, sumOf, tooMany } from './value.js';
 
@@ -32,16 +32,16 @@ export const datadog: MetricProvider = {
         const lookbackMs = mode === 'count' ? context.intervalMs : 10 * context.intervalMs;
         const from = to - Math.floor(lookbackMs / 1000);
         const params = new URLSearchParams({ from: String(from), to: String(to), query });
-        const answer = await send({
-          provider: 'Datadog',
-          url: `${address}/api/v1/query?${params.toString()}`,
-          headers,
-          timeoutMs: context.timeoutMs,
-          retries: context.retries,
-        });
-        if (answer.status !== 200)
-          throw rejected('Datadog', answer, 'datadog_api_key and datadog_application_key');
-        const body = json<Answer>('Datadog', answer);
+        const body = await fetchJson<Answer>(
+          {
+            provider: 'Datadog',
+            url: `${address}/api/v1/query?${params.toString()}`,
+            headers,
+            timeoutMs: context.timeoutMs,
+            retries: context.retries,
+          },
+          'datadog_api_key and datadog_application_key',
+        );
         if (body.status === 'error')
           return { kind: 'error', reason: `Datadog rejected the query: ${body.error ?? ''}` };
         const series = body.series ?? [];

@@ -4,7 +4,7 @@
  * data; null is no data here, never zero.
  */
 import { baseAddress, secretKey } from './secret-keys.js';
-import { json, rejected, send } from './http.js';
+import { fetchJson } from './http.js';
 import type { MetricProvider } from './types.js';
 import { noData, readingOf, tooMany } from './value.js';
 
@@ -32,16 +32,17 @@ export const dynatrace: MetricProvider = {
           from: String(to - (mode === 'count' ? 1 : 10) * context.intervalMs),
           to: String(to),
         });
-        const answer = await send({
-          provider: 'Dynatrace',
-          url: `${address}/api/v2/metrics/query?${params.toString()}`,
-          headers,
-          timeoutMs: context.timeoutMs,
-          retries: context.retries,
-        });
-        if (answer.status !== 200)
-          throw rejected('Dynatrace', answer, 'dynatrace_token (scope metrics.read)');
-        const results = json<Answer>('Dynatrace', answer).result ?? [];
+        const body = await fetchJson<Answer>(
+          {
+            provider: 'Dynatrace',
+            url: `${address}/api/v2/metrics/query?${params.toString()}`,
+            headers,
+            timeoutMs: context.timeoutMs,
+            retries: context.retries,
+          },
+          'dynatrace_token (scope metrics.read)',
+        );
+        const results = body.result ?? [];
         if (results.length > 1) return tooMany(results.length, 'metric results', 'select one metric');
         const data = results[0]?.data ?? [];
         if (data.length === 0)

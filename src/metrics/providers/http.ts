@@ -101,6 +101,13 @@ export function rejected(provider: string, answer: HttpAnswer, secretHint: strin
   return new AviaryError(answer.status === 404 ? 'NOT_FOUND' : 'INVALID_SPEC', message);
 }
 
+/** Sends the request and parses a 200 answer as JSON; any other status throws via rejected(). */
+export async function fetchJson<T>(request: HttpRequest, secretHint: string): Promise<T> {
+  const answer = await send(request);
+  if (answer.status !== 200) throw rejected(request.provider, answer, secretHint);
+  return json<T>(request.provider, answer);
+}
+
 /** Parses a JSON answer, or throws naming the provider and quoting the start of the body. */
 export function json<T>(provider: string, answer: HttpAnswer): T {
   try {

@@ -4,7 +4,7 @@
  * well-kept query client on npm (its Node package is the APM agent), so this is plain HTTP.
  */
 import { baseAddress, secretKey } from './secret-keys.js';
-import { json, rejected, send } from './http.js';
+import { fetchJson } from './http.js';
 import type { MetricProvider } from './types.js';
 import { noData, readingOf, tooMany } from './value.js';
 
@@ -29,16 +29,16 @@ export const newrelic: MetricProvider = {
     return Promise.resolve({
       async read(query) {
         const nrql = `${query} SINCE ${since} seconds ago`;
-        const answer = await send({
-          provider: 'New Relic',
-          url: `${address}/v1/accounts/${account}/query?${new URLSearchParams({ nrql }).toString()}`,
-          headers,
-          timeoutMs: context.timeoutMs,
-          retries: context.retries,
-        });
-        if (answer.status !== 200)
-          throw rejected('New Relic', answer, 'newrelic_query_key and newrelic_account_id');
-        const body = json<Answer>('New Relic', answer);
+        const body = await fetchJson<Answer>(
+          {
+            provider: 'New Relic',
+            url: `${address}/v1/accounts/${account}/query?${new URLSearchParams({ nrql }).toString()}`,
+            headers,
+            timeoutMs: context.timeoutMs,
+            retries: context.retries,
+          },
+          'newrelic_query_key and newrelic_account_id',
+        );
         if (body.facets) return tooMany(body.facets.length, 'facets', 'remove FACET');
         const results = body.results ?? [];
         if (results.length !== 1) {
