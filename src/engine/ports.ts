@@ -66,6 +66,11 @@ export interface Routes {
   mirrored: boolean;
 }
 
+/** All traffic on the primary: where routing starts, and where a rollback or a promotion ends. */
+export const ALL_TO_PRIMARY: Routes = Object.freeze({ primaryWeight: 100, canaryWeight: 0, mirrored: false });
+/** All traffic on the canary: a failed promotion leaves the only healthy copy serving. */
+export const ALL_TO_CANARY: Routes = Object.freeze({ primaryWeight: 0, canaryWeight: 100, mirrored: false });
+
 /** Extra routing facts the engine decides and the router applies. */
 export interface RouteOptions {
   /** Session affinity: the `<name>=<value>` cookie that pins a client to the canary (status.sessionAffinityCookie). */

@@ -13,7 +13,7 @@ import { compareWithPrimaryRunner } from '../analysis/compare-with-primary.js';
 import { parseDuration } from '../api/duration.js';
 import type { Canary, CanaryStatus } from '../api/types.js';
 import { ENDED_PHASES, reconcile, type EngineOptions } from '../engine/index.js';
-import type { EnginePorts, EventRecorder, EventType, Routes } from '../engine/ports.js';
+import { ALL_TO_PRIMARY, type EnginePorts, type EventRecorder, type EventType } from '../engine/ports.js';
 import { HttpWebhookCaller } from '../hooks/index.js';
 import { createLocalPorts, type LocalPorts } from '../local/index.js';
 import { createNotifier, SecretRedactor } from '../notify/index.js';
@@ -181,8 +181,7 @@ export class LocalRelease {
     this.stopped = true;
     this.wake?.();
     try {
-      const allToPrimary: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
-      if (this.local.runtime.proxy) await this.local.router.setRoutes(this.canary, allToPrimary);
+      if (this.local.runtime.proxy) await this.local.router.setRoutes(this.canary, ALL_TO_PRIMARY);
     } catch (err) {
       this.log.warn({ err: this.redactor.redact(String(err)) }, 'routing back to the stable version failed');
     }

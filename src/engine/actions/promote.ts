@@ -5,7 +5,8 @@ import { alerts, messages } from '../messages.js';
 import { retireCookies } from '../revision.js';
 import type { Tick } from '../tick.js';
 import { runPostRollout } from './hooks.js';
-import { ALL_TO_PRIMARY, applyRoutes, routeFailurePatch } from './routes.js';
+import { ALL_TO_PRIMARY } from '../ports.js';
+import { applyRoutes, routeFailurePatch } from './routes.js';
 
 export async function promote(tick: Tick, patch: Partial<CanaryStatus> = {}): Promise<CanaryStatus> {
   const primary = `${serviceNames(tick.canary.spec).primary}.${tick.canary.metadata.namespace ?? 'default'}`;

@@ -5,11 +5,11 @@
  */
 import type { CanaryStatus } from '../../api/types.js';
 import { describeRoutes, messages } from '../messages.js';
-import type { Routes, Severity } from '../ports.js';
+import { ALL_TO_CANARY, ALL_TO_PRIMARY, type Routes, type Severity } from '../ports.js';
 import { retireCookies } from '../revision.js';
 import type { Tick } from '../tick.js';
 import { runPostRollout } from './hooks.js';
-import { ALL_TO_CANARY, ALL_TO_PRIMARY, applyRoutes, routeFailurePatch } from './routes.js';
+import { applyRoutes, routeFailurePatch } from './routes.js';
 
 export interface RollbackCause {
   /** One line for status.failureReason, e.g. "failed checks threshold reached 5: request-success-rate 94.12 < 99". */

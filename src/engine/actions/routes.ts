@@ -12,9 +12,6 @@ import type { Tick } from '../tick.js';
 export type RouteOutcome =
   { applied: true; routes: Routes } | { applied: false; routes: Routes; check: CheckResult };
 
-export const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
-export const ALL_TO_CANARY: Routes = { primaryWeight: 0, canaryWeight: 100, mirrored: false };
-
 /**
  * The cookies the router writes. With no traffic on the canary the current canary cookie is expired
  * (Flagger moves it to the previous one): at promotion or rollback clients pinned to it go back to the

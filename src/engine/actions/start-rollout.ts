@@ -1,12 +1,12 @@
 /** A new revision was seen: ask confirm-rollout gates, then scale the canary up and start a fresh analysis. */
 import type { CanaryStatus } from '../../api/types.js';
 import { alerts, messages } from '../messages.js';
-import type { Revision } from '../ports.js';
+import { ALL_TO_PRIMARY, type Revision } from '../ports.js';
 import { rotateCookies } from '../revision.js';
 import { freshAnalysis } from '../status.js';
 import type { Tick } from '../tick.js';
 import { alertGate, runGate } from './hooks.js';
-import { ALL_TO_PRIMARY, applyRoutes } from './routes.js';
+import { applyRoutes } from './routes.js';
 
 export function revisionPatch(tick: Tick, revision: Revision): Partial<CanaryStatus> {
   const identity = tick.canary.metadata.uid ?? tick.name;

@@ -8,9 +8,9 @@ import { TOTAL_WEIGHT } from '../../api/defaults.js';
 import { skipAnalysis, succeed } from '../actions/promote.js';
 import { judgeReadiness } from '../actions/readiness.js';
 import { failPromotion } from '../actions/rollback.js';
-import { ALL_TO_PRIMARY, applyRoutes, routeFailurePatch } from '../actions/routes.js';
+import { applyRoutes, routeFailurePatch } from '../actions/routes.js';
 import { messages } from '../messages.js';
-import type { Routes } from '../ports.js';
+import { ALL_TO_PRIMARY, type Routes } from '../ports.js';
 import type { Tick } from '../tick.js';
 
 /** The primary must be ready before traffic moves to it; if it never gets there, promotion failed. */

@@ -1,6 +1,6 @@
 import type { Canary } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
-import type { RouteOptions, Routes, TrafficRouter } from '../ports.js';
+import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../ports.js';
 
 export interface RouteChange {
   routes: Routes;
@@ -22,7 +22,7 @@ export class InMemoryRouter implements TrafficRouter {
   readonly applied: Routes[] = [];
 
   reconcile(_canary: Canary): Promise<void> {
-    this.routes ??= { primaryWeight: 100, canaryWeight: 0, mirrored: false };
+    this.routes ??= { ...ALL_TO_PRIMARY };
     return Promise.resolve();
   }
 
@@ -45,7 +45,7 @@ export class InMemoryRouter implements TrafficRouter {
   }
 
   getRoutes(_canary: Canary): Promise<Routes> {
-    return Promise.resolve({ ...(this.routes ?? { primaryWeight: 100, canaryWeight: 0, mirrored: false }) });
+    return Promise.resolve({ ...(this.routes ?? ALL_TO_PRIMARY) });
   }
 
   finalize(_canary: Canary): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
@@ -26,8 +26,6 @@ export const CONTOUR_CAPABILITIES: RouterCapabilities = {
   mirror: false,
   sessionAffinity: false,
 };
-
-const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
 
 export function contourRouter(clients: KubeClients, options: HTTPProxyOptions = {}): TrafficRouter {
   const api = customObjectApi<HTTPProxy>(clients, {

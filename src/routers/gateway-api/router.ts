@@ -6,7 +6,7 @@
  */
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { RouteOptions, Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
@@ -35,8 +35,6 @@ export const GATEWAY_API_CAPABILITIES: RouterCapabilities = {
   mirror: true,
   sessionAffinity: true,
 };
-
-const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
 
 export function gatewayApiRouter(clients: KubeClients, version: GatewayApiVersion = 'v1'): TrafficRouter {
   const provider = `gatewayapi:${version}`;

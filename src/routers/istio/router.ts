@@ -5,7 +5,7 @@
  */
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { RouteOptions, Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { isOwnedBy } from '../shared/owner.js';
@@ -30,8 +30,6 @@ import {
   type VirtualService,
   type VirtualServiceSpec,
 } from './types.js';
-
-const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
 
 export function istioRouter(clients: KubeClients): TrafficRouter {
   const type = (plural: string, kind: string) => ({

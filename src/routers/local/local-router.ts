@@ -5,7 +5,7 @@
 import { parseDuration } from '../../api/duration.js';
 import type { Canary, SessionAffinity } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
-import type { RouteOptions, Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import type { AffinityRoutes, ProxyRoutes } from '../../local/router/types.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { localSpec } from '../../local/spec.js';
@@ -102,6 +102,6 @@ export class LocalTrafficRouter implements TrafficRouter {
   /** All traffic to the primary, no match/mirror/affinity; the router keeps listening so the service stays reachable. */
   async finalize(canary: Canary): Promise<void> {
     localSpec(canary);
-    this.runtime.proxy?.setRoutes({ primaryWeight: 100, canaryWeight: 0, mirrored: false });
+    this.runtime.proxy?.setRoutes(ALL_TO_PRIMARY);
   }
 }

@@ -7,7 +7,7 @@
 import type { V1IngressBackend, V1IngressSpec } from '@kubernetes/client-node';
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { Routes } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 
 export const DEFAULT_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io';
@@ -123,7 +123,7 @@ export function abAnnotations(canary: Canary, prefix: string): Record<string, st
 export function routesOfAnnotations(annotations: Record<string, string> | undefined, prefix: string): Routes {
   const a = annotations ?? {};
   const at = (name: string) => a[`${prefix}/${name}`];
-  if (at('canary') !== 'true') return { primaryWeight: 100, canaryWeight: 0, mirrored: false };
+  if (at('canary') !== 'true') return ALL_TO_PRIMARY;
   if (at('canary-by-header') !== undefined || at('canary-by-cookie') !== undefined)
     return { primaryWeight: 0, canaryWeight: 100, mirrored: false };
   const weight = Number.parseInt(at('canary-weight') ?? '0', 10);

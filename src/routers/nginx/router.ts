@@ -4,7 +4,7 @@
  */
 import { NetworkingV1Api, type V1Ingress, type V1IngressSpec } from '@kubernetes/client-node';
 import type { Canary } from '../../api/types.js';
-import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, toKubeError } from '../../kube/failure.js';
@@ -109,11 +109,7 @@ export function nginxRouter(clients: KubeClients, options: NginxRouterOptions = 
   return {
     async reconcile(canary) {
       refuseUnsupported('nginx', NGINX_CAPABILITIES, canary);
-      const allToPrimary = canaryAnnotations(
-        canary,
-        { primaryWeight: 100, canaryWeight: 0, mirrored: false },
-        prefix,
-      );
+      const allToPrimary = canaryAnnotations(canary, ALL_TO_PRIMARY, prefix);
       // Keep the live split (a reconcile must not reset a canary in progress); a new Ingress starts at 0.
       await write(canary, (existing) =>
         existing && isOwnedBy(existing.metadata.ownerReferences, canary)

@@ -5,7 +5,7 @@
  * live object, finalize gives a taken-over object back or routes everything to the primary.
  */
 import type { Canary } from '../../api/types.js';
-import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { refuseUnsupported, type RouterCapabilities } from './capabilities.js';
 import { isOwnedBy } from './owner.js';
@@ -35,8 +35,6 @@ export interface WeightedObject<Spec, T extends RoutingObject<Spec> = RoutingObj
   /** The split the object holds, or undefined when it holds none Aviary can read. */
   routesOf(object: T, canary: Canary): Routes | undefined;
 }
-
-export const ALL_TO_PRIMARY: Routes = { primaryWeight: 100, canaryWeight: 0, mirrored: false };
 
 export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
   object: WeightedObject<Spec, T>,

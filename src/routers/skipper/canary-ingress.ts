@@ -9,10 +9,9 @@
 import type { V1IngressSpec } from '@kubernetes/client-node';
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { Routes } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { asPercent } from '../shared/routing-object.js';
-import { ALL_TO_PRIMARY } from '../shared/weighted-object-router.js';
 
 export const BACKEND_WEIGHTS = 'zalando.org/backend-weights';
 export const PREDICATE = 'zalando.org/skipper-predicate';

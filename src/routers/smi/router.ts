@@ -4,7 +4,7 @@
  */
 import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { Routes, TrafficRouter } from '../../engine/ports.js';
+import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import type { RouterCapabilities } from '../shared/capabilities.js';
@@ -66,11 +66,7 @@ export function smiRouter(clients: KubeClients, provider: SmiProvider = 'linkerd
         const owned = existing && isOwnedBy(existing.metadata.ownerReferences, canary);
         const current = owned ? routesOfTrafficSplit(existing.spec, names.canary) : undefined;
         return {
-          spec: buildTrafficSplitSpec(
-            canary,
-            current ?? { primaryWeight: 100, canaryWeight: 0, mirrored: false },
-            version,
-          ),
+          spec: buildTrafficSplitSpec(canary, current ?? ALL_TO_PRIMARY, version),
           ...apexMetadata(canary, existing),
         };
       });
@@ -98,7 +94,7 @@ export function smiRouter(clients: KubeClients, provider: SmiProvider = 'linkerd
       const names = serviceNames(canary.spec);
       const split = await api.read(canary.metadata.namespace ?? 'default', names.apex);
       if (!split || (await restoreTakenOver<TrafficSplitSpec, TrafficSplit>(api, split))) return;
-      await apply(canary, { primaryWeight: 100, canaryWeight: 0, mirrored: false });
+      await apply(canary, ALL_TO_PRIMARY);
     },
   };
 }
