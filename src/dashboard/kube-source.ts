@@ -4,11 +4,10 @@
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Canary } from '../api/types.js';
-import { failureThreshold, maxWeight } from '../api/defaults.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
 import { kubeFailure } from '../kube/failure.js';
 import { reasonOf, withTimeout } from './kube-timeout.js';
-import { statusFields } from './status-view.js';
+import { specFields, statusFields } from './status-view.js';
 import { canaryKey, type CanarySource, type CanaryView, type EventView } from './types.js';
 
 export interface KubeSourceOptions {
@@ -74,14 +73,11 @@ export function kubeSource(options: KubeSourceOptions): CanarySource {
 }
 
 function viewOf(canary: Canary): CanaryView {
-  const status = canary.status ?? {};
-  const analysis = canary.spec?.analysis ?? {};
   return {
     name: canary.metadata.name,
     namespace: canary.metadata.namespace ?? 'default',
-    ...statusFields(status),
-    maxWeight: maxWeight(analysis),
-    threshold: failureThreshold(analysis),
+    ...statusFields(canary.status ?? {}),
+    ...specFields(canary.spec),
     events: [],
   };
 }

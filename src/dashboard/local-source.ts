@@ -1,14 +1,16 @@
 /**
  * Canaries of `aviary run` / `aviary demo` on this machine: the `<name>.status.json` files in a state
- * directory. The file holds only the status (the spec stays in the run's YAML), so the threshold and
- * the maximum weight are unknown here, and a local run records no events.
+ * directory, with the Canary the run read (`<name>.canary.json`: thresholds, maximum weight) and its
+ * event log (`<name>.events.jsonl`) when the run left them.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CanaryStatus } from '../api/types.js';
+import type { Canary, CanaryStatus } from '../api/types.js';
+import { AviaryError, fixOf } from '../errors.js';
+import { localPaths, readEvents } from '../intents/local-files.js';
 import { FileStatusStore } from '../run/state-file.js';
-import { statusFields } from './status-view.js';
-import type { CanarySource, CanaryView } from './types.js';
+import { specFields, statusFields } from './status-view.js';
+import type { CanarySource, CanaryView, EventView } from './types.js';
 
 const SUFFIX = '.status.json';
 
@@ -25,22 +27,37 @@ export function localSource(stateDir: string): CanarySource {
         if (code === 'ENOENT') return []; // no run has written a status yet
         throw new Error(`reading state directory ${dir}: ${(err as Error).message}`, { cause: err });
       }
-      const views = await Promise.all(
-        files.map((file) => readOne(join(dir, file), file.slice(0, -SUFFIX.length))),
-      );
+      const views = await Promise.all(files.map((file) => readOne(dir, file.slice(0, -SUFFIX.length))));
       return views.filter((v): v is CanaryView => v !== undefined);
+    },
+    async events(canaries, limit) {
+      const byCanary = new Map<string, EventView[]>();
+      for (const canary of canaries)
+        byCanary.set(`/${canary.name}`, await readEvents(dir, canary.name, limit));
+      return byCanary;
     },
   };
 }
 
 /** A file that vanished since the listing is skipped; an unreadable one shows as an unreadable canary instead of failing the whole list. */
-async function readOne(path: string, name: string): Promise<CanaryView | undefined> {
+async function readOne(dir: string, name: string): Promise<CanaryView | undefined> {
   let status: CanaryStatus | undefined;
   try {
-    status = await new FileStatusStore(path).read();
+    status = await new FileStatusStore(join(dir, `${name}${SUFFIX}`)).read();
   } catch (err) {
-    return { name, phase: 'Unknown', lastChecks: [], failureReason: (err as Error).message, events: [] };
+    const reason = err instanceof AviaryError ? `${err.message} — ${fixOf(err)}` : (err as Error).message;
+    return { name, phase: 'Unknown', lastChecks: [], failureReason: reason, events: [] };
   }
   if (!status) return undefined;
-  return { name, ...statusFields(status), events: [] };
+  const spec = await readSpec(localPaths(dir, name).canary);
+  return { name, ...statusFields(status), ...(spec ? specFields(spec) : {}), events: [] };
+}
+
+/** The Canary copy is a convenience: missing or unreadable, the view goes without its spec fields. */
+async function readSpec(path: string): Promise<Canary['spec'] | undefined> {
+  try {
+    return (JSON.parse(await readFile(path, 'utf8')) as Canary).spec;
+  } catch {
+    return undefined;
+  }
 }

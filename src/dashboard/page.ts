@@ -1,5 +1,5 @@
 /**
- * The dashboard page: static HTML and CSS around the client script. The script's hash goes into the
+ * The dashboard page: static HTML and CSS around the client script and uPlot. The script's hash goes into the
  * Content-Security-Policy, so even a markup injection that slipped past escaping could not run script.
  */
 import { createHash } from 'node:crypto';
@@ -35,14 +35,33 @@ table.checks { border-collapse: collapse; width: 100%; margin: .4em 0; }
 .checks td.msg { color: #424a53; }
 ul.events { list-style: none; padding: 0; margin: .4em 0 0; font-size: .92em; }
 .event { padding: .15em 0; }
+body > header h1 a { color: inherit; text-decoration: none; }
+.controls { display: flex; gap: 1.2em; align-items: center; margin-bottom: .8em; }
+table.list { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); }
+.list th, .list td { text-align: left; padding: .3em .6em; border-bottom: 1px solid var(--line); white-space: nowrap; }
+.list th button.sort { font: inherit; font-weight: 600; border: 0; background: none; cursor: pointer; padding: 0; }
+.list td.weight-cell { display: flex; gap: .6em; align-items: center; }
+.list .bar { width: 120px; }
+.detail h3 { font-size: 1em; margin: 1em 0 .3em; }
+.chart { margin: .6em 0; }
+.actions { display: flex; gap: .6em; align-items: center; margin: .6em 0; padding: .5em; background: #fff8c5; border-radius: 6px; }
+.actions button { font: inherit; padding: .2em .9em; cursor: pointer; }
+.strip { display: flex; gap: 2px; align-items: center; margin: .2em 0; }
+.strip .check-name { min-width: 14em; }
+.mark { width: 8px; height: 14px; border-radius: 2px; background: var(--idle); }
+.mark.ok { background: var(--ok); } .mark.bad { background: var(--bad); } .mark.wait { background: var(--wait); }
+ol.timeline { list-style: none; padding: 0 0 0 1em; border-left: 2px solid var(--line); margin: .4em 0; }
+.timeline .when { display: inline-block; min-width: 12em; color: var(--idle); font-variant-numeric: tabular-nums; }
+.share { margin: .4em 0; }
 `;
 
 const SCRIPT_HASH = createHash('sha256').update(CLIENT_SCRIPT).digest('base64');
 
 export const PAGE_CSP = [
   "default-src 'none'",
-  `script-src 'sha256-${SCRIPT_HASH}'`,
-  "style-src 'unsafe-inline'",
+  // 'self': uPlot, served by the dashboard from the installed package (assets.ts).
+  `script-src 'self' 'sha256-${SCRIPT_HASH}'`,
+  "style-src 'self' 'unsafe-inline'",
   "connect-src 'self'",
   "img-src 'none'",
   "base-uri 'none'",
@@ -56,14 +75,16 @@ export const PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Aviary canaries</title>
+<link rel="stylesheet" href="/assets/uplot.css">
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>Aviary canaries</h1><span id="source" class="muted"></span><span id="updated" class="muted"></span></header>
+<header><h1><a href="#/">Aviary canaries</a></h1><span id="source" class="muted"></span><span id="updated" class="muted"></span></header>
 <main>
 <div id="banner"></div>
-<div id="canaries"><p class="muted">loading…</p></div>
+<div id="view"><p class="muted">loading…</p></div>
 </main>
+<script src="/assets/uplot.js"></script>
 <script>${CLIENT_SCRIPT}</script>
 </body>
 </html>

@@ -2,7 +2,7 @@
  * What the dashboard shows, independent of where it came from: a Canary's identity and the parts of its
  * status a person watching a release needs, plus the recent events on it.
  */
-import type { CheckResult } from '../api/types.js';
+import type { CanaryStatus, CheckResult } from '../api/types.js';
 
 export interface EventView {
   type: string;
@@ -26,6 +26,12 @@ export interface CanaryView {
   threshold?: number;
   iterations?: number;
   lastChecks: CheckResult[];
+  /** Each metric's threshold range from the spec (for the charts), when the spec is known. */
+  thresholds?: Record<string, { min?: number; max?: number }>;
+  /** The canary's measured share of requests against its weight (Kubernetes controller). */
+  observedTraffic?: CanaryStatus['observedTraffic'];
+  /** Held by `aviary pause`. */
+  paused?: boolean;
   failureReason?: string;
   lastTransitionTime?: string;
   /** What `events` returned, newest first. */
