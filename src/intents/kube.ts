@@ -6,7 +6,7 @@ import { PatchStrategy, setHeaderOptions, type CoreV1Event } from '@kubernetes/c
 import type { Canary } from '../api/types.js';
 import { withTimeout } from '../dashboard/kube-timeout.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
-import { toKubeError } from '../kube/failure.js';
+import { callerKubeError } from './caller-error.js';
 import {
   INTENT_ANNOTATION,
   INTENT_FIELD_MANAGER,
@@ -46,7 +46,7 @@ export function kubeIntents(options: KubeIntentOptions): IntentSink {
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch, withTimeout(timeoutMs)),
         )) as Canary;
       } catch (err) {
-        throw toKubeError(err, `leaving a ${kind} intent on canary ${namespace}/${name}`);
+        throw callerKubeError(err, `leaving a ${kind} intent on canary ${namespace}/${name}`);
       }
       await recordRequest(clients, canary, intent, timeoutMs);
       return intent;
@@ -80,6 +80,6 @@ async function recordRequest(clients: KubeClients, canary: Canary, intent: Inten
   try {
     await clients.core.createNamespacedEvent({ namespace, body }, withTimeout(timeoutMs));
   } catch (err) {
-    throw toKubeError(err, `recording the ${intent.kind} request as an Event (the intent itself is set)`);
+    throw callerKubeError(err, `recording the ${intent.kind} request as an Event (the intent itself is set)`);
   }
 }

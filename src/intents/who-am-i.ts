@@ -6,7 +6,7 @@
 import { AuthenticationV1Api } from '@kubernetes/client-node';
 import { withTimeout } from '../dashboard/kube-timeout.js';
 import type { KubeClients } from '../kube/client.js';
-import { toKubeError } from '../kube/failure.js';
+import { callerKubeError } from './caller-error.js';
 
 export async function whoAmI(clients: KubeClients, timeoutMs: number): Promise<string> {
   const api = clients.config.makeApiClient(AuthenticationV1Api);
@@ -19,6 +19,6 @@ export async function whoAmI(clients: KubeClients, timeoutMs: number): Promise<s
     if (!username) throw new Error('the API server returned a SelfSubjectReview without a username');
     return username;
   } catch (err) {
-    throw toKubeError(err, 'asking the API server who the kubeconfig user is (SelfSubjectReview)');
+    throw callerKubeError(err, 'asking the API server who the kubeconfig user is (SelfSubjectReview)');
   }
 }

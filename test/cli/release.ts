@@ -3,11 +3,14 @@
  * stepping 5% a second up to 50% with no metrics (so nothing but the verbs changes its course), driven by
  * a real `aviary controller` process holding only deploy/rbac's grants.
  */
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import type { Canary } from '../../src/api/types.js';
 import { GROUP, VERSION, type KubeClients } from '../../src/kube/client.js';
 import type { TestCluster } from '../cluster/index.js';
 import type { KubeObject } from '../cluster/objects.js';
 import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+import { REPO } from './run-cli.js';
 
 export const NAME = 'web';
 export const MAX_WEIGHT = 50;
@@ -82,4 +85,39 @@ export async function newRevision(cluster: TestCluster, namespace: string, revis
     JSON.stringify({ spec: { template: { metadata: { annotations: { revision } } } } }),
   ]);
   if (patched.code !== 0) throw new Error(`new revision failed: ${patched.stderr}`);
+}
+
+/**
+ * A ServiceAccount holding one of the user roles of examples/kubernetes/release-operator-rbac.yaml in
+ * `namespace` (the example's ClusterRoles applied as they are, its RoleBinding moved to this namespace
+ * and account); returns its kubeconfig.
+ */
+export async function userWithRole(
+  cluster: TestCluster,
+  namespace: string,
+  serviceAccount: string,
+  role: 'aviary-release-operator' | 'aviary-release-viewer',
+): Promise<string> {
+  const example = parseAllDocuments(
+    readFileSync(`${REPO}examples/kubernetes/release-operator-rbac.yaml`, 'utf8'),
+  )
+    .map((d) => d.toJS() as KubeObject)
+    .filter((o) => o.kind === 'ClusterRole');
+  const binding: KubeObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: `${serviceAccount}-${role}`, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
+  };
+  const account: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: serviceAccount, namespace },
+  };
+  const applied = await cluster.kubectl(['apply', '-f', '-'], {
+    stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [account, ...example, binding] }),
+  });
+  if (applied.code !== 0) throw new Error(`applying the user role failed: ${applied.stderr}`);
+  return cluster.serviceAccountKubeconfig(namespace, serviceAccount);
 }

@@ -5,16 +5,13 @@
  * the ServiceAccount of the kubeconfig that asked. The asking ServiceAccount holds only the
  * aviary-release-operator ClusterRole of examples/kubernetes/release-operator-rbac.yaml.
  */
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import type { KubeClients } from '../../src/kube/client.js';
 import { testCluster } from '../cluster/index.js';
-import type { KubeObject } from '../cluster/objects.js';
 import type { ControllerProcess } from '../e2e/support/controller-process.js';
-import { MAX_WEIGHT, NAME, newRevision, readCanary, startRelease } from './release.js';
-import { REPO, runCli, startCli, waitFor } from './run-cli.js';
+import { MAX_WEIGHT, NAME, newRevision, readCanary, startRelease, userWithRole } from './release.js';
+import { runCli, startCli, waitFor } from './run-cli.js';
 
 const cluster = testCluster();
 let namespace = '';
@@ -47,23 +44,7 @@ async function request(kind: string): Promise<Canary> {
 beforeAll(async () => {
   admin = cluster.adminClients();
   namespace = await cluster.newNamespace('cli-verbs');
-  const rbac = parseAllDocuments(
-    readFileSync(`${REPO}examples/kubernetes/release-operator-rbac.yaml`, 'utf8'),
-  )
-    .map((d) => d.toJS() as KubeObject)
-    .map((o) => (o.kind === 'RoleBinding' ? { ...o, metadata: { ...o.metadata, namespace } } : o))
-    .map((o) =>
-      o.kind === 'RoleBinding' ? { ...o, subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace }] } : o,
-    );
-  const applied = await cluster.kubectl(['apply', '-f', '-'], {
-    stdin: JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'List',
-      items: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'ci', namespace } }, ...rbac],
-    }),
-  });
-  expect(applied.stderr).toBe('');
-  operatorKubeconfig = await cluster.serviceAccountKubeconfig(namespace, 'ci');
+  operatorKubeconfig = await userWithRole(cluster, namespace, 'ci', 'aviary-release-operator');
   operator = `system:serviceaccount:${namespace}:ci`;
   controller = await startRelease(cluster, namespace);
   await waitFor('initialized', canary, (c) => c.status?.phase === 'Initialized', 60_000);
@@ -138,7 +119,7 @@ describe('aviary verbs on Kubernetes', () => {
     expect(events.map((e) => e.message)).toContain(
       `${NAME}.${namespace} promoted by ${operator}: skipping the rest of the analysis`,
     );
-  }, 120_000);
+  }, 240_000);
 
   it('abort rolls back (watch exits 1), an acknowledged intent never acts twice, retry analyses the Failed revision again', async () => {
     const before = await canary();
@@ -176,7 +157,7 @@ describe('aviary verbs on Kubernetes', () => {
     const ignored = await request('retry');
     expect(ignored.status?.lastIntent?.outcome).toBe('ignored: nothing failed to retry in phase Succeeded');
     expect(ignored.status?.phase).toBe('Succeeded');
-  }, 150_000);
+  }, 240_000);
 
   it('-o yaml prints the Canary with its status; -A adds the namespace column; a missing canary is a clear error', async () => {
     const yaml = await runCli(as(['get', 'canaries', NAME, '-o', 'yaml']));

@@ -10,7 +10,7 @@ import type { EventView } from '../../dashboard/types.js';
 import { AviaryError } from '../../errors.js';
 import { localPaths, readEvents } from '../../intents/local-files.js';
 import { GROUP, VERSION } from '../../kube/client.js';
-import { toKubeError } from '../../kube/failure.js';
+import { callerKubeError } from '../../intents/caller-error.js';
 import { FileStatusStore } from '../../run/state-file.js';
 import type { Target } from './target.js';
 
@@ -55,7 +55,7 @@ function kubeReader(target: Extract<Target, { kind: 'kube' }>): CanaryReader {
         };
         return (list.items ?? []).map(record);
       } catch (err) {
-        throw toKubeError(err, `listing canaries${allNamespaces ? '' : ` in namespace ${namespace}`}`);
+        throw callerKubeError(err, `listing canaries${allNamespaces ? '' : ` in namespace ${namespace}`}`);
       }
     },
     async get(name) {
@@ -67,7 +67,7 @@ function kubeReader(target: Extract<Target, { kind: 'kube' }>): CanaryReader {
           )) as Canary,
         );
       } catch (err) {
-        throw toKubeError(err, `reading canary ${namespace}/${name}`);
+        throw callerKubeError(err, `reading canary ${namespace}/${name}`);
       }
     },
     async events(canary, limit) {
@@ -82,7 +82,7 @@ function kubeReader(target: Extract<Target, { kind: 'kube' }>): CanaryReader {
           .sort((a, b) => (b.time ?? '').localeCompare(a.time ?? ''))
           .slice(0, limit);
       } catch (err) {
-        throw toKubeError(err, `listing events of canary ${ns}/${canary.name}`);
+        throw callerKubeError(err, `listing events of canary ${ns}/${canary.name}`);
       }
     },
   };
