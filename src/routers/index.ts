@@ -11,6 +11,7 @@ import { WEIGHTS_ONLY, type RouterEntry } from './entry.js';
 import { gatewayApiRouter } from './gateway-api/index.js';
 import { gloo } from './gloo/index.js';
 import { istioRouter } from './istio/router.js';
+import { refusingUnsupported } from './guarded.js';
 import { kubernetesRouter } from './kubernetes/index.js';
 import { kuma } from './kuma/index.js';
 import { LocalTrafficRouter } from './local/local-router.js';
@@ -21,6 +22,7 @@ import { traefik } from './traefik/index.js';
 
 export type { KubernetesRouterEntry, LocalRouterEntry, ProviderCapabilities, RouterEntry } from './entry.js';
 
+const KUBERNETES = { ...WEIGHTS_ONLY, weights: false, tcp: true };
 const HTTP_MESH = { ...WEIGHTS_ONLY, match: true, mirror: true, sessionAffinity: true };
 
 export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
@@ -33,9 +35,9 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   local: { runtime: 'local', capabilities: HTTP_MESH, create: (runtime) => new LocalTrafficRouter(runtime) },
   kubernetes: {
     runtime: 'kubernetes',
-    // Plain ClusterIP Services: no split, but any protocol a Service carries.
-    capabilities: { ...WEIGHTS_ONLY, weights: false, tcp: true },
-    create: kubernetesRouter,
+    // Plain ClusterIP Services: no split and nothing per request, but any protocol a Service carries.
+    capabilities: KUBERNETES,
+    create: refusingUnsupported('kubernetes', KUBERNETES, kubernetesRouter),
     services: false,
   },
   'gatewayapi:v1': {

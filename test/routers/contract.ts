@@ -49,8 +49,8 @@ export interface RouterWorld {
   spec?: Partial<Omit<CanarySpec, 'service'>> & { service?: Partial<CanarySpec['service']> };
   /** Every object the router creates and owns. */
   objects: RoutingRef[];
-  /** The object that holds the weights (the one edited behind Aviary's back). */
-  weighted: RoutingRef;
+  /** The object that holds the weights (the one edited behind Aviary's back); none without weights. */
+  weighted?: RoutingRef;
 }
 
 export interface RouterContract {
@@ -164,6 +164,11 @@ export function runRouterContract(contract: RouterContract): void {
       return { ...ut, router: makeRouter(controller), namespace, canary, live, versions, writesSince };
     }
 
+    const weightedOf = (w: { weighted?: RoutingRef }): RoutingRef => {
+      if (!w.weighted) throw new Error(`the ${name} world names no weighted object`);
+      return w.weighted;
+    };
+
     const refusal = async (attempt: Promise<unknown>) => {
       const err = await attempt.then(
         () => undefined,
@@ -216,57 +221,72 @@ export function runRouterContract(contract: RouterContract): void {
       expect(await w.writesSince(since)).toEqual([]);
     });
 
-    it('setRoutes 90/10 is read back from the live object, and a reconcile keeps it', async () => {
-      const w = await world();
-      await w.router.reconcile(w.canary);
-      await w.router.setRoutes(w.canary, split(90, 10));
-      expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
-      await w.router.reconcile(w.canary);
-      expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
-      // A fresh router (a restarted controller) reads the same split: nothing is cached in memory.
-      expect(await makeRouter(makeClients(controllerConfig)).getRoutes(w.canary)).toEqual(split(90, 10));
-    });
+    if (capabilities.weights) {
+      it('setRoutes 90/10 is read back from the live object, and a reconcile keeps it', async () => {
+        const w = await world();
+        await w.router.reconcile(w.canary);
+        await w.router.setRoutes(w.canary, split(90, 10));
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
+        await w.router.reconcile(w.canary);
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(90, 10));
+        // A fresh router (a restarted controller) reads the same split: nothing is cached in memory.
+        expect(await makeRouter(makeClients(controllerConfig)).getRoutes(w.canary)).toEqual(split(90, 10));
+      });
 
-    it('reports an edit made behind its back, not what it last wrote', async () => {
-      const w = await world();
-      await w.router.reconcile(w.canary);
-      const atStart = await mustRead(adminConfig, w.namespace, w.weighted);
-      await w.router.setRoutes(w.canary, split(60, 40));
-      await revertTo(adminConfig, w.namespace, w.weighted, atStart);
-      expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
-    });
+      it('reports an edit made behind its back, not what it last wrote', async () => {
+        const w = await world();
+        await w.router.reconcile(w.canary);
+        const atStart = await mustRead(adminConfig, w.namespace, weightedOf(w));
+        await w.router.setRoutes(w.canary, split(60, 40));
+        await revertTo(adminConfig, w.namespace, weightedOf(w), atStart);
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
+      });
 
-    it('moves all traffic to the canary and back', async () => {
-      const w = await world();
-      await w.router.reconcile(w.canary);
-      await w.router.setRoutes(w.canary, split(0, 100));
-      expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
-      await w.router.setRoutes(w.canary, split(100, 0));
-      expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
-    });
+      it('moves all traffic to the canary and back', async () => {
+        const w = await world();
+        await w.router.reconcile(w.canary);
+        await w.router.setRoutes(w.canary, split(0, 100));
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
+        await w.router.setRoutes(w.canary, split(100, 0));
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
+      });
 
-    it('finalize leaves traffic on the primary', async () => {
-      const w = await world();
-      await w.router.reconcile(w.canary);
-      await w.router.setRoutes(w.canary, split(70, 30));
-      await w.router.finalize(w.canary);
-      expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
-    });
+      it('finalize leaves traffic on the primary', async () => {
+        const w = await world();
+        await w.router.reconcile(w.canary);
+        await w.router.setRoutes(w.canary, split(70, 30));
+        await w.router.finalize(w.canary);
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
+      });
 
-    it('a weight the API server did not keep is ROUTE_NOT_APPLIED', async () => {
-      const w = await world();
-      await w.router.reconcile(w.canary);
-      // A mutating admission webhook on the real API server that keeps the weighted object as stored.
-      const webhook = await keepAsStored(adminConfig, w.namespace, w.weighted);
-      try {
+      it('a weight the API server did not keep is ROUTE_NOT_APPLIED', async () => {
+        const w = await world();
+        await w.router.reconcile(w.canary);
+        // A mutating admission webhook on the real API server that keeps the weighted object as stored.
+        const webhook = await keepAsStored(adminConfig, w.namespace, weightedOf(w));
+        try {
+          const err = await refusal(w.router.setRoutes(w.canary, split(90, 10)));
+          expect(err.code).toBe('ROUTE_NOT_APPLIED');
+          expect(err.message).toContain('10%');
+          expect(webhook.requests.some((r) => r.operation === 'UPDATE' && !r.dryRun)).toBe(true);
+        } finally {
+          await webhook.close();
+        }
+      });
+    } else {
+      it('refuses a weighted split or a mirror, and finalize leaves traffic on the primary', async () => {
+        const w = await world({ iterations: 10, stepWeight: undefined, maxWeight: undefined });
+        await w.router.reconcile(w.canary);
         const err = await refusal(w.router.setRoutes(w.canary, split(90, 10)));
-        expect(err.code).toBe('ROUTE_NOT_APPLIED');
+        expect(err.code).toBe('INVALID_SPEC');
         expect(err.message).toContain('10%');
-        expect(webhook.requests.some((r) => r.operation === 'UPDATE' && !r.dryRun)).toBe(true);
-      } finally {
-        await webhook.close();
-      }
-    });
+        expect((await refusal(w.router.setRoutes(w.canary, split(100, 0, true)))).message).toContain(
+          'mirror',
+        );
+        await w.router.finalize(w.canary);
+        expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
+      });
+    }
 
     const stored = async (w: {
       objects: RoutingRef[];
