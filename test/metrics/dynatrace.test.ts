@@ -4,7 +4,7 @@
  * runs here.
  */
 import { describe, expect, it } from 'vitest';
-import { NOW, read, source, template } from './fixtures.js';
+import { NOW, canary, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { dt: { dynatrace_token: 'dt0c01.ABC.secret' } };
@@ -57,5 +57,38 @@ describe('dynatrace', () => {
       kind: 'error',
       reason: expect.stringMatching(/2 dimension tuples/),
     });
+  });
+
+  it('a count template reads exactly the window since the analysis began', async () => {
+    server.answer((r) => {
+      const selector = r.query.get('metricSelector') ?? '';
+      const primary = selector.includes('SERVICE-2');
+      return { body: answer([[selector.includes('errors') ? (primary ? 1 : 4) : primary ? 1000 : 400]]) };
+    });
+    const counting = template(
+      { type: 'dynatrace', address: server.url, secretRef: { name: 'dt' } },
+      'builtin:service.{{ index variables outcome }}:filter(eq("dt.entity.service",{{ index variables target }})):splitBy():sum',
+    );
+    counting.metadata.name = 'dt-counting';
+    const metric = {
+      name: 'request-success-rate',
+      templateRef: { name: 'dt-counting' },
+      templateVariables: {
+        requests: 'requestCount.total',
+        errors: 'errors.total.count',
+        podinfo: 'SERVICE-1',
+        'podinfo-primary': 'SERVICE-2',
+      },
+      compareWithPrimary: {},
+    };
+    expect(await source({ secrets, templates: [counting] }).outcomes!(canary, metric, NOW - 240_000)).toEqual(
+      {
+        kind: 'outcomes',
+        canary: { requests: 400, errors: 4 },
+        primary: { requests: 400, errors: 4 },
+      },
+    );
+    const sent = server.requests.at(-1)!;
+    expect(Number(sent.query.get('to')) - Number(sent.query.get('from'))).toBe(240_000);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { streamAddress } from '../../src/metrics/providers/splunk.js';
-import { read, source, template } from './fixtures.js';
+import { NOW, canary, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { sf: { sf_token_key: 'sf-token-abcdef' } };
@@ -76,5 +76,37 @@ describe('splunk (SignalFlow)', () => {
   it("Flagger's address forms all mean the stream host", () => {
     expect(streamAddress('https://api.us1.signalfx.com')).toBe('https://stream.us1.signalfx.com');
     expect(streamAddress('wss://stream.eu0.signalfx.com')).toBe('https://stream.eu0.signalfx.com');
+  });
+
+  it('a count template adds up the points of exactly the window since the analysis began', async () => {
+    server.answer((r) => {
+      const errors = r.body.includes("'sf_error', 'true'");
+      const primary = r.body.includes('podinfo-primary');
+      const per = errors ? (primary ? 0 : 3) : primary ? 300 : 100;
+      return {
+        body: events(
+          ['data', { data: [{ tsId: 'A', value: per }] }],
+          ['data', { data: [{ tsId: 'A', value: per }] }],
+        ),
+      };
+    });
+    const counting = template(
+      { type: 'splunk', address: server.url, secretRef: { name: 'sf' } },
+      "data('spans.count', filter=filter('sf_service', '{{ target }}'){{ index variables outcome }}).sum().publish()",
+    );
+    counting.metadata.name = 'sf-counting';
+    const metric = {
+      name: 'request-success-rate',
+      templateRef: { name: 'sf-counting' },
+      templateVariables: { requests: '', errors: " and filter('sf_error', 'true')" },
+      compareWithPrimary: {},
+    };
+    expect(await source({ secrets, templates: [counting] }).outcomes!(canary, metric, NOW - 60_000)).toEqual({
+      kind: 'outcomes',
+      canary: { requests: 200, errors: 6 },
+      primary: { requests: 600, errors: 0 },
+    });
+    const sent = server.requests.at(-1)!;
+    expect(Number(sent.query.get('stop')) - Number(sent.query.get('start'))).toBe(60_000);
   });
 });
