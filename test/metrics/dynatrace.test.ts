@@ -85,7 +85,7 @@ describe('dynatrace', () => {
       {
         kind: 'outcomes',
         canary: { requests: 400, errors: 4 },
-        primary: { requests: 400, errors: 4 },
+        primary: { requests: 1000, errors: 1 },
       },
     );
     const sent = server.requests.at(-1)!;
