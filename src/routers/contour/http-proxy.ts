@@ -10,6 +10,7 @@ import { serviceNames } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
+import { escapeRegex } from '../shared/match.js';
 import type { ContourRoute, ContourService, HTTPProxySpec, MatchCondition, RetryPolicy } from './types.js';
 
 /** Contour's RetryOn enum. */
@@ -153,8 +154,4 @@ function retryPolicyOf(canary: Canary): RetryPolicy | undefined {
   if (conditions.length) policy.retryOn = conditions;
   if (codes.length) policy.retriableStatusCodes = codes;
   return policy;
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

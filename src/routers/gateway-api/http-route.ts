@@ -11,7 +11,7 @@ import { parseDuration } from '../../api/duration.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { MERGED_MATCH_FIELDS, mergeMatches } from '../shared/match.js';
+import { MERGED_MATCH_FIELDS, escapeRegex, mergeMatches } from '../shared/match.js';
 import {
   GATEWAY_API_GROUP,
   type BackendObjectReference,
@@ -23,12 +23,7 @@ import {
   type HTTPValueMatch,
   type ParentReference,
 } from './types.js';
-import {
-  cookieHeaderRegex,
-  escapeRegex,
-  expiredCookieHeader,
-  sessionCookieHeader,
-} from '../shared/session-cookie.js';
+import { cookieHeaderRegex, expiredCookieHeader, sessionCookieHeader } from '../shared/session-cookie.js';
 import { corsFilter } from './cors.js';
 
 const ALL_PATHS: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };

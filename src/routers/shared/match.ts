@@ -30,3 +30,8 @@ export const MERGED_MATCH_FIELDS: Record<'istio' | 'gatewayapi', readonly (keyof
   istio: ['headers', 'sourceLabels'],
   gatewayapi: ['headers', 'queryParams'],
 };
+
+/** `text` as a regular expression that matches it literally (a path prefix, a cookie). */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

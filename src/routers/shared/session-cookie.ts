@@ -1,5 +1,6 @@
 import type { Canary, SessionAffinity } from '../../api/types.js';
 import type { RouteOptions } from '../../engine/ports.js';
+import { escapeRegex } from './match.js';
 
 /** Flagger's default: an unset or zero maxAge keeps the cookie for a day (a Max-Age of 0 would delete it). */
 export const DEFAULT_COOKIE_MAX_AGE_SECONDS = 86_400;
@@ -35,10 +36,6 @@ export function expiredCookieHeader(cookie: string): string {
 /** A regular expression for a Cookie request header that carries `cookie` (`<name>=<value>`). */
 export function cookieHeaderRegex(cookie: string): string {
   return `.*${escapeRegex(cookie)}.*`;
-}
-
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The cookies the status holds, for a reconcile that rewrites a routing object outside setRoutes. */
