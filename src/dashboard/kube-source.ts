@@ -83,7 +83,7 @@ function viewOf(canary: Canary): CanaryView {
 }
 
 /** Typed lists deliver Dates; an Event's last occurrence is lastTimestamp, else eventTime, else creation. */
-function eventView(event: CoreV1Event): EventView {
+export function eventView(event: CoreV1Event): EventView {
   const when =
     event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
   return {

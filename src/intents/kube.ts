@@ -6,6 +6,7 @@ import { PatchStrategy, setHeaderOptions, type CoreV1Event } from '@kubernetes/c
 import type { Canary } from '../api/types.js';
 import { withTimeout } from '../dashboard/kube-timeout.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
+import { involvedObject } from '../kube/events.js';
 import { callerKubeError } from './caller-error.js';
 import {
   INTENT_ANNOTATION,
@@ -61,13 +62,7 @@ async function recordRequest(clients: KubeClients, canary: Canary, intent: Inten
     apiVersion: 'v1',
     kind: 'Event',
     metadata: { name: `${canary.metadata.name}.${intent.id}`, namespace },
-    involvedObject: {
-      apiVersion: canary.apiVersion,
-      kind: canary.kind,
-      name: canary.metadata.name,
-      namespace,
-      ...(canary.metadata.uid ? { uid: canary.metadata.uid } : {}),
-    },
+    involvedObject: involvedObject(canary),
     type: 'Normal',
     reason: requestReason(intent.kind),
     message: requestMessage(intent),

@@ -38,14 +38,7 @@ export function kubeEventRecorder(options: KubeEventRecorderOptions): EventRecor
           apiVersion: 'v1',
           kind: 'Event',
           metadata: { name: key, namespace },
-          involvedObject: {
-            apiVersion: canary.apiVersion,
-            kind: canary.kind,
-            name: canary.metadata.name,
-            namespace,
-            ...(canary.metadata.uid ? { uid: canary.metadata.uid } : {}),
-            ...(canary.metadata.resourceVersion ? { resourceVersion: canary.metadata.resourceVersion } : {}),
-          },
+          involvedObject: involvedObject(canary),
           type,
           reason,
           message,
@@ -60,6 +53,18 @@ export function kubeEventRecorder(options: KubeEventRecorderOptions): EventRecor
         options.log?.(`recording event ${reason} on ${canary.metadata.name}: ${String(err)}`);
       }
     },
+  };
+}
+
+/** The Canary an Event is about, as `kubectl describe canary` matches it. */
+export function involvedObject(canary: Canary): NonNullable<CoreV1Event['involvedObject']> {
+  return {
+    apiVersion: canary.apiVersion,
+    kind: canary.kind,
+    name: canary.metadata.name,
+    namespace: canary.metadata.namespace ?? 'default',
+    ...(canary.metadata.uid ? { uid: canary.metadata.uid } : {}),
+    ...(canary.metadata.resourceVersion ? { resourceVersion: canary.metadata.resourceVersion } : {}),
   };
 }
 

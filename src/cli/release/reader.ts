@@ -2,9 +2,9 @@
  * Reads canaries, their status and their recent events for the verbs, from either target. A local
  * canary is what its state directory holds: the status file, the Canary the run read, the event log.
  */
-import type { CoreV1Event } from '@kubernetes/client-node';
 import { readdir, readFile } from 'node:fs/promises';
 import type { Canary, CanaryStatus } from '../../api/types.js';
+import { eventView } from '../../dashboard/kube-source.js';
 import { withTimeout } from '../../dashboard/kube-timeout.js';
 import type { EventView } from '../../dashboard/types.js';
 import { AviaryError } from '../../errors.js';
@@ -85,19 +85,6 @@ function kubeReader(target: Extract<Target, { kind: 'kube' }>): CanaryReader {
         throw callerKubeError(err, `listing events of canary ${ns}/${canary.name}`);
       }
     },
-  };
-}
-
-/** Typed lists deliver Dates; an Event's last occurrence is lastTimestamp, else eventTime, else creation. */
-function eventView(event: CoreV1Event): EventView {
-  const when =
-    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
-  return {
-    type: event.type ?? 'Normal',
-    reason: event.reason ?? '',
-    message: event.message ?? '',
-    ...(when ? { time: new Date(when).toISOString() } : {}),
-    ...(event.count === undefined ? {} : { count: event.count }),
   };
 }
 
