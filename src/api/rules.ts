@@ -12,9 +12,11 @@ import {
 } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { hasMetricReader, METRIC_PROVIDERS, OTHER_READERS } from '../metrics/providers/index.js';
+import { BUILTIN_METRICS, isBuiltinMetric } from './builtin-metrics.js';
 import { MAX_LABEL, nameProblem } from './names.js';
 import type { FieldProblem } from './problems.js';
 import { routingRules } from './routing-rules.js';
+import { workloadRules } from './workload-rules.js';
 import type {
   AlertProviderSpec,
   CanaryAnalysis,
@@ -23,7 +25,6 @@ import type {
   MetricTemplateSpec,
 } from './types.js';
 
-export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
 export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
 /** Flagger keeps progressDeadlineSeconds in an int32. */
 export const MAX_PROGRESS_DEADLINE_SECONDS = 2 ** 31 - 1;
@@ -44,6 +45,7 @@ export function canaryRules(spec: CanarySpec): FieldProblem[] {
     ...duplicateNames(analysis.alerts, `${A}.alerts`, 'alert'),
     ...alertRefRules(analysis),
     ...targetRules(spec),
+    ...workloadRules(spec),
     ...localRuntimeRules(spec),
     ...routingRules(spec),
   ];
@@ -253,7 +255,7 @@ function metricRules(a: CanaryAnalysis): FieldProblem[] {
   const out: FieldProblem[] = [...duplicateNames(metrics, `${A}.metrics`, 'metric')];
   metrics.forEach((m, i) => {
     const at = `${A}.metrics[${i}]`;
-    const builtin = (BUILTIN_METRICS as readonly string[]).includes(m.name);
+    const builtin = isBuiltinMetric(m.name);
     if (!builtin && !m.templateRef && !m.query) {
       out.push({
         path: at,

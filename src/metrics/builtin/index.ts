@@ -17,10 +17,13 @@ import { nginx } from './nginx.js';
 import { osm } from './osm.js';
 import { skipper } from './skipper.js';
 import { traefik } from './traefik.js';
-import { selector, type BuiltinMetricName, type BuiltinQueries } from './types.js';
+import type { BuiltinMetricName } from '../../api/builtin-metrics.js';
+import { selector, type BuiltinQueries } from './types.js';
 
-export { BUILTIN_METRICS, isBuiltinMetric, selector } from './types.js';
-export type { BuiltinMetricName, BuiltinQueries } from './types.js';
+export { BUILTIN_METRICS, isBuiltinMetric } from '../../api/builtin-metrics.js';
+export { selector } from './types.js';
+export type { BuiltinMetricName } from '../../api/builtin-metrics.js';
+export type { BuiltinQueries } from './types.js';
 
 export const BUILTIN_QUERY_SETS: readonly BuiltinQueries[] = [
   istio,

@@ -5,13 +5,6 @@
  */
 import type { TemplateModel } from '../template.js';
 
-export const BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
-export type BuiltinMetricName = (typeof BUILTIN_METRICS)[number];
-
-export function isBuiltinMetric(name: string): name is BuiltinMetricName {
-  return (BUILTIN_METRICS as readonly string[]).includes(name);
-}
-
 export interface BuiltinQueries {
   /** Name shown in messages (`istio`). */
   name: string;

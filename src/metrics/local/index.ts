@@ -1,5 +1,1 @@
-export {
-  LocalMetricSource,
-  LOCAL_BUILTIN_METRICS,
-  type LocalMetricSourceOptions,
-} from './local-metric-source.js';
+export { LocalMetricSource, type LocalMetricSourceOptions } from './local-metric-source.js';

@@ -18,8 +18,7 @@ import type {
 } from '../../engine/ports.js';
 import type { OutcomeWindow } from '../../local/metrics/outcome-window.js';
 import type { Version } from '../../local/router/types.js';
-
-export const LOCAL_BUILTIN_METRICS = ['request-success-rate', 'request-duration'] as const;
+import { BUILTIN_METRICS, isBuiltinMetric } from '../../api/builtin-metrics.js';
 
 export interface LocalMetricSourceOptions {
   window: OutcomeWindow;
@@ -42,12 +41,12 @@ export class LocalMetricSource implements MetricSource {
     if (metric.templateRef || metric.query) {
       return (
         `metric "${metric.name}" uses ${metric.templateRef ? `templateRef ${metric.templateRef.name}` : 'a query'}, ` +
-        `which the local runtime's builtin source cannot run; it answers only ${LOCAL_BUILTIN_METRICS.join(' and ')} ` +
+        `which the local runtime's builtin source cannot run; it answers only ${BUILTIN_METRICS.join(' and ')} ` +
         '(use a Prometheus MetricTemplate that scrapes the router’s /metrics for anything else)'
       );
     }
-    if (!(LOCAL_BUILTIN_METRICS as readonly string[]).includes(metric.name)) {
-      return `unknown metric "${metric.name}": the local runtime answers ${LOCAL_BUILTIN_METRICS.join(' and ')}; other metrics need a templateRef`;
+    if (!isBuiltinMetric(metric.name)) {
+      return `unknown metric "${metric.name}": the local runtime answers ${BUILTIN_METRICS.join(' and ')}; other metrics need a templateRef`;
     }
     return undefined;
   }
