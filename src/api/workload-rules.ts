@@ -1,0 +1,33 @@
+/**
+ * What the workload fields may name: the kinds Aviary has a target and an autoscaler for. Flagger's CRD
+ * accepts more (a core Service target, KEDA ScaledObjects); accepting them here would mean a Canary that
+ * validates and then never runs.
+ */
+import type { FieldProblem } from './problems.js';
+import type { CanarySpec } from './types.js';
+
+const KNATIVE_API_GROUP = 'serving.knative.dev/';
+
+export function workloadRules(spec: CanarySpec): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const { targetRef, autoscalerRef } = spec;
+  if (targetRef.kind === 'Service' && !targetRef.apiVersion?.startsWith(KNATIVE_API_GROUP))
+    out.push({
+      path: 'spec.targetRef.kind',
+      message: "a core Service as the target (Flagger's ServiceController) is not supported by Aviary",
+      fix: 'point targetRef at the Deployment or DaemonSet behind the Service (kind: Deployment, name: ...)',
+    });
+  if (autoscalerRef?.kind === 'ScaledObject')
+    out.push({
+      path: 'spec.autoscalerRef.kind',
+      message: 'KEDA ScaledObject autoscalers are not supported by Aviary yet',
+      fix: 'use a HorizontalPodAutoscaler (kind: HorizontalPodAutoscaler) or remove autoscalerRef',
+    });
+  if (autoscalerRef && targetRef.kind === 'DaemonSet')
+    out.push({
+      path: 'spec.autoscalerRef',
+      message: 'a DaemonSet runs one pod per node; an autoscaler has no replica count to change',
+      fix: 'remove autoscalerRef, or target a Deployment',
+    });
+  return out;
+}
