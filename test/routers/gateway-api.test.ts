@@ -14,11 +14,10 @@ const httpRoute = (version: string) => ({
   name: 'podinfo',
 });
 
-for (const version of ['v1', 'v1beta1'] as const) {
+for (const provider of ['gatewayapi:v1', 'gatewayapi:v1beta1'] as const) {
+  const version = provider === 'gatewayapi:v1' ? 'v1' : 'v1beta1';
   runRouterContract({
-    name: `gatewayapi-${version}`,
-    provider: `gatewayapi:${version}`,
-    router: (clients) => gatewayApiRouter(clients, version),
+    provider,
     setup: () => ({
       spec: {
         service: {
