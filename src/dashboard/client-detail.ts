@@ -84,7 +84,14 @@ function sendAction(kind, canary) {
   var token = document.getElementById('token').value;
   sessionStorage.setItem('aviary-token', token);
   var result = document.getElementById('action-result');
-  result.textContent = kind + '…';
+  var say = function (className, text) {
+    // Kept in state too: the buttons re-render when the release changes (Pause becomes Resume).
+    state.actionResult = { className: className, text: text };
+    result = document.getElementById('action-result') || result;
+    result.className = className;
+    result.textContent = text;
+  };
+  say('', kind + '…');
   fetch('/api/intent', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Aviary-Token': token },
@@ -92,12 +99,10 @@ function sendAction(kind, canary) {
     signal: AbortSignal.timeout(20000)
   }).then(function (res) {
     return res.json().then(function (body) {
-      result.className = res.ok ? 'ok-text' : 'bad-text';
-      result.textContent = res.ok ? body.message : (body.error || 'HTTP ' + res.status);
+      say(res.ok ? 'ok-text' : 'bad-text', res.ok ? body.message : (body.error || 'HTTP ' + res.status));
     });
   }).catch(function (err) {
-    result.className = 'bad-text';
-    result.textContent = kind + ' failed: ' + err.message;
+    say('bad-text', kind + ' failed: ' + err.message);
   });
 }
 
@@ -106,6 +111,7 @@ function showDetail(detail, now) {
   var key = keyOf(detail.canary || { name: '' });
   if (view.getAttribute('data-detail') !== key) {
     destroyCharts(state.charts);
+    state.actionResult = undefined;
     view.setAttribute('data-detail', key);
     view.innerHTML = '<p><a href="#/">← all canaries</a></p><section class="canary detail">' +
       '<div id="summary"></div><div id="actions"></div><div id="charts"></div><div id="verdicts"></div><div id="timeline"></div></section>';
@@ -126,6 +132,10 @@ function showDetail(detail, now) {
       form.setAttribute('data-html', actions);
       form.addEventListener('submit', function (e) { e.preventDefault(); });
       document.getElementById('token').value = sessionStorage.getItem('aviary-token') || '';
+      if (state.actionResult) {
+        document.getElementById('action-result').className = state.actionResult.className;
+        document.getElementById('action-result').textContent = state.actionResult.text;
+      }
     }
   }
   drawCharts(chartSpecs(detail), document.getElementById('charts'), state.charts);

@@ -155,7 +155,7 @@ async function intent(
     const taken = await takeAction(req, actions);
     return json(res, 202, {
       intent: taken,
-      message: `${taken.kind} requested by ${taken.user}; the controller acts at its next tick`,
+      message: `${taken.kind} requested by ${taken.user}; the engine acts at its next tick`,
     });
   } catch (err) {
     if (err instanceof ActionError) return json(res, err.status, { error: err.message });

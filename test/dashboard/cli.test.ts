@@ -65,4 +65,41 @@ describe('aviary dashboard', () => {
     }
     expect(stderr.join('')).toContain('--port: "eighty" is not a port number');
   });
+
+  it('refuses --allow-actions without a token, or with a short one', async () => {
+    const run = async (args: string[], env: Record<string, string | undefined> = {}) => {
+      const stderr: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      const saved = process.env.AVIARY_DASHBOARD_TOKEN;
+      process.stderr.write = ((chunk: string) => (
+        stderr.push(String(chunk)),
+        true
+      )) as typeof process.stderr.write;
+      if ('AVIARY_DASHBOARD_TOKEN' in env) process.env.AVIARY_DASHBOARD_TOKEN = env.AVIARY_DASHBOARD_TOKEN;
+      else delete process.env.AVIARY_DASHBOARD_TOKEN;
+      try {
+        return {
+          code: await main(['node', 'aviary', 'dashboard', '--state-dir', '.', '--port', '0', ...args]),
+          stderr: stderr.join(''),
+        };
+      } finally {
+        process.stderr.write = write;
+        if (saved === undefined) delete process.env.AVIARY_DASHBOARD_TOKEN;
+        else process.env.AVIARY_DASHBOARD_TOKEN = saved;
+      }
+    };
+    const none = await run(['--allow-actions']);
+    expect(none).toEqual({
+      code: 2,
+      stderr: expect.stringContaining('--allow-actions needs a token') as string,
+    });
+    const short = await run(['--allow-actions'], { AVIARY_DASHBOARD_TOKEN: 'secret' });
+    expect(short).toEqual({
+      code: 2,
+      stderr: expect.stringContaining('the action token is 6 characters; use at least 16') as string,
+    });
+    const stray = await run(['--token-file', '/nonexistent']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--token-file is for --allow-actions');
+  });
 });
