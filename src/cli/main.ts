@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from '../errors.js';
 import { packageVersion } from './build-info.js';
+import { withFlaggerSpelling } from './flagger-spelling.js';
 import * as abort from './commands/abort.js';
 import * as controller from './commands/controller.js';
 import * as convert from './commands/convert.js';
@@ -54,8 +55,14 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   for (const command of COMMANDS) command.register(program);
+  // `aviary controller` also takes Flagger's spelling of its flags (-metrics-server=..., -flag=false).
+  const controllerCommand = program.commands.find((c) => c.name() === 'controller');
+  const args =
+    controllerCommand && argv[2] === 'controller'
+      ? [...argv.slice(0, 3), ...withFlaggerSpelling(argv.slice(3), controllerCommand)]
+      : argv;
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

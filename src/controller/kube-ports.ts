@@ -3,6 +3,7 @@
  * mesh router named by `spec.provider` (or the controller's default), Prometheus for metrics, HTTP
  * webhooks, alert providers resolved from the informer cache, Events and the status subresource.
  */
+import type { Logger as PinoLogger } from 'pino';
 import { providerOf } from '../api/defaults.js';
 import type { Canary, MetricTemplate, Provider } from '../api/types.js';
 import type { EnginePorts, TrafficRouter } from '../engine/ports.js';
@@ -17,7 +18,8 @@ import { createProviderMetricSource } from '../metrics/providers/source.js';
 import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
 import { reconcileServices } from '../routers/kubernetes/index.js';
 import { controllerRouter } from '../routers/for-controller.js';
-import { deploymentTarget } from '../targets/kubernetes/index.js';
+import type { RouterSettings } from '../routers/entry.js';
+import { deploymentTarget, type DeploymentTargetOptions } from '../targets/kubernetes/index.js';
 import type { ControllerLookups, Logger } from './controller.js';
 
 export interface KubePortsOptions {
@@ -28,8 +30,26 @@ export interface KubePortsOptions {
   meshProvider: Provider;
   /** Alert provider used for canaries without alert entries (Flagger's global -slack-url). */
   fallbackAlerts?: ResolvedAlertProvider;
+  /** Flagger's router flags (-ingress-annotations-prefix, -ingress-class). */
+  routerSettings?: RouterSettings;
+  /** -cluster-name: shown in every alert. */
+  clusterName?: string;
+  /** -no-cross-namespace-refs: MetricTemplates and AlertProviders only from the Canary's own namespace. */
+  noCrossNamespaceRefs?: boolean;
+  /** -selector-labels, -enable-config-tracking, -include-label-prefix. */
+  target?: Pick<DeploymentTargetOptions, 'selectorLabels' | 'configTracking' | 'includeLabelPrefixes'>;
   log: Logger;
+  /** Where undelivered alerts are logged (the controller's pino logger; default: the notifier's own). */
+  alertLog?: PinoLogger;
   now?: () => number;
+}
+
+/** -no-cross-namespace-refs: a reference to another namespace is refused, naming it and the fix (Flagger). */
+export function refuseCrossNamespace(kind: string, canaryNamespace: string, namespace: string, name: string) {
+  return new AviaryError(
+    'INVALID_SPEC',
+    `${kind} ${namespace}/${name}: cross-namespace references are not allowed (--no-cross-namespace-refs) — put the ${kind} in ${canaryNamespace}, or reference one there`,
+  );
 }
 
 export function kubePortsFactory(options: KubePortsOptions) {
@@ -39,6 +59,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
   const webhooks = new HttpWebhookCaller();
   // The apex Service must point at the primary before the target's pods go away.
   const target = deploymentTarget(clients, {
+    ...options.target,
     beforeScaleToZero: (canary, selector) => reconcileServices(clients, canary, selector),
   });
   const routers = new Map<Provider, TrafficRouter>();
@@ -58,7 +79,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
   function routerFor(provider: Provider): TrafficRouter {
     let router = routers.get(provider);
     if (!router) {
-      router = controllerRouter(provider, clients);
+      router = controllerRouter(provider, clients, options.routerSettings);
       routers.set(provider, router);
     }
     return router;
@@ -67,6 +88,11 @@ export function kubePortsFactory(options: KubePortsOptions) {
   return (canary: Canary, lookups: ControllerLookups): EnginePorts => {
     const provider = providerOf(canary.spec, options.meshProvider);
     const namespace = canary.metadata.namespace ?? 'default';
+    const metricTemplate = (ns: string, name: string) => {
+      if (options.noCrossNamespaceRefs && ns !== namespace)
+        return Promise.reject(refuseCrossNamespace('MetricTemplate', namespace, ns, name));
+      return Promise.resolve(lookups.metricTemplate(ns, name));
+    };
     return {
       target,
       router: routerFor(provider),
@@ -74,7 +100,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
         // MetricTemplates of a registered provider type go to its reader; the rest to Prometheus.
         credentials: (t) =>
           secretData(t.metadata.namespace ?? namespace, t.spec.provider.secretRef?.name ?? ''),
-        templates: { template: (ns, name) => Promise.resolve(lookups.metricTemplate(ns, name)) },
+        templates: { template: metricTemplate },
         kubeConfig: clients.config,
         fallback: createPrometheusMetricSource({
           address: canary.spec.metricsServer ?? options.metricsServer,
@@ -96,12 +122,12 @@ export function kubePortsFactory(options: KubePortsOptions) {
           },
         }),
       }),
-      templates: {
-        template: (ns, name) => Promise.resolve(lookups.metricTemplate(ns, name)),
-      },
+      templates: { template: metricTemplate },
       webhooks,
       notifier: createNotifier({
         resolveProvider: async (ref) => {
+          if (options.noCrossNamespaceRefs && ref.namespace !== namespace)
+            throw refuseCrossNamespace('AlertProvider', namespace, ref.namespace, ref.name);
           const provider = lookups.alertProvider(ref.namespace, ref.name);
           if (!provider) return undefined;
           const secretRef = provider.spec.secretRef;
@@ -109,6 +135,8 @@ export function kubePortsFactory(options: KubePortsOptions) {
           return { spec: provider.spec, ...(secret ? { secret } : {}) };
         },
         ...(options.fallbackAlerts ? { fallback: options.fallbackAlerts } : {}),
+        ...(options.clusterName ? { clusterName: options.clusterName } : {}),
+        ...(options.alertLog ? { logger: options.alertLog } : {}),
       }),
       events,
       status: store.status,

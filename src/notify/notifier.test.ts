@@ -200,6 +200,18 @@ describe('provider resolution', () => {
 });
 
 describe('delivery', () => {
+  it("shows the controller's cluster name first, as the Cluster field (Flagger's -cluster-name)", async () => {
+    const r = await receiver({ status: 200 });
+    const { n } = notifier(
+      {},
+      { fallback: { spec: spec('slack', { address: r.url }) }, clusterName: 'eu-prod-1' },
+    );
+    await n.deliver(notification('info'));
+    const body = r.requests[0]?.body ?? '';
+    expect(body).toContain('Cluster');
+    expect(body).toContain('eu-prod-1');
+  });
+
   it("goes through the provider's proxy", async () => {
     const r = await receiver({ status: 200 });
     const proxy: RecordingProxy = await startProxy();

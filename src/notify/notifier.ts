@@ -23,6 +23,8 @@ export interface NotifierOptions {
   send?: SendOptions;
   /** Clock for the alert timestamp. */
   now?: () => number;
+  /** Shown first in every alert as the Cluster field (Flagger's -cluster-name). */
+  clusterName?: string;
 }
 
 /** What happened to one alert entry (or the fallback) for one notification. */
@@ -82,6 +84,7 @@ export function createNotifier(options: NotifierOptions): AlertNotifier {
 
   async function deliver(notification: Notification): Promise<Delivery[]> {
     const alert = alertOf(notification, now());
+    if (options.clusterName) alert.fields.unshift(['Cluster', options.clusterName]);
     const entries = options.alerts ?? notification.canary.spec.analysis.alerts ?? [];
     let deliveries: Delivery[];
     if (entries.length === 0) {

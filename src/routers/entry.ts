@@ -22,12 +22,22 @@ export interface ProviderCapabilities extends RouterCapabilities {
   cors: boolean;
 }
 
+/** Controller-wide router settings (Flagger's flags of the same names). */
+export interface RouterSettings {
+  /** -ingress-annotations-prefix: the NGINX controller's annotation prefix. */
+  ingressAnnotationsPrefix?: string;
+  /** -ingress-class: written on the HTTPProxy objects Contour is to serve. */
+  ingressClass?: string;
+  /** -selector-labels: the labels the Services select pods by, in order (as the target uses them). */
+  selectorLabels?: readonly string[];
+}
+
 /** A router that writes Kubernetes objects; `services` says it routes between Aviary's ClusterIP Services. */
 export interface KubernetesRouterEntry {
   runtime: 'kubernetes';
   capabilities: ProviderCapabilities;
   /** The router alone, without the Services (the contract suite tests it this way). */
-  create(clients: KubeClients): TrafficRouter;
+  create(clients: KubeClients, settings?: RouterSettings): TrafficRouter;
   /** The controller puts `<apex>`, `<apex>-primary` and `<apex>-canary` Services in front of it. */
   services: boolean;
 }

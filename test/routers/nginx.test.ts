@@ -1,6 +1,7 @@
 import { NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeClients } from '../../src/kube/client.js';
+import { routerEntry } from '../../src/routers/index.js';
 import { nginxRouter } from '../../src/routers/nginx/index.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { testCluster } from '../cluster/index.js';
@@ -132,5 +133,17 @@ describe('nginx canary Ingress', () => {
       .setRoutes(canary, { primaryWeight: 50, canaryWeight: 50, mirrored: false })
       .catch((e: unknown) => e);
     expect((half as Error).message).toContain('NGINX routes them all (100) or none (0)');
+
+    // The controller's -ingress-annotations-prefix reaches the router through the registry.
+    const entry = routerEntry('nginx');
+    if (entry?.runtime !== 'kubernetes') throw new Error('nginx has no Kubernetes router in the registry');
+    const custom = entry.create(makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig())), {
+      ingressAnnotationsPrefix: 'custom.ingress.example.com',
+    });
+    await custom.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
+    expect((await live()).metadata?.annotations).toMatchObject({
+      'custom.ingress.example.com/canary': 'true',
+      'custom.ingress.example.com/canary-by-header': 'x-canary',
+    });
   });
 });

@@ -273,6 +273,32 @@ async function replicaSetsOf(ns: string, app: string) {
 }
 
 describe('deploymentTarget.initialize', () => {
+  it("follows the controller's Flagger flags: -enable-config-tracking=false, -include-label-prefix, -selector-labels", async () => {
+    const { ns, canary } = await world();
+    const flagged = deploymentTarget(controller, {
+      configTracking: false,
+      includeLabelPrefixes: ['team'],
+      selectorLabels: ['name', 'app'],
+    });
+    await flagged.initialize(canary);
+    const primary = await deployment(ns, 'podinfo-primary');
+    // Only the labels with an included prefix, and the selector label with the primary's value.
+    expect(primary?.metadata?.labels).toEqual({ app: 'podinfo-primary', team: 'web' });
+    expect(primary?.spec?.selector.matchLabels).toEqual({ app: 'podinfo-primary' });
+    // Without config tracking the primary uses the target's ConfigMaps and Secrets: no copies.
+    const pod = podSpecOf(primary);
+    expect(pod?.volumes?.[0]?.configMap?.name).toBe('podinfo-config');
+    expect(pod?.containers[0]?.envFrom?.[0]?.secretRef?.name).toBe('podinfo-secret');
+    expect(await configMap(ns, 'podinfo-env-primary')).toBeUndefined();
+    expect((await flagged.revision(canary)).trackedConfigs).toEqual({});
+
+    const otherLabels = deploymentTarget(controller, { selectorLabels: ['app.kubernetes.io/name'] });
+    await expect(otherLabels.revision(canary)).resolves.toBeDefined();
+    await expect(otherLabels.promote(canary)).rejects.toThrow(
+      'spec.selector.matchLabels has none of app.kubernetes.io/name — add one (e.g. app.kubernetes.io/name: podinfo)',
+    );
+  });
+
   it('creates <name>-primary from the target with -primary labels and config copies', async () => {
     const { ns, canary } = await world();
     const first = await target.initialize(canary);

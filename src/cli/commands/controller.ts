@@ -258,6 +258,7 @@ export function register(program: Command): void {
         metricsServer: flags.metricsServer,
         meshProvider,
         log,
+        alertLog: log,
         ...(fallbackAlerts ? { fallbackAlerts } : {}),
         ...controllerSettings(flags),
       });

@@ -13,11 +13,12 @@ import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, toKubeError } from '../../kube/failure.js';
 import { selectorLabelOf } from '../../targets/kubernetes/selector-label.js';
+import type { RouterSettings } from '../entry.js';
 import { SERVICE_ROLES } from './service-spec.js';
 import { finalizeServices, reconcileServices } from './services.js';
 
 /** The target Deployment's selector label and pod spec (what the Services select and discover). */
-export async function readWorkload(clients: KubeClients, canary: Canary) {
+export async function readWorkload(clients: KubeClients, canary: Canary, selectorLabels?: readonly string[]) {
   const namespace = canary.metadata.namespace ?? 'default';
   const name = canary.spec.targetRef.name;
   let target: V1Deployment;
@@ -26,7 +27,7 @@ export async function readWorkload(clients: KubeClients, canary: Canary) {
   } catch (err) {
     throw toKubeError(err, `reading deployment ${namespace}/${name} named by targetRef`);
   }
-  return { selector: selectorLabelOf(target), podSpec: target.spec?.template.spec };
+  return { selector: selectorLabelOf(target, selectorLabels), podSpec: target.spec?.template.spec };
 }
 
 /** Whether `<target>-primary` has pods that can serve (the apex may select them). */
@@ -42,12 +43,12 @@ async function primaryServes(clients: KubeClients, canary: Canary): Promise<bool
   }
 }
 
-export function kubernetesRouter(clients: KubeClients): TrafficRouter {
+export function kubernetesRouter(clients: KubeClients, settings: RouterSettings = {}): TrafficRouter {
   return {
     async reconcile(canary) {
       // The apex is pointed at the primary only once primary pods can serve (Flagger: after IsPrimaryReady),
       // so taking over a user's Service never leaves it selecting nothing.
-      const { selector, podSpec } = await readWorkload(clients, canary);
+      const { selector, podSpec } = await readWorkload(clients, canary, settings.selectorLabels);
       const roles = (await primaryServes(clients, canary)) ? SERVICE_ROLES : (['primary', 'canary'] as const);
       await reconcileServices(clients, canary, selector, { podSpec, roles });
     },
@@ -74,7 +75,7 @@ export function kubernetesRouter(clients: KubeClients): TrafficRouter {
     },
 
     async finalize(canary) {
-      const { selector } = await readWorkload(clients, canary);
+      const { selector } = await readWorkload(clients, canary, settings.selectorLabels);
       await finalizeServices(clients, canary, selector);
     },
   };

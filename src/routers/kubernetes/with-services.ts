@@ -2,9 +2,14 @@
 import type { TrafficRouter } from '../../engine/ports.js';
 import type { KubeClients } from '../../kube/client.js';
 import { kubernetesRouter } from './router.js';
+import type { RouterSettings } from '../entry.js';
 
-export function withServices(clients: KubeClients, mesh: TrafficRouter): TrafficRouter {
-  const services = kubernetesRouter(clients);
+export function withServices(
+  clients: KubeClients,
+  mesh: TrafficRouter,
+  settings: RouterSettings = {},
+): TrafficRouter {
+  const services = kubernetesRouter(clients, settings);
   return {
     async reconcile(canary) {
       await services.reconcile(canary);

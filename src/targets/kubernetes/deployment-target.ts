@@ -9,14 +9,19 @@ import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js'
 import { AviaryError } from '../../errors.js';
 import { MERGE_PATCH, plain, type KubeClients } from '../../kube/client.js';
 import { isAlreadyExists, isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
-import { checksums, copyConfigsToPrimary, primaryPodSpec, trackedConfigs } from './config-tracker.js';
+import {
+  checksums,
+  copyConfigsToPrimary,
+  primaryPodSpec,
+  trackedConfigs as trackConfigs,
+} from './config-tracker.js';
 import { digest } from './digest.js';
 import { primaryName } from './metadata.js';
 import { newPrimaryDeployment, primaryMetadata, primaryPodTemplate } from './primary-deployment.js';
 import { readTargetHpa, reconcilePrimaryHpa } from './primary-hpa.js';
 import { deploymentReadiness } from './readiness.js';
 import { REPLICAS_ANNOTATION, rememberedReplicas, scaleUpReplicas } from './replicas.js';
-import { selectorLabelOf, type SelectorLabel } from './selector-label.js';
+import { selectorLabelOf as selectorOf, type SelectorLabel } from './selector-label.js';
 
 export interface DeploymentTargetOptions {
   /** Clock for the progress deadline (ms since the epoch). */
@@ -29,6 +34,12 @@ export interface DeploymentTargetOptions {
    * Service selects the primary's pods before the target's pods go — Flagger's order, with no gap.
    */
   beforeScaleToZero?: (canary: Canary, selector: SelectorLabel) => Promise<void>;
+  /** -selector-labels: the labels that tell the target's pods from the primary's, in order. */
+  selectorLabels?: readonly string[];
+  /** -enable-config-tracking (default true): copy and track the ConfigMaps/Secrets the pods use. */
+  configTracking?: boolean;
+  /** -include-label-prefix: the target's labels copied onto the primary (default: all). */
+  includeLabelPrefixes?: readonly string[];
 }
 
 /** Phases in which the target is still being taken over (Flagger scales it to zero only then). */
@@ -39,6 +50,10 @@ export function deploymentTarget(
   options: DeploymentTargetOptions = {},
 ): WorkloadTarget {
   const now = options.now ?? Date.now;
+  const selectorLabelOf = (deployment: V1Deployment) => selectorOf(deployment, options.selectorLabels);
+  // Without config tracking the primary uses the target's ConfigMaps and Secrets as they are (Flagger).
+  const trackedConfigs: typeof trackConfigs = (...args) =>
+    options.configTracking === false ? Promise.resolve([]) : trackConfigs(...args);
 
   const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
 
@@ -132,6 +147,7 @@ export function deploymentTarget(
       sel,
       primaryPodTemplate(target, sel, primaryPodSpec(podSpec, tracked), options.rolloutId?.()),
       scaleUpReplicas({ target, hpa }),
+      options.includeLabelPrefixes,
     );
     try {
       return plain<V1Deployment>(await clients.apps.createNamespacedDeployment({ namespace, body }));
@@ -235,7 +251,7 @@ export function deploymentTarget(
           // With an autoscaler the primary's HPA owns its replica count.
           const replicas = (from?.replicas ?? 0) > 0 ? from?.replicas : rememberedReplicas(target);
           if (!canary.spec.autoscalerRef && replicas) spec.replicas = replicas;
-          const meta = primaryMetadata(canary, target, sel);
+          const meta = primaryMetadata(canary, target, sel, options.includeLabelPrefixes);
           const body: V1Deployment = {
             ...primary,
             metadata: {

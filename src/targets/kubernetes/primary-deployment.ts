@@ -60,12 +60,34 @@ export function primaryPodTemplate(
   };
 }
 
+/**
+ * -include-label-prefix: only labels with one of these prefixes (`*` for all) are copied, as Flagger
+ * filters them; without the flag every label is (Flux's excepted).
+ */
+export function includedLabels(
+  labels: Record<string, string>,
+  prefixes: readonly string[] | undefined,
+): Record<string, string> {
+  if (!prefixes) return labels;
+  return Object.fromEntries(
+    Object.entries(labels).filter(([key]) =>
+      prefixes.some((p) => p === '*' || (p !== '' && key.startsWith(p))),
+    ),
+  );
+}
+
 /** Deployment metadata the primary carries from the target (refreshed on promotion). */
-export function primaryMetadata(canary: Canary, target: V1Deployment, sel: SelectorLabel) {
+export function primaryMetadata(
+  canary: Canary,
+  target: V1Deployment,
+  sel: SelectorLabel,
+  includeLabelPrefixes?: readonly string[],
+) {
+  const labels = includedLabels(copyableLabels(target.metadata?.labels), includeLabelPrefixes);
   return {
     name: primaryName(target.metadata?.name ?? canary.spec.targetRef.name),
     namespace: target.metadata?.namespace,
-    labels: withPrimaryValue(copyableLabels(target.metadata?.labels), sel),
+    labels: withPrimaryValue(labels, sel),
     annotations: copyableAnnotations(target.metadata?.annotations),
     ownerReferences: ownerReferenceTo(canary),
   };
@@ -78,6 +100,7 @@ export function newPrimaryDeployment(
   sel: SelectorLabel,
   template: V1PodTemplateSpec,
   replicas: number,
+  includeLabelPrefixes?: readonly string[],
 ): V1Deployment {
   const spec = target.spec;
   const copied: Partial<NonNullable<V1Deployment['spec']>> = {};
@@ -89,7 +112,7 @@ export function newPrimaryDeployment(
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: primaryMetadata(canary, target, sel),
+    metadata: primaryMetadata(canary, target, sel, includeLabelPrefixes),
     spec: {
       ...copied,
       replicas,

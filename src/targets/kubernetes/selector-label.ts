@@ -2,7 +2,7 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { AviaryError } from '../../errors.js';
 
-/** Checked in order; the first present in the target's spec.selector.matchLabels is used. */
+/** Checked in order (unless -selector-labels says otherwise); the first in the target's matchLabels is used. */
 export const SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'] as const;
 
 export interface SelectorLabel {
@@ -11,15 +11,18 @@ export interface SelectorLabel {
   value: string;
 }
 
-export function selectorLabelOf(deployment: V1Deployment): SelectorLabel {
+export function selectorLabelOf(
+  deployment: V1Deployment,
+  labels: readonly string[] = SELECTOR_LABELS,
+): SelectorLabel {
   const matchLabels = deployment.spec?.selector.matchLabels ?? {};
-  for (const label of SELECTOR_LABELS) {
+  for (const label of labels) {
     const value = matchLabels[label];
     if (value) return { label, value };
   }
   const name = deployment.metadata?.name ?? '?';
   throw new AviaryError(
     'INVALID_SPEC',
-    `deployment ${name}: spec.selector.matchLabels has none of ${SELECTOR_LABELS.join(', ')} — add one (e.g. app: ${name}) to the selector and the pod template labels`,
+    `deployment ${name}: spec.selector.matchLabels has none of ${labels.join(', ')} — add one (e.g. ${labels[0] ?? 'app'}: ${name}) to the selector and the pod template labels`,
   );
 }
