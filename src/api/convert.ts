@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Pair, type YAMLMap } from 'yaml';
 import { AviaryError } from '../errors.js';
-import { API_VERSION } from './validate.js';
+import { API_VERSION, FLAGGER_API_VERSION } from './api-version.js';
 import { METRIC_PROVIDER_TYPES } from './schema/index.js';
 
 export interface ConvertResult {
@@ -57,7 +57,7 @@ export function convertFlagger(yamlText: string): ConvertResult {
     edits.push(replaceScalar(yamlText, apiVersion as Pair, version, API_VERSION));
     converted++;
     notes.push(`${where}: apiVersion ${version} -> ${API_VERSION}`);
-    if (version !== 'flagger.app/v1beta1')
+    if (version !== FLAGGER_API_VERSION)
       notes.push(
         `${where}: was ${version}; fields were read as v1beta1, check them with \`aviary validate\``,
       );

@@ -5,12 +5,10 @@
  * three kinds. `npm run gen:crds` writes them to deploy/crds/, and a test fails when they drift.
  */
 import type { TSchema } from 'typebox';
+import { GROUP, VERSION } from './api-version.js';
 import { AlertProviderSpec, CanarySpec, CanaryStatus, MetricTemplateSpec } from './schema/index.js';
 
 export type JSONSchemaProps = { [key: string]: unknown };
-
-export const GROUP = 'aviary.dev';
-export const VERSION = 'v1beta1';
 
 /** Keywords of apiextensions.k8s.io/v1 JSONSchemaProps that Aviary emits; everything else is dropped. */
 const KEPT = new Set([

@@ -1,6 +1,7 @@
 /** TypeScript types derived from the one schema source in ./schema. */
 import type { Static } from 'typebox';
 import type * as S from './schema/index.js';
+import type { API_VERSION } from './api-version.js';
 
 export type CanarySpec = Static<typeof S.CanarySpec>;
 export type CanaryAnalysis = Static<typeof S.CanaryAnalysis>;
@@ -35,7 +36,7 @@ export interface ObjectMeta {
 }
 
 export interface Canary {
-  apiVersion: 'aviary.dev/v1beta1';
+  apiVersion: typeof API_VERSION;
   kind: 'Canary';
   metadata: ObjectMeta;
   spec: CanarySpec;
@@ -43,14 +44,14 @@ export interface Canary {
 }
 
 export interface MetricTemplate {
-  apiVersion: 'aviary.dev/v1beta1';
+  apiVersion: typeof API_VERSION;
   kind: 'MetricTemplate';
   metadata: ObjectMeta;
   spec: MetricTemplateSpec;
 }
 
 export interface AlertProvider {
-  apiVersion: 'aviary.dev/v1beta1';
+  apiVersion: typeof API_VERSION;
   kind: 'AlertProvider';
   metadata: ObjectMeta;
   spec: AlertProviderSpec;

@@ -6,6 +6,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import { AviaryError } from '../errors.js';
+import { API_VERSION } from './api-version.js';
 import { durationLimitProblems } from './duration-rules.js';
 import { capProblems, inputLimitProblems, LIMITS, moreProblems, tooLarge } from './limits.js';
 import { metadataNameRules } from './names.js';
@@ -26,9 +27,6 @@ import { duplicateKeys, parseYamlStream } from './yaml-stream.js';
 
 export type { Problem, Severity } from './problems.js';
 export { formatProblem, isError } from './problems.js';
-
-export const API_VERSION = 'aviary.dev/v1beta1';
-export const FLAGGER_API_VERSION = 'flagger.app/v1beta1';
 
 interface KindSpec {
   schema: TSchema;

@@ -14,8 +14,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 
-export const GROUP = 'aviary.dev';
-export const VERSION = 'v1beta1';
+export { GROUP, VERSION } from '../api/api-version.js';
 export const FIELD_MANAGER = 'aviary';
 
 /** Without this option the typed APIs send json-patch; Aviary's patches are merge patches. */

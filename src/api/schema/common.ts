@@ -3,6 +3,7 @@
  * Istio-shaped fields keep Istio's own field names, so a Flagger manifest's values pass through unchanged.
  */
 import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
+import { API_VERSION } from '../api-version.js';
 import { GO_DURATION_PATTERN } from '../duration.js';
 
 /** A Go duration as Flagger and Istio accept it: `30s`, `1m`, `1h30m`, `1.5s`, `500us` (../duration.ts). */
@@ -122,7 +123,7 @@ export const CustomMetadata = Type.Object(
 /** A Kubernetes-style top-level document: apiVersion, kind, metadata, spec. */
 export function Document<S extends TSchema>(kind: string, spec: S) {
   return Type.Object({
-    apiVersion: Type.Literal('aviary.dev/v1beta1'),
+    apiVersion: Type.Literal(API_VERSION),
     kind: Type.Literal(kind),
     metadata: Type.Object({
       name: Type.String({ minLength: 1 }),
