@@ -54,7 +54,7 @@ beforeAll(async () => {
       ...created,
       status: {
         phase: 'Progressing',
-        canaryWeight: 15,
+        canaryWeight: 16,
         failedChecks: 1,
         lastTransitionTime: new Date().toISOString(),
       },
@@ -81,13 +81,13 @@ describe('kubectl aviary', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
       new RegExp(
-        `^NAME\\s+PHASE\\s+WEIGHT\\s+FAILED CHECKS\\s+LAST TRANSITION\\n${NAME}\\s+Progressing\\s+15\\s+1/2\\s+\\d+s\\n$`,
+        `^NAME\\s+PHASE\\s+WEIGHT\\s+FAILED CHECKS\\s+LAST TRANSITION\\n${NAME}\\s+Progressing\\s+16\\s+1/2\\s+\\d+s\\n$`,
       ),
     );
 
     const status = await kubectl(['aviary', 'status', NAME, '-n', namespace]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/Steps:\s+3 of 10 weight steps done, 7 left/);
+    expect(status.stdout).toMatch(/Steps:\s+8 of 30 weight steps done, 22 left/);
 
     const pause = await kubectl(['aviary', 'pause', NAME, '-n', namespace]);
     expect(pause.code).toBe(0);

@@ -1,7 +1,8 @@
 /**
  * A small release on the real control plane for the verbs' tests: a Deployment and an Istio Canary
- * stepping 5% a second up to 50% with no metrics (so nothing but the verbs changes its course), driven by
- * a real `aviary controller` process holding only deploy/rbac's grants.
+ * stepping 2% a second up to 60% with no metrics, then waiting at a confirm-promotion gate nobody opens
+ * (so nothing but the verbs ends it), driven by a real `aviary controller` process holding only
+ * deploy/rbac's grants.
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
@@ -13,7 +14,9 @@ import { spawnController, type ControllerProcess } from '../e2e/support/controll
 import { REPO } from './run-cli.js';
 
 export const NAME = 'web';
-export const MAX_WEIGHT = 50;
+export const MAX_WEIGHT = 60;
+export const STEP_WEIGHT = 2;
+export const STEPS = MAX_WEIGHT / STEP_WEIGHT;
 
 export function releaseObjects(namespace: string): KubeObject[] {
   const labels = { app: NAME };
@@ -42,7 +45,17 @@ export function releaseObjects(namespace: string): KubeObject[] {
         targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: NAME },
         progressDeadlineSeconds: 60,
         service: { port: 80, targetPort: 8080 },
-        analysis: { interval: '1s', threshold: 2, maxWeight: MAX_WEIGHT, stepWeight: 5 },
+        analysis: {
+          interval: '1s',
+          threshold: 2,
+          maxWeight: MAX_WEIGHT,
+          stepWeight: STEP_WEIGHT,
+          // Nothing answers here, so the gate stays closed and the release never ends on its own:
+          // only the verbs (promote, abort) end it, however slowly a loaded machine runs the CLI.
+          webhooks: [
+            { name: 'hold', type: 'confirm-promotion', url: 'http://127.0.0.1:9/hold', timeout: '1s' },
+          ],
+        },
       },
     },
   ];

@@ -10,7 +10,16 @@ import type { Canary } from '../../src/api/types.js';
 import type { KubeClients } from '../../src/kube/client.js';
 import { testCluster } from '../cluster/index.js';
 import type { ControllerProcess } from '../e2e/support/controller-process.js';
-import { MAX_WEIGHT, NAME, newRevision, readCanary, startRelease, userWithRole } from './release.js';
+import {
+  MAX_WEIGHT,
+  NAME,
+  STEP_WEIGHT,
+  STEPS,
+  newRevision,
+  readCanary,
+  startRelease,
+  userWithRole,
+} from './release.js';
 import { runCli, startCli, waitFor } from './run-cli.js';
 
 const cluster = testCluster();
@@ -32,13 +41,20 @@ async function eventsOf(): Promise<{ reason: string; message: string }[]> {
 }
 
 /** Sends the intent with the CLI and waits until the engine has acknowledged it. */
-async function request(kind: string): Promise<Canary> {
+async function request(kind: string, outcome = 'applied'): Promise<Canary> {
   const result = await runCli(as([kind, NAME]));
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const id = /intent ([0-9a-f-]{36})/.exec(result.stdout)?.[1];
   expect(id, result.stdout).toBeDefined();
-  return waitFor(`${kind} acknowledged`, canary, (c) => c.status?.lastIntent?.id === id, 20_000);
+  const acknowledged = await waitFor(
+    `${kind} acknowledged`,
+    canary,
+    (c) => c.status?.lastIntent?.id === id,
+    20_000,
+  );
+  expect(acknowledged.status?.lastIntent?.outcome).toBe(outcome);
+  return acknowledged;
 }
 
 beforeAll(async () => {
@@ -58,7 +74,7 @@ afterAll(async () => {
 describe('aviary verbs on Kubernetes', () => {
   it('pause holds the weight over two intervals, resume continues, promote skips the rest; watch exits 0', async () => {
     await newRevision(cluster, namespace, '2');
-    await waitFor('progressing', canary, (c) => (c.status?.canaryWeight ?? 0) >= 5, 30_000);
+    await waitFor('progressing', canary, (c) => (c.status?.canaryWeight ?? 0) >= STEP_WEIGHT, 30_000);
 
     const paused = await request('pause');
     expect(paused.status?.lastIntent).toMatchObject({ kind: 'pause', user: operator, outcome: 'applied' });
@@ -79,7 +95,9 @@ describe('aviary verbs on Kubernetes', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`paused by ${operator}`);
     expect(status.stdout).toMatch(
-      new RegExp(`Steps:\\s+${held / 5} of 10 weight steps done, ${10 - held / 5} left`),
+      new RegExp(
+        `Steps:\\s+${held / STEP_WEIGHT} of ${STEPS} weight steps done, ${STEPS - held / STEP_WEIGHT} left`,
+      ),
     );
     expect(status.stdout).toContain(`pause requested by ${operator}`);
 
@@ -125,7 +143,7 @@ describe('aviary verbs on Kubernetes', () => {
     const before = await canary();
     const promoteId = before.status?.lastIntent?.id;
     await newRevision(cluster, namespace, '3');
-    await waitFor('progressing', canary, (c) => (c.status?.canaryWeight ?? 0) >= 5, 30_000);
+    await waitFor('progressing', canary, (c) => (c.status?.canaryWeight ?? 0) >= STEP_WEIGHT, 30_000);
     // The promote annotation is still on the Canary, but it has acted: this release steps on.
     expect((await canary()).status?.lastIntent?.id).toBe(promoteId);
 
@@ -144,7 +162,12 @@ describe('aviary verbs on Kubernetes', () => {
     const failedSpec = aborted.status?.lastAppliedSpec;
     const retried = await request('retry');
     expect(retried.status?.lastIntent?.outcome).toBe('applied');
-    await waitFor('the same revision progressing again', canary, (c) => (c.status?.canaryWeight ?? 0) >= 5);
+    await waitFor(
+      'the same revision progressing again',
+      canary,
+      (c) => (c.status?.canaryWeight ?? 0) >= STEP_WEIGHT,
+    );
+    await request('promote'); // past the gate nobody opens
     const succeeded = await waitFor(
       'retried release succeeds',
       canary,
@@ -154,8 +177,7 @@ describe('aviary verbs on Kubernetes', () => {
     expect(succeeded.status?.lastPromotedSpec).toBe(failedSpec);
 
     // Nothing is running: a second retry changes nothing and says why.
-    const ignored = await request('retry');
-    expect(ignored.status?.lastIntent?.outcome).toBe('ignored: nothing failed to retry in phase Succeeded');
+    const ignored = await request('retry', 'ignored: nothing failed to retry in phase Succeeded');
     expect(ignored.status?.phase).toBe('Succeeded');
   }, 240_000);
 
