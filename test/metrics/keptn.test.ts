@@ -1,7 +1,7 @@
 /**
  * Keptn on the real control plane: Keptn's own CRDs (test/fixtures/crds/keptn) are registered there; the
  * test plays the Keptn metrics operator (it writes the KeptnMetric's status and completes the Analysis)
- * and the keptn reader reads through the API server as the controller would.
+ * and the keptn reader reads through the API server as the controller, with only deploy/rbac's grants.
  */
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +13,12 @@ const cluster = testCluster();
 let ns = '';
 const at = () => ({ group: 'metrics.keptn.sh', version: 'v1beta1', namespace: ns });
 const custom = () => cluster.kubeConfig().makeApiClient(CustomObjectsApi);
-const keptn = () => source({ kubeConfig: cluster.kubeConfig(), now: Date.now, timeoutMs: 5000 });
+let controller = '';
+const keptn = () => source({ kubeConfig: cluster.kubeConfig(controller), now: Date.now, timeoutMs: 5000 });
 
 beforeAll(async () => {
   ns = await cluster.newNamespace('keptn');
+  controller = await cluster.controllerKubeconfig();
 });
 afterAll(() => cluster.deleteNamespace(ns));
 

@@ -37,6 +37,8 @@ import {
 /** Grants the code needs on paths no scenario here reaches, each with why. Keep it empty if you can. */
 const ROUTER_CONTRACT =
   "the release here runs on Istio; test/routers checks every call of this provider's router against deploy/rbac";
+const METRIC_PROVIDER =
+  "the release here reads Prometheus; test/metrics (keptn, externalmetrics) runs these readers as the controller's ServiceAccount";
 const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get gateway.networking.k8s.io/httproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: get networking.k8s.io/ingresses', why: ROUTER_CONTRACT },
@@ -65,6 +67,11 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: create kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get metrics.keptn.sh/keptnmetrics', why: METRIC_PROVIDER },
+  { grant: 'ClusterRole/aviary: get metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
+  { grant: 'ClusterRole/aviary: create metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
+  { grant: 'ClusterRole/aviary: delete metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
+  { grant: 'ClusterRole/aviary: list external.metrics.k8s.io/*', why: METRIC_PROVIDER },
 ];
 
 const cluster = testCluster();
