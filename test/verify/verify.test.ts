@@ -5,12 +5,19 @@
  * too few requests fail, and the router's metrics page and a real Prometheus scraping it are read too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/free-port.js';
 import { MetricsServer, RequestMetrics } from '../../src/local/metrics/index.js';
 import { WeightedProxy, type WeightedProxyOptions } from '../../src/local/router/index.js';
-import { requirePrometheus, startPrometheus, type RunningPrometheus } from '../prometheus/index.js';
+import {
+  PROMETHEUS_BINARY,
+  requirePrometheus,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../prometheus/index.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const AVIARY_BIN = join(REPO, 'bin/aviary.js');
@@ -175,7 +182,11 @@ describe('aviary verify against the local router and two sample apps', () => {
   }, 60_000);
 
   it('reads the split from a real Prometheus scraping a router of its own', async () => {
-    if (!requirePrometheus()) return;
+    if (!requirePrometheus()) {
+      throw new Error(
+        `no prometheus at ${PROMETHEUS_BINARY}: apt-get install -y prometheus, or set PROMETHEUS_BIN`,
+      );
+    }
     // A router of its own, so its counters hold exactly this test's requests.
     const metrics = new RequestMetrics();
     const own = new WeightedProxy({ ...upstreams, observer: metrics });
@@ -201,6 +212,38 @@ describe('aviary verify against the local router and two sample apps', () => {
       await page.close();
     }
   }, 90_000);
+
+  it('sends the --host header, as to a virtual host of a gateway', async () => {
+    // A gateway of the test's own: only app.example.com reaches the router, anything else is a 404.
+    const gateway = createServer((req, res) => {
+      if (req.headers.host !== 'app.example.com') return void res.writeHead(404).end('no such host\n');
+      void fetch(url).then(async (answer) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(await answer.text()),
+      );
+    });
+    await new Promise<void>((done) => gateway.listen(0, '127.0.0.1', done));
+    const gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/`;
+    try {
+      split(10);
+      const routed = await aviary([
+        gatewayUrl,
+        '--host',
+        'app.example.com',
+        '--weights',
+        'v1=90,v2=10',
+        '--json-field',
+        'version',
+      ]);
+      expect(routed.code).toBe(0);
+      const unrouted = await aviary([gatewayUrl, '--weights', 'v1=90,v2=10', '--json-field', 'version']);
+      expect(unrouted.code).toBe(1);
+      expect(unrouted.stdout).toContain(
+        '100 requests named no version: HTTP 404 named no version (no JSON field version)',
+      );
+    } finally {
+      gateway.close();
+    }
+  }, 60_000);
 
   it('refuses bad input naming the flag and the fix', async () => {
     const run = await aviary([url, '--weights', 'v1=90,v2=20', '--json-field', 'version']);
