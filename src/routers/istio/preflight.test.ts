@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../api/types.js';
+import {
+  imageTag,
+  meshProblems,
+  mtlsModeInForce,
+  type MeshWorld,
+  type PeerAuthentication,
+} from './mesh-preflight.js';
 import { routingProblems, type IstioGateway } from './preflight.js';
 
 function canary(
@@ -78,5 +85,74 @@ describe('Istio routing preflight', () => {
     const [problem] = routingProblems(c, { gateways: [], podLabels: [] });
     expect(problem?.field).toBe('spec.analysis.webhooks[0].metadata.cmd');
     expect(problem?.message).toMatch(/calls path \/, outside the routed URI prefixes \[\/api\]/);
+  });
+});
+
+const pa = (
+  namespace: string,
+  mode: 'UNSET' | 'DISABLE' | 'PERMISSIVE' | 'STRICT',
+  matchLabels?: Record<string, string>,
+): PeerAuthentication => ({
+  metadata: { name: matchLabels ? 'workload' : 'default', namespace },
+  spec: { ...(matchLabels ? { selector: { matchLabels } } : {}), mtls: { mode } },
+});
+
+const world = (over: Partial<MeshWorld>): MeshWorld => ({
+  peerAuthentications: [],
+  rootNamespace: 'istio-system',
+  podLabels: [{ app: 'podinfo' }],
+  istiodVersions: [],
+  sidecars: [],
+  ...over,
+});
+
+const tls = (mode?: string) => canary(mode ? { trafficPolicy: { tls: { mode } } } : {});
+
+describe('Istio mesh preflight', () => {
+  it('takes the workload policy over the namespace one over the mesh one; UNSET inherits', () => {
+    const mesh = pa('istio-system', 'STRICT');
+    expect(mtlsModeInForce(world({ peerAuthentications: [mesh] }), 'test', { app: 'podinfo' })).toEqual({
+      mode: 'STRICT',
+      policy: 'istio-system/default',
+    });
+    const namespaced = world({
+      peerAuthentications: [mesh, pa('test', 'UNSET'), pa('test', 'DISABLE', { app: 'podinfo' })],
+    });
+    expect(mtlsModeInForce(namespaced, 'test', { app: 'podinfo' }).mode).toBe('DISABLE');
+    expect(mtlsModeInForce(namespaced, 'test', { app: 'other' }).mode).toBe('STRICT');
+    expect(mtlsModeInForce(world({}), 'test', {}).mode).toBe('PERMISSIVE');
+  });
+
+  it('warns about ISTIO_MUTUAL against a workload that disables mTLS, and says nothing when they agree', () => {
+    const disabled = world({ peerAuthentications: [pa('test', 'DISABLE')] });
+    expect(meshProblems(tls('ISTIO_MUTUAL'), disabled)).toEqual([
+      expect.objectContaining({
+        field: 'spec.service.trafficPolicy.tls.mode',
+        message: expect.stringMatching(
+          /ISTIO_MUTUAL sends mTLS, but PeerAuthentication test\/default disables it/,
+        ),
+      }),
+    ]);
+    expect(meshProblems(tls('DISABLE'), disabled)).toEqual([]);
+    expect(meshProblems(tls('ISTIO_MUTUAL'), world({ peerAuthentications: [pa('test', 'STRICT')] }))).toEqual(
+      [],
+    );
+  });
+
+  it('compares each sidecar version with istiod, and is quiet when istiod is not found', () => {
+    const sidecars = [
+      { pod: 'podinfo-a', version: '1.24.0' },
+      { pod: 'podinfo-b', version: '1.23.1' },
+    ];
+    const [problem] = meshProblems(tls(), world({ istiodVersions: ['1.24.0'], sidecars }));
+    expect(problem?.message).toMatch(
+      /^the sidecars of podinfo-b run Istio 1\.23\.1 but istiod runs 1\.24\.0/,
+    );
+    expect(meshProblems(tls(), world({ sidecars }))).toEqual([]);
+  });
+
+  it('reads image tags, not registry ports or digests', () => {
+    expect(imageTag('localhost:5000/istio/proxyv2:1.22.0@sha256:abc')).toBe('1.22.0');
+    expect(imageTag('localhost:5000/istio/proxyv2')).toBeUndefined();
   });
 });
