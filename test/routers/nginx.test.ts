@@ -7,6 +7,7 @@ import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { testCluster } from '../cluster/index.js';
 import { runRouterContract, storeCanary } from './contract.js';
 import { mustRead } from './live-object.js';
+import { USER_INGRESS_REF, createUserIngress } from './user-ingress.js';
 
 const ingress = (name: string) => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -21,38 +22,12 @@ runRouterContract({
   provider: 'nginx',
   router: (clients) => nginxRouter(clients),
   async setup({ admin, namespace }) {
-    await admin.config.makeApiClient(NetworkingV1Api).createNamespacedIngress({
-      namespace,
-      body: {
-        metadata: {
-          name: 'podinfo',
-          namespace,
-          labels: { app: 'podinfo' },
-          annotations: {
-            'kubernetes.io/ingress.class': 'nginx',
-            'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
-          },
-        },
-        spec: {
-          rules: [
-            {
-              host: 'app.example.com',
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: { service: { name: 'podinfo', port: { number: 9898 } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
+    await createUserIngress(admin, namespace, {
+      'kubernetes.io/ingress.class': 'nginx',
+      'nginx.ingress.kubernetes.io/proxy-body-size': '8m',
     });
     return {
-      spec: { ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'podinfo' } },
+      spec: { ingressRef: USER_INGRESS_REF },
       objects: [canaryIngress],
       weighted: canaryIngress,
     };

@@ -1,5 +1,5 @@
-import { NetworkingV1Api } from '@kubernetes/client-node';
 import { runRouterContract } from './contract.js';
+import { USER_INGRESS_REF, createUserIngress } from './user-ingress.js';
 
 const canaryIngress = {
   apiVersion: 'networking.k8s.io/v1',
@@ -11,36 +11,14 @@ const canaryIngress = {
 runRouterContract({
   provider: 'skipper',
   async setup({ admin, namespace }) {
-    await admin.config.makeApiClient(NetworkingV1Api).createNamespacedIngress({
+    await createUserIngress(
+      admin,
       namespace,
-      body: {
-        metadata: {
-          name: 'podinfo',
-          namespace,
-          labels: { app: 'podinfo' },
-          annotations: { 'zalando.org/skipper-predicate': 'Method("GET")' },
-        },
-        spec: {
-          ingressClassName: 'skipper',
-          rules: [
-            {
-              host: 'app.example.com',
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: { service: { name: 'podinfo', port: { number: 9898 } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    });
+      { 'zalando.org/skipper-predicate': 'Method("GET")' },
+      'skipper',
+    );
     return {
-      spec: { ingressRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'podinfo' } },
+      spec: { ingressRef: USER_INGRESS_REF },
       objects: [canaryIngress],
       weighted: canaryIngress,
     };

@@ -9,19 +9,12 @@ import type { Canary } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { asPercent } from '../shared/routing-object.js';
+import { refName } from '../shared/user-ref.js';
 import type { ApisixHttpRoute, ApisixRouteSpec } from './types.js';
 
 const TOP_PRIORITY = 10000;
 
-export function routeRefName(canary: Canary): string {
-  const name = (canary.spec.routeRef as { name?: string } | undefined)?.name;
-  if (!name)
-    throw new AviaryError(
-      'INVALID_SPEC',
-      'spec.routeRef.name is required with provider apisix: name the ApisixRoute that routes to the apex service',
-    );
-  return name;
-}
+export const routeRefName = (canary: Canary) => refName(canary, 'routeRef', 'apisix');
 
 export const apisixCanaryRouteName = (canary: Canary) =>
   `${routeRefName(canary)}-${serviceNames(canary.spec).apex}-canary`;

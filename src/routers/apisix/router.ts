@@ -2,20 +2,14 @@
  * Apache APISIX: the canary ApisixRoute `<routeRef.name>-<apex>-canary` beside the user's ApisixRoute.
  * Weights only, as in Flagger (no A/B match, mirror or session affinity: refused).
  */
-import type { Canary } from '../../api/types.js';
 import type { TrafficRouter } from '../../engine/ports.js';
-import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { WEIGHTS_ONLY } from '../entry.js';
 import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { customObjectApi } from '../shared/routing-object.js';
+import { readUserObject } from '../shared/user-ref.js';
 import { weightedObjectRouter } from '../shared/weighted-object-router.js';
-import {
-  apisixCanaryRouteName,
-  apisixCanaryRouteSpec,
-  routeRefName,
-  routesOfApisixRoute,
-} from './canary-route.js';
+import { apisixCanaryRouteName, apisixCanaryRouteSpec, routesOfApisixRoute } from './canary-route.js';
 import { APISIX_GROUP, APISIX_VERSION, type ApisixRoute, type ApisixRouteSpec } from './types.js';
 
 export const APISIX_CAPABILITIES = WEIGHTS_ONLY;
@@ -28,25 +22,13 @@ export function apisixRouter(clients: KubeClients): TrafficRouter {
     kind: 'ApisixRoute',
   });
 
-  async function userRoute(canary: Canary): Promise<ApisixRoute> {
-    const namespace = canary.metadata.namespace ?? 'default';
-    const name = routeRefName(canary);
-    const route = await api.read(namespace, name);
-    if (!route)
-      throw new AviaryError(
-        'NOT_FOUND',
-        `ApisixRoute ${name} named by spec.routeRef not found in ${namespace} — create it (routing to the apex service) first`,
-      );
-    return route;
-  }
-
   return weightedObjectRouter<ApisixRouteSpec, ApisixRoute>({
     provider: 'apisix',
     capabilities: APISIX_CAPABILITIES,
     api,
     name: apisixCanaryRouteName,
     async build(canary, routes) {
-      const user = await userRoute(canary);
+      const user = await readUserObject(api, canary, 'routeRef', 'apisix');
       return {
         spec: apisixCanaryRouteSpec(canary, routes, user.spec),
         labels: { ...user.metadata.labels },

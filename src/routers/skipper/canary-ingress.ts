@@ -12,6 +12,7 @@ import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { asPercent } from '../shared/routing-object.js';
+import { refName } from '../shared/user-ref.js';
 
 export const BACKEND_WEIGHTS = 'zalando.org/backend-weights';
 export const PREDICATE = 'zalando.org/skipper-predicate';
@@ -19,15 +20,7 @@ const ROUTE_WINS = 'Weight(100)';
 const ROUTE_OFF = 'False()';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-export function skipperIngressRef(canary: Canary): string {
-  const name = (canary.spec.ingressRef as { name?: string } | undefined)?.name;
-  if (!name)
-    throw new AviaryError(
-      'INVALID_SPEC',
-      'spec.ingressRef.name is required with provider skipper: name the Ingress that routes to the apex service',
-    );
-  return name;
-}
+export const skipperIngressRef = (canary: Canary) => refName(canary, 'ingressRef', 'skipper');
 
 export const skipperCanaryIngressName = (canary: Canary) => `${skipperIngressRef(canary)}-canary`;
 

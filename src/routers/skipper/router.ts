@@ -3,19 +3,17 @@
  * annotations. Weights only, as in Flagger (no A/B match, mirror or session affinity: refused).
  */
 import type { V1IngressSpec } from '@kubernetes/client-node';
-import type { Canary } from '../../api/types.js';
 import type { TrafficRouter } from '../../engine/ports.js';
-import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { WEIGHTS_ONLY } from '../entry.js';
 import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { customObjectApi, type RoutingObject } from '../shared/routing-object.js';
+import { readUserObject } from '../shared/user-ref.js';
 import { weightedObjectRouter } from '../shared/weighted-object-router.js';
 import {
   routesOfSkipperAnnotations,
   skipperAnnotations,
   skipperCanaryIngressName,
-  skipperIngressRef,
   skipperIngressSpec,
 } from './canary-ingress.js';
 
@@ -31,25 +29,13 @@ export function skipperRouter(clients: KubeClients): TrafficRouter {
     kind: 'Ingress',
   });
 
-  async function userIngress(canary: Canary): Promise<Ingress> {
-    const namespace = canary.metadata.namespace ?? 'default';
-    const name = skipperIngressRef(canary);
-    const ingress = await api.read(namespace, name);
-    if (!ingress)
-      throw new AviaryError(
-        'NOT_FOUND',
-        `Ingress ${name} named by spec.ingressRef not found in ${namespace} — create it (routing to the apex service) first`,
-      );
-    return ingress;
-  }
-
   return weightedObjectRouter<V1IngressSpec, Ingress>({
     provider: 'skipper',
     capabilities: SKIPPER_CAPABILITIES,
     api,
     name: skipperCanaryIngressName,
     async build(canary, routes) {
-      const user = await userIngress(canary);
+      const user = await readUserObject(api, canary, 'ingressRef', 'skipper');
       return {
         spec: skipperIngressSpec(canary, user.spec),
         labels: { ...user.metadata.labels },
