@@ -116,3 +116,54 @@ describe('gatewayapi: a route its Gateway does not accept', () => {
     ]);
   });
 });
+
+describe('gatewayapi: corsPolicy as the CORS filter the real HTTPRoute CRD (v1.6.3, standard) accepts', () => {
+  const cluster = testCluster();
+  const admin = cluster.adminClients();
+  const namespaces: string[] = [];
+  afterAll(async () => {
+    for (const ns of namespaces) await cluster.deleteNamespace(ns);
+  });
+
+  for (const version of ['v1', 'v1beta1'] as const) {
+    it(`writes it on ${version} and reads it back as written`, async () => {
+      const ns = await cluster.newNamespace(`routers-gatewayapi-cors-${version}`);
+      namespaces.push(ns);
+      const controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
+      const canary = await storeCanary(
+        admin,
+        canaryFor(ns, 'podinfo', {
+          provider: `gatewayapi:${version}`,
+          service: {
+            port: 9898,
+            gatewayRefs: [{ name: 'public', namespace: 'gateway-system' }],
+            corsPolicy: {
+              allowOrigin: ['https://shop.example.com'],
+              allowMethods: ['GET', 'post'],
+              allowHeaders: ['x-user'],
+              exposeHeaders: ['x-trace'],
+              allowCredentials: true,
+              maxAge: '1h',
+            },
+          },
+          analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10 },
+        }),
+      );
+      await gatewayApiRouter(controller, version).reconcile(canary);
+      const route = (await mustRead(admin.config, ns, httpRoute(version))) as unknown as HTTPRoute;
+      expect(route.spec.rules?.[0]?.filters).toEqual([
+        {
+          type: 'CORS',
+          cors: {
+            allowOrigins: ['https://shop.example.com'],
+            allowMethods: ['GET', 'POST'],
+            allowHeaders: ['x-user'],
+            exposeHeaders: ['x-trace'],
+            allowCredentials: true,
+            maxAge: 3600,
+          },
+        },
+      ]);
+    });
+  }
+});
