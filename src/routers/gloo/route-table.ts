@@ -11,6 +11,7 @@ import { serviceNames } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
+import { escapeRegex } from '../shared/match.js';
 import { asPercent } from '../shared/routing-object.js';
 import type {
   GlooHeaderMatcher,
@@ -63,8 +64,6 @@ export function upstreamSpec(
     },
   };
 }
-
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function stringMatcher(name: string, match: StringMatch, at: string): GlooHeaderMatcher {
   if (match.exact !== undefined) return { name, value: match.exact };
