@@ -29,9 +29,6 @@ function parseQueries(query: string): MetricDataQuery[] {
 }
 
 export const cloudwatch: MetricProvider = {
-  secretKeys: { required: [] },
-  needsAddress: false,
-  counts: true,
   create(context) {
     const region = context.provider.region;
     if (!region)

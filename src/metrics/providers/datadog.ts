@@ -16,9 +16,6 @@ interface Answer {
 }
 
 export const datadog: MetricProvider = {
-  secretKeys: { required: ['datadog_api_key', 'datadog_application_key'] },
-  needsAddress: false,
-  counts: true,
   create(context) {
     const address = baseAddress(context, 'https://api.datadoghq.com');
     const headers = {

@@ -13,9 +13,6 @@ interface Answer {
 }
 
 export const dynatrace: MetricProvider = {
-  secretKeys: { required: ['dynatrace_token'] },
-  needsAddress: true,
-  counts: true,
   create(context) {
     const address = baseAddress(context);
     const headers = {

@@ -79,9 +79,6 @@ interface ValueList {
 }
 
 export const externalmetrics: MetricProvider = {
-  secretKeys: { required: [], optional: ['token'] },
-  needsAddress: false,
-  counts: true,
   create(context) {
     const custom = configFor(context).makeApiClient(CustomObjectsApi);
     return Promise.resolve({

@@ -12,9 +12,6 @@ import { noData, readingOf, sumOf, tooMany } from './value.js';
 type Answer = { target?: string; datapoints?: [number | string | null, number][] }[];
 
 export const graphite: MetricProvider = {
-  secretKeys: { required: [], optional: ['username', 'password'] },
-  needsAddress: true,
-  counts: true,
   // Graphite reads "1m" as an error (its minutes are "min"): `from=-{{ interval }}` must say 1min.
   formatInterval: (ms) =>
     ms % 60_000 === 0 ? `${ms / 60_000}min` : `${Math.max(1, Math.round(ms / 1000))}s`,

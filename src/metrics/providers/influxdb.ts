@@ -17,9 +17,6 @@ const DIALECT = {
 };
 
 export const influxdb: MetricProvider = {
-  secretKeys: { required: ['token', 'org'] },
-  needsAddress: true,
-  counts: true,
   create(context) {
     const address = baseAddress(context);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/csv' };

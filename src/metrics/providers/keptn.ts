@@ -63,9 +63,6 @@ function api(context: ReaderContext): CustomObjectsApi {
 type Obj = { metadata?: { name?: string }; status?: Record<string, unknown> };
 
 export const keptn: MetricProvider = {
-  secretKeys: { required: [] },
-  needsAddress: false,
-  counts: true,
   create(context) {
     const custom = api(context);
     const call = <T>(what: string, fn: () => Promise<T>) =>

@@ -15,9 +15,6 @@ interface Answer {
 }
 
 export const newrelic: MetricProvider = {
-  secretKeys: { required: ['newrelic_account_id', 'newrelic_query_key'] },
-  needsAddress: false,
-  counts: true,
   create(context) {
     const address = baseAddress(context, 'https://insights-api.newrelic.com');
     const account = encodeURIComponent(secretKey(context, 'newrelic', 'newrelic_account_id'));

@@ -22,9 +22,6 @@ export function streamAddress(address: string): string {
 }
 
 export const splunk: MetricProvider = {
-  secretKeys: { required: ['sf_token_key'] },
-  needsAddress: true,
-  counts: true,
   create(context) {
     const address = streamAddress(baseAddress(context));
     const headers = {

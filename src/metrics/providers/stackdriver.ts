@@ -38,9 +38,6 @@ function serviceAccount(raw: string | undefined): ServiceAccountKey | undefined 
 }
 
 export const stackdriver: MetricProvider = {
-  secretKeys: { required: ['project'], optional: ['serviceAccountKey'] },
-  needsAddress: false,
-  counts: true,
   create(context) {
     const project = context.provider.secretRef ? secretKey(context, 'stackdriver', 'project') : undefined;
     const key = serviceAccount(context.credentials['serviceAccountKey']);

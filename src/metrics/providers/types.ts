@@ -36,15 +36,6 @@ export interface MetricReader {
 }
 
 export interface MetricProvider {
-  /** Secret keys the reader uses, as Flagger names them; `required` ones must be present if secretRef is set. */
-  secretKeys: { required: readonly string[]; optional?: readonly string[] };
-  /** Whether the reader cannot run without provider.address. */
-  needsAddress: boolean;
-  /**
-   * Whether a count template (one using `{{ outcome }}`) can give request and error counts, so that
-   * minSamples and compareWithPrimary work (see ./outcomes.ts).
-   */
-  counts: boolean;
   /** How `{{ interval }}` is written in this provider's query language; default Go style (`1m`). */
   formatInterval?: (ms: number) => string;
   /** Builds a reader; throws an AviaryError naming the field or secret key at fault. */
