@@ -9,7 +9,10 @@ type Loose = any;
 import { parse } from 'yaml';
 import { crdDocuments, toStructural, type JSONSchemaProps } from './crd.js';
 import { generatedFiles } from './generated-files.js';
-import { IntOrString, Opaque, StringMap } from './schema/common.js';
+import { Opaque, StringMap } from './schema/common.js';
+
+/** Kubernetes `x-kubernetes-int-or-string` (no Aviary field uses it yet; the CRD generator must keep it). */
+const IntOrString = Type.Unsafe<number | string>({ 'x-kubernetes-int-or-string': true });
 
 const root = join(import.meta.dirname, '..', '..');
 

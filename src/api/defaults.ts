@@ -9,7 +9,6 @@ export const TOTAL_WEIGHT = 100;
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 export const DEFAULT_MAX_INCONCLUSIVE = 5;
 export const DEFAULT_METRIC_INTERVAL = '1m';
-export const DEFAULT_WEBHOOK_TIMEOUT = '10s';
 
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';
 

@@ -1,13 +1,7 @@
-export {
-  HttpWebhookCaller,
-  callEventHook,
-  isHookSuccess,
-  displayUrl,
-  DEFAULT_HOOK_BACKOFF,
-} from './webhook-caller.js';
+export { HttpWebhookCaller, isHookSuccess, displayUrl, DEFAULT_HOOK_BACKOFF } from './webhook-caller.js';
 export type { WebhookCallerOptions } from './webhook-caller.js';
-export { hookPayload, eventPayload } from './payload.js';
-export type { HookPayload, HookEvent } from './payload.js';
+export { hookPayload } from './payload.js';
+export type { HookPayload } from './payload.js';
 export { hooksOfType, effectiveType, hookTimeoutMs, DEFAULT_HOOK_TIMEOUT_MS } from './select.js';
 export { canaryChecksum } from './checksum.js';
 export { postJson, headOf } from './post-json.js';

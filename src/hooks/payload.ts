@@ -9,21 +9,16 @@ import { canaryChecksum } from './checksum.js';
 export interface HookPayload {
   name: string;
   namespace: string;
-  /** Always present; `""` for an event hook on a canary that has no status yet (as Flagger sends). */
-  phase: Phase | '';
+  phase: Phase;
   checksum: string;
   /** Omitted when empty (Go `omitempty`). */
   metadata?: Record<string, string>;
 }
 
-export interface HookEvent {
-  eventMessage: string;
-  eventType: 'Normal' | 'Warning';
-  /** Milliseconds since the epoch; sent as a decimal string, like Flagger. */
-  timestamp: number;
-}
-
-/** The payload of every hook type except `event`. Extra metadata (the engine's) overrides the hook's own. */
+/**
+ * The payload of every hook. Extra metadata (the engine's: an event hook's eventMessage, eventType and
+ * timestamp, see src/engine/events.ts) overrides the hook's own.
+ */
 export function hookPayload(
   canary: Canary,
   hook: CanaryWebhook,
@@ -34,16 +29,7 @@ export function hookPayload(
   return withMetadata(canary, phase, metadata);
 }
 
-/** The `event` hook payload: eventMessage, eventType and timestamp, plus the hook's metadata that does not collide. */
-export function eventPayload(canary: Canary, hook: CanaryWebhook, event: HookEvent): HookPayload {
-  const metadata: Record<string, string> = { ...hook.metadata };
-  metadata.eventMessage = event.eventMessage;
-  metadata.eventType = event.eventType;
-  metadata.timestamp = String(Math.trunc(event.timestamp));
-  return withMetadata(canary, canary.status?.phase ?? '', metadata);
-}
-
-function withMetadata(canary: Canary, phase: Phase | '', metadata: Record<string, string>): HookPayload {
+function withMetadata(canary: Canary, phase: Phase, metadata: Record<string, string>): HookPayload {
   const payload: HookPayload = {
     name: canary.metadata.name,
     namespace: canary.metadata.namespace ?? 'default',

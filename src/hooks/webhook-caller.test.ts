@@ -3,7 +3,8 @@ import type { Canary, CanaryWebhook } from '../api/types.js';
 import { canaryChecksum } from './checksum.js';
 import { hooksOfType, hookTimeoutMs } from './select.js';
 import { closedPort, startReceiver, startTlsReceiver, type Receiver } from './testing.js';
-import { HttpWebhookCaller, callEventHook } from './webhook-caller.js';
+import { withEventWebhooks } from '../engine/events.js';
+import { HttpWebhookCaller } from './webhook-caller.js';
 
 const fast = new HttpWebhookCaller({ backoff: { baseMs: 10, maxMs: 40 } });
 const open: Receiver[] = [];
@@ -106,12 +107,16 @@ describe('webhook payload', () => {
       url: r.url,
       metadata: { eventType: 'mine', team: 'payments' },
     });
-    const result = await callEventHook(canary({ phase: 'Failed' }), events, {
-      eventMessage: 'Canary failed! Scaling down podinfo.test',
-      eventType: 'Warning',
-      timestamp: 1_700_000_000_123,
-    });
-    expect(result.ok).toBe(true);
+    // The engine's path: every recorded event is also posted to the canary's event hooks.
+    const recorded: string[] = [];
+    const recorder = withEventWebhooks(
+      { record: async (_c, _type, _reason, message) => void recorded.push(message) },
+      new HttpWebhookCaller(),
+      { now: () => 1_700_000_000_123 },
+    );
+    const failed = canary({ phase: 'Failed' }, [events]);
+    await recorder.record(failed, 'Warning', 'Synced', 'Canary failed! Scaling down podinfo.test');
+    expect(recorded).toEqual(['Canary failed! Scaling down podinfo.test']);
     expect(r.requests[0]?.json).toEqual({
       name: 'podinfo',
       namespace: 'test',

@@ -5,7 +5,7 @@
  */
 import type { Canary, CanaryWebhook, Phase } from '../api/types.js';
 import type { HookResult, WebhookCaller } from '../engine/ports.js';
-import { eventPayload, hookPayload, type HookEvent, type HookPayload } from './payload.js';
+import { hookPayload, type HookPayload } from './payload.js';
 import { postJson, type Backoff } from './post-json.js';
 import { proxyFromEnv } from './env-proxy.js';
 import { effectiveType, hookTimeoutMs } from './select.js';
@@ -45,11 +45,6 @@ export class HttpWebhookCaller implements WebhookCaller {
     return this.post(hook, hookPayload(canary, hook, phase, metadata));
   }
 
-  /** Calls one `event` hook with Flagger's event payload. */
-  callEvent(canary: Canary, hook: CanaryWebhook, event: HookEvent): Promise<HookResult> {
-    return this.post(hook, eventPayload(canary, hook, event));
-  }
-
   private async post(hook: CanaryWebhook, payload: HookPayload): Promise<HookResult> {
     const label = `webhook ${hook.name} (${effectiveType(hook)}) ${displayUrl(hook.url)}`;
     const timeoutMs = hookTimeoutMs(hook);
@@ -75,13 +70,6 @@ export class HttpWebhookCaller implements WebhookCaller {
       return { ok: false, reason: `${label}: ${err instanceof Error ? err.message : String(err)}` };
     }
   }
-}
-
-const defaultCaller = new HttpWebhookCaller();
-
-/** Calls one `event` hook: metadata eventMessage/eventType/timestamp plus the hook's own (never overriding those). */
-export function callEventHook(canary: Canary, hook: CanaryWebhook, event: HookEvent): Promise<HookResult> {
-  return defaultCaller.callEvent(canary, hook, event);
 }
 
 /** The URL as shown in reasons and logs: a password in it is masked. */

@@ -15,7 +15,6 @@ import {
 } from '@kubernetes/client-node';
 
 export { GROUP, VERSION } from '../api/api-version.js';
-export const FIELD_MANAGER = 'aviary';
 
 /** Without this option the typed APIs send json-patch; Aviary's patches are merge patches. */
 export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

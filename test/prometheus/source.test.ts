@@ -3,8 +3,8 @@
  * One Prometheus per file; traffic is written once, then every test reads it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Canary, CanaryMetric, MetricTemplate } from '../../api/types.js';
-import type { MetricReading } from '../../engine/ports.js';
+import type { Canary, CanaryMetric, MetricTemplate } from '../../src/api/types.js';
+import type { MetricReading } from '../../src/engine/ports.js';
 import {
   istioTraffic,
   requirePrometheus,
@@ -12,8 +12,8 @@ import {
   startPrometheus,
   type Exporter,
   type RunningPrometheus,
-} from '../../../test/prometheus/index.js';
-import { createPrometheusMetricSource } from './source.js';
+} from './index.js';
+import { createPrometheusMetricSource } from '../../src/metrics/prometheus/source.js';
 
 const available = requirePrometheus();
 

@@ -51,16 +51,6 @@ function logLikelihood(successes: number, trials: number, p: number): number {
   return (successes > 0 ? successes * Math.log(p) : 0) + (failures > 0 ? failures * Math.log1p(-p) : 0);
 }
 
-/** log M_n(p): the evidence against "success probability = p" after `successes` out of `trials`. */
-export function logMixtureMartingale(
-  successes: number,
-  trials: number,
-  p: number,
-  prior: BetaPrior = JEFFREYS_PRIOR,
-): number {
-  return logMixture(successes, trials, prior) - logLikelihood(successes, trials, p);
-}
-
 /** 2^-50 of the unit interval: far below any rate anyone would print. */
 const BISECTION_STEPS = 50;
 

@@ -15,13 +15,7 @@ export {
 export { compareErrorRates, type ErrorRateObservation, type OutcomeCounts } from './error-rate.js';
 export { compareLatency, type LatencyObservation, type LatencySamples } from './latency.js';
 export { LatencyHistogram } from './latency-histogram.js';
-export { checkThreshold, type ThresholdObservation, type ThresholdOptions } from './threshold.js';
-export {
-  countAcceptanceBand,
-  type Interval,
-  logMixtureMartingale,
-  proportionConfidenceSequence,
-} from './beta-binomial.js';
+export { countAcceptanceBand, type Interval, proportionConfidenceSequence } from './beta-binomial.js';
 export { quantileConfidenceSequence } from './quantile-confidence-sequence.js';
 export { errorRateOptionsFromSpec, latencyOptionsFromSpec } from './spec.js';
 export { describeThreshold, toCheckResult } from './check-result.js';

@@ -13,9 +13,6 @@ export const Duration = Type.String({
   description: 'duration such as 30s, 1m, 1h30m or 500ms',
 });
 
-/** Kubernetes `x-kubernetes-int-or-string`: a port number or a port name. */
-export const IntOrString = Type.Unsafe<number | string>({ 'x-kubernetes-int-or-string': true });
-
 /** Free-form object kept as written (Istio fields Aviary passes through without interpreting). */
 export const Opaque = Type.Unsafe<Record<string, unknown>>({
   type: 'object',
@@ -23,13 +20,6 @@ export const Opaque = Type.Unsafe<Record<string, unknown>>({
 });
 
 export const StringMap = Type.Record(Type.String(), Type.String());
-
-export const CrossNamespaceRef = Type.Object({
-  name: Type.String({ minLength: 1 }),
-  namespace: Type.Optional(Type.String()),
-});
-
-export const LocalRef = Type.Object({ name: Type.String({ minLength: 1 }) });
 
 /** Istio StringMatch: exactly one of exact, prefix, regex. */
 export const StringMatch = Type.Object(

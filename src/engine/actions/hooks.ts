@@ -1,11 +1,11 @@
 /** Webhooks at Flagger's moments: gates that hold, checks that fail, rollback signals, post-rollout calls. */
 import type { CanaryWebhook, CheckResult, Phase, WebhookType } from '../../api/types.js';
-import { effectiveType } from '../../hooks/select.js';
+import { hooksOfType } from '../../hooks/select.js';
 import type { Tick } from '../tick.js';
 
-/** Hooks of one type; a hook without a type is a `rollout` hook (Flagger). */
-export function hooksOf(tick: Tick, type: WebhookType): CanaryWebhook[] {
-  return (tick.analysis.webhooks ?? []).filter((h) => effectiveType(h) === type);
+/** Hooks of one type; a hook without a type (absent or "") is a `rollout` hook (Flagger). */
+function hooksOf(tick: Tick, type: WebhookType): CanaryWebhook[] {
+  return hooksOfType(tick.canary, type);
 }
 
 export type GateResult = { open: true } | { open: false; hook: CanaryWebhook; reason: string };
