@@ -1,7 +1,8 @@
 /**
  * The check runner: every analysis metric yields one CheckResult per kind of check it asks for. A kind is
- * a producer of CheckResults (threshold range today, comparison with the primary once the statistical
- * judge is wired); adding a kind is adding a runner, the engine only sees CheckResults.
+ * a producer of CheckResults: the threshold range (./threshold.ts) and the comparison with the primary
+ * (./compare-with-primary.ts, the statistical judge, handed to the engine by each runtime through
+ * EngineOptions.compareWithPrimary); adding a kind is adding a runner, the engine only sees CheckResults.
  */
 import { DEFAULT_METRIC_INTERVAL } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
@@ -72,7 +73,10 @@ export const thresholdRunner: CheckRunner = {
   },
 };
 
-/** Stands in until the statistical judge is wired: a comparison that cannot run fails, it never passes. */
+/**
+ * For an engine given no judge (EngineOptions.compareWithPrimary unset; the controller and `aviary run`
+ * always set it): a comparison that cannot run fails, it never passes.
+ */
 export const unwiredComparisonRunner: CheckRunner = {
   run(metric) {
     return Promise.resolve({
