@@ -17,13 +17,28 @@ import { kuma } from './kuma/index.js';
 import { LocalTrafficRouter } from './local/local-router.js';
 import { nginxRouter } from './nginx/index.js';
 import { skipper } from './skipper/index.js';
-import { smiRouter } from './smi/index.js';
+import { smiRouter, type SmiProvider } from './smi/index.js';
 import { traefik } from './traefik/index.js';
 
 export type { KubernetesRouterEntry, LocalRouterEntry, ProviderCapabilities, RouterEntry } from './entry.js';
 
 const KUBERNETES = { ...WEIGHTS_ONLY, weights: false, tcp: true };
 const HTTP_MESH = { ...WEIGHTS_ONLY, match: true, mirror: true, sessionAffinity: true };
+
+const gatewayApi = (version: 'v1' | 'v1beta1'): RouterEntry => ({
+  runtime: 'kubernetes',
+  capabilities: { ...HTTP_MESH, cors: true },
+  create: (clients) => gatewayApiRouter(clients, version),
+  services: true,
+});
+
+/** Linkerd, OSM and SMI: a TrafficSplit, weights only. */
+const smi = (provider: SmiProvider): RouterEntry => ({
+  runtime: 'kubernetes',
+  capabilities: WEIGHTS_ONLY,
+  create: (clients) => smiRouter(clients, provider),
+  services: true,
+});
 
 export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   istio: {
@@ -40,18 +55,8 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
     create: refusingUnsupported('kubernetes', KUBERNETES, kubernetesRouter),
     services: false,
   },
-  'gatewayapi:v1': {
-    runtime: 'kubernetes',
-    capabilities: { ...HTTP_MESH, cors: true },
-    create: (clients) => gatewayApiRouter(clients, 'v1'),
-    services: true,
-  },
-  'gatewayapi:v1beta1': {
-    runtime: 'kubernetes',
-    capabilities: { ...HTTP_MESH, cors: true },
-    create: (clients) => gatewayApiRouter(clients, 'v1beta1'),
-    services: true,
-  },
+  'gatewayapi:v1': gatewayApi('v1'),
+  'gatewayapi:v1beta1': gatewayApi('v1beta1'),
   nginx: {
     runtime: 'kubernetes',
     capabilities: { ...WEIGHTS_ONLY, match: true },
@@ -65,36 +70,11 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
     create: (c, s) => contourRouter(c, s?.ingressClass ? { ingressClass: s.ingressClass } : {}),
     services: true,
   },
-  linkerd: {
-    runtime: 'kubernetes',
-    capabilities: WEIGHTS_ONLY,
-    create: (c) => smiRouter(c, 'linkerd'),
-    services: true,
-  },
-  osm: {
-    runtime: 'kubernetes',
-    capabilities: WEIGHTS_ONLY,
-    create: (c) => smiRouter(c, 'osm'),
-    services: true,
-  },
-  'smi:v1alpha1': {
-    runtime: 'kubernetes',
-    capabilities: WEIGHTS_ONLY,
-    create: (c) => smiRouter(c, 'smi:v1alpha1'),
-    services: true,
-  },
-  'smi:v1alpha2': {
-    runtime: 'kubernetes',
-    capabilities: WEIGHTS_ONLY,
-    create: (c) => smiRouter(c, 'smi:v1alpha2'),
-    services: true,
-  },
-  'smi:v1alpha3': {
-    runtime: 'kubernetes',
-    capabilities: WEIGHTS_ONLY,
-    create: (c) => smiRouter(c, 'smi:v1alpha3'),
-    services: true,
-  },
+  linkerd: smi('linkerd'),
+  osm: smi('osm'),
+  'smi:v1alpha1': smi('smi:v1alpha1'),
+  'smi:v1alpha2': smi('smi:v1alpha2'),
+  'smi:v1alpha3': smi('smi:v1alpha3'),
   traefik,
   skipper,
   apisix,
