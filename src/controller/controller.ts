@@ -9,6 +9,7 @@ import { analysisIntervalMs } from '../api/defaults.js';
 import type { Canary } from '../api/types.js';
 import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
+import { INTENT_ANNOTATION } from '../intents/intent.js';
 import { canaryStore } from '../kube/canary-store.js';
 import type { KubeClients } from '../kube/client.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -54,7 +55,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const { clients, log } = options;
   const metrics = new ControllerMetrics();
   let leading = !options.leaderElection;
-  const seenGenerations = new Map<string, number>();
+  /** Per canary, what last ran it early: its generation and its pending intent (src/intents). */
+  const seenTriggers = new Map<string, string>();
   /** Canaries by the Deployment they target (`namespace/name`), so a Deployment event costs O(1). */
   const byTarget = new Map<string, Map<string, Canary>>();
   const targetOf = new Map<string, string>();
@@ -95,16 +97,17 @@ export async function startController(options: ControllerOptions): Promise<Runni
           });
         }
         scheduleResync();
-        // Only spec changes run the canary early; our own status writes must not re-trigger it.
-        const generation = canary.metadata.generation ?? 0;
-        if (seenGenerations.get(key) !== generation) {
-          seenGenerations.set(key, generation);
+        // Only spec changes and a new intent (aviary pause, promote, ...) run the canary early; our own
+        // status writes must not re-trigger it.
+        const trigger = `${canary.metadata.generation ?? 0} ${canary.metadata.annotations?.[INTENT_ANNOTATION] ?? ''}`;
+        if (seenTriggers.get(key) !== trigger) {
+          seenTriggers.set(key, trigger);
           scheduler.poke(key);
         }
       },
       onCanaryDelete: (canary) => {
         indexCanary(canary, false);
-        seenGenerations.delete(keyOf(canary));
+        seenTriggers.delete(keyOf(canary));
         reconciler.forget(keyOf(canary));
         resync();
       },

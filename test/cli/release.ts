@@ -18,7 +18,7 @@ export const MAX_WEIGHT = 60;
 export const STEP_WEIGHT = 2;
 export const STEPS = MAX_WEIGHT / STEP_WEIGHT;
 
-export function releaseObjects(namespace: string): KubeObject[] {
+export function releaseObjects(namespace: string, analysis: Record<string, unknown> = {}): KubeObject[] {
   const labels = { app: NAME };
   return [
     {
@@ -55,15 +55,20 @@ export function releaseObjects(namespace: string): KubeObject[] {
           webhooks: [
             { name: 'hold', type: 'confirm-promotion', url: 'http://127.0.0.1:9/hold', timeout: '1s' },
           ],
+          ...analysis,
         },
       },
     },
   ];
 }
 
-export async function startRelease(cluster: TestCluster, namespace: string): Promise<ControllerProcess> {
+export async function startRelease(
+  cluster: TestCluster,
+  namespace: string,
+  analysis: Record<string, unknown> = {},
+): Promise<ControllerProcess> {
   const applied = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
-    stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: releaseObjects(namespace) }),
+    stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: releaseObjects(namespace, analysis) }),
   });
   if (applied.code !== 0) throw new Error(`applying the release failed: ${applied.stderr}`);
   return spawnController({
