@@ -6,7 +6,7 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { AviaryError } from '../../errors.js';
-import type { MetricProvider } from './types.js';
+import { lookbackMs, type MetricProvider } from './types.js';
 import { noData, readingOf, sumOf, tooMany } from './value.js';
 
 function parseQueries(query: string): MetricDataQuery[] {
@@ -40,9 +40,9 @@ export const cloudwatch: MetricProvider = {
       requestHandler: { requestTimeout: context.timeoutMs, connectionTimeout: context.timeoutMs },
     });
     return Promise.resolve({
-      async read(query, mode = 'value') {
+      async read(query, window) {
         const end = new Date(context.now());
-        const start = new Date(end.getTime() - (mode === 'count' ? 1 : 10) * context.intervalMs);
+        const start = new Date(end.getTime() - lookbackMs(window));
         let output;
         try {
           output = await client.send(
@@ -86,7 +86,7 @@ export const cloudwatch: MetricProvider = {
             `CloudWatch returned no datapoints for ${result?.Id ?? 'the query'} (status ${result?.StatusCode ?? 'none'})${notes.length ? `: ${notes.join('; ')}` : ''}; check namespace, metric name and dimensions`,
           );
         }
-        if (mode === 'count') return sumOf(values, `CloudWatch result ${result.Id ?? ''}`);
+        if (window.mode === 'count') return sumOf(values, `CloudWatch result ${result.Id ?? ''}`);
         return readingOf(values[0], `CloudWatch value of ${result.Id ?? ''}`);
       },
     });

@@ -6,7 +6,7 @@
  */
 import { baseAddress, secretKey } from './secret-keys.js';
 import { fetchJson } from './http.js';
-import type { MetricProvider } from './types.js';
+import { lookbackMs, type MetricProvider } from './types.js';
 import { noData, readingOf, sumOf, tooMany } from './value.js';
 
 interface Answer {
@@ -24,10 +24,9 @@ export const datadog: MetricProvider = {
       accept: 'application/json',
     };
     return Promise.resolve({
-      async read(query, mode = 'value') {
+      async read(query, window) {
         const to = Math.floor(context.now() / 1000);
-        const lookbackMs = mode === 'count' ? context.intervalMs : 10 * context.intervalMs;
-        const from = to - Math.floor(lookbackMs / 1000);
+        const from = to - Math.floor(lookbackMs(window) / 1000);
         const params = new URLSearchParams({ from: String(from), to: String(to), query });
         const body = await fetchJson<Answer>(
           {
@@ -55,7 +54,7 @@ export const datadog: MetricProvider = {
             'drop the "by {...}" grouping or aggregate',
           );
         }
-        if (mode === 'count')
+        if (window.mode === 'count')
           return sumOf(
             (series[0]?.pointlist ?? []).map((p) => p[1]),
             `Datadog series ${series[0]?.scope ?? ''}`,

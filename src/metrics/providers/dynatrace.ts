@@ -5,7 +5,7 @@
  */
 import { baseAddress, secretKey } from './secret-keys.js';
 import { fetchJson } from './http.js';
-import type { MetricProvider } from './types.js';
+import { lookbackMs, type MetricProvider } from './types.js';
 import { noData, readingOf, tooMany } from './value.js';
 
 interface Answer {
@@ -20,13 +20,13 @@ export const dynatrace: MetricProvider = {
       accept: 'application/json',
     };
     return Promise.resolve({
-      async read(query, mode = 'value') {
+      async read(query, window) {
         const to = context.now();
         // resolution=Inf folds the whole from..to range into one value: in count mode, exactly the interval.
         const params = new URLSearchParams({
           metricSelector: query,
           resolution: 'Inf',
-          from: String(to - (mode === 'count' ? 1 : 10) * context.intervalMs),
+          from: String(to - lookbackMs(window)),
           to: String(to),
         });
         const body = await fetchJson<Answer>(

@@ -24,7 +24,7 @@ export const graphite: MetricProvider = {
       headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     }
     return Promise.resolve({
-      async read(query, mode = 'value') {
+      async read(query, { mode }) {
         const params = new URLSearchParams(query.replace(/\s+/g, ''));
         if (!params.has('target')) {
           throw new AviaryError(

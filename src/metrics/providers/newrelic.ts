@@ -22,9 +22,9 @@ export const newrelic: MetricProvider = {
       'X-Query-Key': secretKey(context, 'newrelic', 'newrelic_query_key'),
       accept: 'application/json',
     };
-    const since = Math.max(1, Math.floor(context.intervalMs / 1000));
     return Promise.resolve({
-      async read(query) {
+      async read(query, window) {
+        const since = Math.max(1, Math.floor(window.intervalMs / 1000));
         const nrql = `${query} SINCE ${since} seconds ago`;
         const body = await fetchJson<Answer>(
           {

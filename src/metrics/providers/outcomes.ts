@@ -37,10 +37,12 @@ export async function countVersion(
   reader: MetricReader,
   render: (outcome: 'requests' | 'errors') => string,
   version: Version,
-): Promise<VersionSample | MetricReading> {
+  intervalMs: number,
+): Promise<VersionSample | NoCount> {
+  const window = { intervalMs, mode: 'count' } as const;
   const [requests, errors] = await Promise.all([
-    reader.read(render('requests'), 'count'),
-    reader.read(render('errors'), 'count'),
+    reader.read(render('requests'), window),
+    reader.read(render('errors'), window),
   ]);
   if (requests.kind !== 'value') return { ...requests, reason: `${version} requests: ${requests.reason}` };
   // Error series often do not exist until the first error: no data there is zero errors, not a hole.
@@ -55,7 +57,10 @@ export async function countVersion(
   return { requests: Math.round(requests.value), errors: Math.round(errorCount) };
 }
 
-export function isSample(value: VersionSample | MetricReading): value is VersionSample {
+/** Why a version has no counts. */
+export type NoCount = Exclude<MetricReading, { kind: 'value' }>;
+
+export function isSample(value: VersionSample | NoCount): value is VersionSample {
   return 'requests' in value;
 }
 

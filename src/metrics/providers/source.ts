@@ -45,11 +45,12 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
     string,
     Promise<{ reader: MetricReader; redact: (s: string) => string; interval: (ms: number) => string }>
   >();
+  // One reader (and SDK client) per template and credentials; the window is given on every read.
 
   const ours = (template: MetricTemplate | undefined): template is MetricTemplate =>
     template !== undefined && template.spec.provider.type in METRIC_PROVIDERS;
 
-  async function readerFor(template: MetricTemplate, intervalMs: number) {
+  async function readerFor(template: MetricTemplate) {
     const { type, secretRef } = template.spec.provider;
     const credentials = secretRef ? await options.credentials(template) : {};
     if (!credentials) {
@@ -62,7 +63,6 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
       template.metadata.name,
       template.spec.provider,
       credentials,
-      intervalMs,
     ]);
     let entry = readers.get(key);
     if (!entry) {
@@ -71,7 +71,6 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
         const reader = await provider.create({
           provider: template.spec.provider,
           credentials,
-          intervalMs,
           timeoutMs: options.timeoutMs ?? 5000,
           retries: options.retries ?? 2,
           ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
@@ -100,7 +99,7 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
     const label = `metric ${q.metric.name} (${template.spec.provider.type} MetricTemplate ${template.metadata.name})`;
     let redact = (s: string) => s;
     try {
-      const entry = await readerFor(template, intervalMs);
+      const entry = await readerFor(template);
       redact = entry.redact;
       const interval = entry.interval(intervalMs);
       let reading: MetricReading;
@@ -109,6 +108,7 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
           entry.reader,
           (outcome) => renderCount(template, q.canary, q.metric, interval, 'canary', outcome),
           'canary',
+          intervalMs,
         );
         reading = isSample(sample) ? successRate(sample) : sample;
       } else if (q.metric.minSamples !== undefined) {
@@ -119,6 +119,7 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
       } else {
         reading = await entry.reader.read(
           renderQuery(template.spec.query, templateModel(q.canary, { ...q.metric, interval })),
+          { intervalMs, mode: 'value' },
         );
       }
       return reading.kind === 'value'
@@ -151,26 +152,21 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
     const windowMs = Math.max(1000, Math.ceil((now() - sinceMs) / 1000) * 1000);
     let redact = (s: string) => s;
     try {
-      const entry = await readerFor(template, windowMs);
+      const entry = await readerFor(template);
       redact = entry.redact;
       const interval = entry.interval(windowMs);
-      const [canarySample, primarySample] = await Promise.all(
-        (['canary', 'primary'] as const).map((version) =>
-          countVersion(
-            entry.reader,
-            (outcome) => renderCount(template, canary, metric, interval, version, outcome),
-            version,
-          ),
-        ),
-      );
-      for (const s of [canarySample, primarySample]) {
-        if (s && !isSample(s))
-          return s.kind === 'value'
-            ? { kind: 'error', reason: 'unexpected value' }
-            : { kind: s.kind, reason: redact(`metric ${metric.name}: ${s.reason}`) };
-      }
-      if (!canarySample || !primarySample || !isSample(canarySample) || !isSample(primarySample))
-        throw new Error('no samples');
+      const count = (version: 'canary' | 'primary') =>
+        countVersion(
+          entry.reader,
+          (outcome) => renderCount(template, canary, metric, interval, version, outcome),
+          version,
+          windowMs,
+        );
+      const [canarySample, primarySample] = await Promise.all([count('canary'), count('primary')]);
+      if (!isSample(canarySample))
+        return { ...canarySample, reason: redact(`metric ${metric.name}: ${canarySample.reason}`) };
+      if (!isSample(primarySample))
+        return { ...primarySample, reason: redact(`metric ${metric.name}: ${primarySample.reason}`) };
       return { kind: 'outcomes', canary: canarySample, primary: primarySample };
     } catch (err) {
       return { kind: 'error', reason: redact(`metric ${metric.name}: ${errorText(err)}`) };
@@ -183,7 +179,9 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
 /** Readers must resolve; one that throws is turned into an error reading (the caller redacts it). */
 function guarded(reader: MetricReader): MetricReader {
   return {
-    read: (query, mode) =>
-      reader.read(query, mode).catch((err: unknown) => ({ kind: 'error' as const, reason: errorText(err) })),
+    read: (query, window) =>
+      reader
+        .read(query, window)
+        .catch((err: unknown) => ({ kind: 'error' as const, reason: errorText(err) })),
   };
 }

@@ -8,7 +8,7 @@
 import { AviaryError } from '../../errors.js';
 import { baseAddress, secretKey } from './secret-keys.js';
 import { rejected, send } from './http.js';
-import type { MetricProvider } from './types.js';
+import { lookbackMs, type MetricProvider } from './types.js';
 import { noData, readingOf, sumOf, tooMany } from './value.js';
 
 interface DataMessage {
@@ -29,10 +29,10 @@ export const splunk: MetricProvider = {
       'content-type': 'text/plain',
     };
     return Promise.resolve({
-      async read(program, mode = 'value') {
+      async read(program, window) {
         const stop = context.now();
         const params = new URLSearchParams({
-          start: String(stop - (mode === 'count' ? 1 : 10) * context.intervalMs),
+          start: String(stop - lookbackMs(window)),
           stop: String(stop),
           immediate: 'true',
         });
@@ -62,7 +62,7 @@ export const splunk: MetricProvider = {
         const series = new Set(points.map((p) => p.tsId));
         if (series.size > 1)
           return tooMany(series.size, 'time series', 'aggregate with .sum() or .mean() before publish()');
-        if (mode === 'count')
+        if (window.mode === 'count')
           return sumOf(
             points.map((p) => p.value),
             'SignalFlow time series',

@@ -13,8 +13,6 @@ export interface ReaderContext {
   provider: ProviderSpec;
   /** The Secret named by provider.secretRef, decoded (empty when there is none). */
   credentials: Readonly<Record<string, string>>;
-  /** The metric's window (`interval`), in milliseconds. */
-  intervalMs: number;
   /** Per-attempt timeout. */
   timeoutMs: number;
   /** Retries after the first attempt on transient failures (5xx, 429, reset connections). */
@@ -31,8 +29,19 @@ export interface ReaderContext {
  */
 export type ReadMode = 'value' | 'count';
 
+export interface ReadWindow {
+  /** The metric's window (`interval`, or the time since the analysis began for compareWithPrimary). */
+  intervalMs: number;
+  mode: ReadMode;
+}
+
+/** How far back a time-series reader looks: Flagger's ten intervals for a value, the interval for a count. */
+export function lookbackMs(window: ReadWindow): number {
+  return (window.mode === 'count' ? 1 : 10) * window.intervalMs;
+}
+
 export interface MetricReader {
-  read(query: string, mode?: ReadMode): Promise<MetricReading>;
+  read(query: string, window: ReadWindow): Promise<MetricReading>;
 }
 
 export interface MetricProvider {
