@@ -1,7 +1,8 @@
 /**
- * Builds the engine's ports for one Canary on Kubernetes: the Deployment target, the Services plus the
- * mesh router named by `spec.provider` (or the controller's default), Prometheus for metrics, HTTP
- * webhooks, alert providers resolved from the informer cache, Events and the status subresource.
+ * Builds the engine's ports for one Canary on Kubernetes: the workload target (Deployment or DaemonSet),
+ * the Services plus the mesh router named by `spec.provider` (or the controller's default), Prometheus for
+ * metrics, HTTP webhooks, alert providers resolved from the informer cache, Events and the status
+ * subresource.
  */
 import type { Logger as PinoLogger } from 'pino';
 import { providerOf } from '../api/defaults.js';
@@ -19,7 +20,7 @@ import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
 import { reconcileServices } from '../routers/kubernetes/index.js';
 import { controllerRouter } from '../routers/for-controller.js';
 import type { RouterSettings } from '../routers/entry.js';
-import { deploymentTarget, type DeploymentTargetOptions } from '../targets/kubernetes/index.js';
+import { kubernetesWorkloadTarget, type DeploymentTargetOptions } from '../targets/kubernetes/index.js';
 import type { ControllerLookups, Logger } from './controller.js';
 
 export interface KubePortsOptions {
@@ -58,7 +59,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
   const events = kubeEventRecorder({ clients, log: (m) => options.log.warn(m) });
   const webhooks = new HttpWebhookCaller();
   // The apex Service must point at the primary before the target's pods go away.
-  const target = deploymentTarget(clients, {
+  const target = kubernetesWorkloadTarget(clients, {
     ...options.target,
     beforeScaleToZero: (canary, selector) => reconcileServices(clients, canary, selector),
   });

@@ -39,7 +39,13 @@ const ROUTER_CONTRACT =
   "the release here runs on Istio; test/routers checks every call of this provider's router against deploy/rbac";
 const METRIC_PROVIDER =
   "the release here reads Prometheus; test/metrics (keptn, externalmetrics) runs these readers as the controller's ServiceAccount";
+const DAEMONSET_TARGET =
+  "the release here targets a Deployment; test/targets/daemonset-target.test.ts runs the DaemonSet target as the controller's ServiceAccount";
 const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
+  { grant: 'ClusterRole/aviary: get apps/daemonsets', why: DAEMONSET_TARGET },
+  { grant: 'ClusterRole/aviary: create apps/daemonsets', why: DAEMONSET_TARGET },
+  { grant: 'ClusterRole/aviary: update apps/daemonsets', why: DAEMONSET_TARGET },
+  { grant: 'ClusterRole/aviary: patch apps/daemonsets', why: DAEMONSET_TARGET },
   { grant: 'ClusterRole/aviary: get gateway.networking.k8s.io/httproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: get networking.k8s.io/ingresses', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: get split.smi-spec.io/trafficsplits', why: ROUTER_CONTRACT },
