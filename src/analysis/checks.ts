@@ -4,7 +4,7 @@
  * (./compare-with-primary.ts, the statistical judge, handed to the engine by each runtime through
  * EngineOptions.compareWithPrimary); adding a kind is adding a runner, the engine only sees CheckResults.
  */
-import { DEFAULT_METRIC_INTERVAL } from '../api/defaults.js';
+import { DEFAULT_METRIC_INTERVAL, namespaceOf } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
 import type { Canary, CanaryMetric, CheckResult, MetricTemplate } from '../api/types.js';
 import type { MetricSource, TemplateResolver } from '../engine/ports.js';
@@ -47,7 +47,7 @@ type Resolved = { template?: MetricTemplate } | { failure: string };
 async function resolveTemplate(metric: CanaryMetric, context: CheckContext): Promise<Resolved> {
   const ref = metric.templateRef;
   if (!ref) return {};
-  const namespace = ref.namespace ?? context.canary.metadata.namespace ?? 'default';
+  const namespace = ref.namespace ?? namespaceOf(context.canary);
   if (!context.templates)
     return { failure: `MetricTemplate ${namespace}/${ref.name} cannot be resolved here` };
   const template = await context.templates.template(namespace, ref.name);

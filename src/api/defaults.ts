@@ -10,6 +10,11 @@ export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 export const DEFAULT_MAX_INCONCLUSIVE = 5;
 export const DEFAULT_METRIC_INTERVAL = '1m';
 
+/** The namespace of an object whose manifest names none is Kubernetes' `default`. */
+export function namespaceOf(object: { metadata?: { namespace?: string | undefined } | undefined }): string {
+  return object.metadata?.namespace ?? 'default';
+}
+
 export type Strategy = 'canary' | 'ab-testing' | 'blue-green';
 
 /** Analysis tick period: default 60 s, unparseable -> 60 s, below 10 s clamped to 10 s (Flagger). */

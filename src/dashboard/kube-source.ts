@@ -9,6 +9,7 @@ import { kubeFailure } from '../kube/failure.js';
 import { reasonOf, withTimeout } from './kube-timeout.js';
 import { specFields, statusFields } from './status-view.js';
 import { canaryKey, type CanarySource, type CanaryView, type EventView } from './types.js';
+import { namespaceOf } from '../api/defaults.js';
 
 export interface KubeSourceOptions {
   clients: KubeClients;
@@ -75,7 +76,7 @@ export function kubeSource(options: KubeSourceOptions): CanarySource {
 function viewOf(canary: Canary): CanaryView {
   return {
     name: canary.metadata.name,
-    namespace: canary.metadata.namespace ?? 'default',
+    namespace: namespaceOf(canary),
     ...statusFields(canary.status ?? {}),
     ...specFields(canary.spec),
     events: [],

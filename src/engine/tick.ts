@@ -3,7 +3,7 @@
  * Phase handlers read from it and return the next status with `stay` or `goto`; nothing is persisted
  * until the reconcile writes that status once at its end.
  */
-import { analysisIntervalMs, runningAnalysis } from '../api/defaults.js';
+import { analysisIntervalMs, runningAnalysis, namespaceOf } from '../api/defaults.js';
 import type { CheckRunner, CheckRunners } from '../analysis/checks.js';
 import type { Canary, CanaryAnalysis, CanaryStatus, Phase } from '../api/types.js';
 import { AviaryError } from '../errors.js';
@@ -45,7 +45,7 @@ export class Tick {
     this.phase = this.status.phase ?? 'Initializing';
     this.now = ports.clock.now();
     this.at = new Date(this.now).toISOString();
-    this.name = `${canary.spec.targetRef.name}.${canary.metadata.namespace ?? 'default'}`;
+    this.name = `${canary.spec.targetRef.name}.${namespaceOf(canary)}`;
     this.ports = {
       ...ports,
       events: withEventWebhooks(ports.events, ports.webhooks, ports.clock, options.eventWebhook),

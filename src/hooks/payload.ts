@@ -5,6 +5,7 @@
  */
 import type { Canary, CanaryWebhook, Phase } from '../api/types.js';
 import { canaryChecksum } from './checksum.js';
+import { namespaceOf } from '../api/defaults.js';
 
 export interface HookPayload {
   name: string;
@@ -32,7 +33,7 @@ export function hookPayload(
 function withMetadata(canary: Canary, phase: Phase, metadata: Record<string, string>): HookPayload {
   const payload: HookPayload = {
     name: canary.metadata.name,
-    namespace: canary.metadata.namespace ?? 'default',
+    namespace: namespaceOf(canary),
     phase,
     checksum: canaryChecksum(canary),
   };

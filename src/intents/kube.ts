@@ -19,6 +19,7 @@ import {
 } from './intent.js';
 import { requestReason } from './reason.js';
 import { whoAmI } from './who-am-i.js';
+import { namespaceOf } from '../api/defaults.js';
 
 export interface KubeIntentOptions {
   clients: KubeClients;
@@ -56,7 +57,7 @@ export function kubeIntents(options: KubeIntentOptions): IntentSink {
 }
 
 async function recordRequest(clients: KubeClients, canary: Canary, intent: Intent, timeoutMs: number) {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const now = new Date(intent.requestedAt);
   const body: CoreV1Event = {
     apiVersion: 'v1',

@@ -7,6 +7,7 @@ import type { Canary, CanaryStatus } from '../api/types.js';
 import type { StatusStore } from '../engine/ports.js';
 import { GROUP, MERGE_PATCH, VERSION, type KubeClients } from './client.js';
 import { retryOnConflict, toKubeError } from './failure.js';
+import { namespaceOf } from '../api/defaults.js';
 
 const PLURAL = 'canaries';
 export const FINALIZER = 'finalizer.aviary.dev';
@@ -29,7 +30,7 @@ export function canaryStore(clients: KubeClients) {
   }
 
   async function patchMetadata(canary: Canary, finalizers: string[]): Promise<void> {
-    const namespace = canary.metadata.namespace ?? 'default';
+    const namespace = namespaceOf(canary);
     await clients.custom.patchNamespacedCustomObject(
       { ...ref(namespace, canary.metadata.name), body: { metadata: { finalizers } } },
       MERGE_PATCH,
@@ -38,7 +39,7 @@ export function canaryStore(clients: KubeClients) {
 
   const status: StatusStore = {
     async write(canary: Canary, next: CanaryStatus) {
-      const namespace = canary.metadata.namespace ?? 'default';
+      const namespace = namespaceOf(canary);
       const name = canary.metadata.name;
       try {
         await retryOnConflict(async () => {

@@ -7,6 +7,7 @@ import type { Canary } from '../api/types.js';
 import type { EventRecorder, EventType } from '../engine/ports.js';
 import { MERGE_PATCH, type KubeClients } from './client.js';
 import { isNotFound } from './failure.js';
+import { namespaceOf } from '../api/defaults.js';
 
 export interface KubeEventRecorderOptions {
   clients: KubeClients;
@@ -20,7 +21,7 @@ export function kubeEventRecorder(options: KubeEventRecorderOptions): EventRecor
   const component = options.component ?? 'aviary';
   return {
     async record(canary: Canary, type: EventType, reason: string, message: string) {
-      const namespace = canary.metadata.namespace ?? 'default';
+      const namespace = namespaceOf(canary);
       const key = eventName(canary, reason, message);
       const timestamp = now().toISOString();
       try {
@@ -62,7 +63,7 @@ export function involvedObject(canary: Canary): NonNullable<CoreV1Event['involve
     apiVersion: canary.apiVersion,
     kind: canary.kind,
     name: canary.metadata.name,
-    namespace: canary.metadata.namespace ?? 'default',
+    namespace: namespaceOf(canary),
     ...(canary.metadata.uid ? { uid: canary.metadata.uid } : {}),
     ...(canary.metadata.resourceVersion ? { resourceVersion: canary.metadata.resourceVersion } : {}),
   };

@@ -9,7 +9,7 @@
  * copied from Flagger keep working.
  */
 import { formatDuration } from '../api/duration.js';
-import { DEFAULT_METRIC_INTERVAL, serviceNames } from '../api/defaults.js';
+import { DEFAULT_METRIC_INTERVAL, serviceNames, namespaceOf } from '../api/defaults.js';
 import type { Canary, CanaryMetric } from '../api/types.js';
 import { AviaryError } from '../errors.js';
 import { evaluateAction, type TemplateValue } from './template-expression.js';
@@ -59,7 +59,7 @@ export function templateModel(canary: Canary, metric?: CanaryMetric, intervalMs?
   const target = spec.targetRef.name;
   return {
     name: canary.metadata.name,
-    namespace: canary.metadata.namespace ?? 'default',
+    namespace: namespaceOf(canary),
     target,
     service: serviceNames(spec).apex,
     ingress: refName(spec.ingressRef) ?? target,

@@ -4,6 +4,7 @@
  */
 import type { Phase } from '../api/types.js';
 import type { Notification, Severity } from '../engine/ports.js';
+import { namespaceOf } from '../api/defaults.js';
 
 export interface Alert {
   name: string;
@@ -22,7 +23,7 @@ export interface Alert {
 export function alertOf(notification: Notification, now: number): Alert {
   return {
     name: notification.canary.metadata.name,
-    namespace: notification.canary.metadata.namespace ?? 'default',
+    namespace: namespaceOf(notification.canary),
     severity: notification.severity,
     message: notification.message,
     phase: notification.phase,

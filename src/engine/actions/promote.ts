@@ -1,5 +1,5 @@
 /** Ending a release well: copy the canary to the primary, then (after the traffic shift) scale the canary down. */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { CanaryStatus } from '../../api/types.js';
 import { alerts, messages } from '../messages.js';
 import { retireCookies } from '../revision.js';
@@ -9,7 +9,7 @@ import { ALL_TO_PRIMARY } from '../ports.js';
 import { applyRoutes, routeFailurePatch } from './routes.js';
 
 export async function promote(tick: Tick, patch: Partial<CanaryStatus> = {}): Promise<CanaryStatus> {
-  const primary = `${serviceNames(tick.canary.spec).primary}.${tick.canary.metadata.namespace ?? 'default'}`;
+  const primary = `${serviceNames(tick.canary.spec).primary}.${namespaceOf(tick.canary)}`;
   await tick.ports.target.promote(tick.canary);
   await tick.event('Normal', messages.copying(tick.name, primary));
   // The primary now rolls out the new version; the progress deadline counts from here.

@@ -1,5 +1,6 @@
 import type { Canary, CanaryMetric, MetricTemplate } from '../../api/types.js';
 import type { MetricQuery, MetricReading, MetricSource, OutcomeReading, TemplateResolver } from '../ports.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 /** One reading, a sequence (the last one repeats), or a function of the query and the call count. */
 export type MetricScript =
@@ -63,7 +64,7 @@ export class InMemoryTemplates implements TemplateResolver {
     for (const t of templates) this.add(t);
   }
   add(template: MetricTemplate): this {
-    this.byKey.set(`${template.metadata.namespace ?? 'default'}/${template.metadata.name}`, template);
+    this.byKey.set(`${namespaceOf(template)}/${template.metadata.name}`, template);
     return this;
   }
   template(namespace: string, name: string): Promise<MetricTemplate | undefined> {

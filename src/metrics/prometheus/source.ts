@@ -25,6 +25,7 @@ import { PrometheusClient, type FetchLike, type PrometheusAuth, type QueryData }
 import { diagnoseNoData, type DiagnosisHints } from './diagnose.js';
 import { latencySample } from './latency.js';
 import { interpretQueryData, numberOf, parsePromFloat } from './result.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export interface PrometheusMetricSourceOptions {
   /** The metrics server for builtin and inline metrics (Flagger's `-metrics-server` / spec.metricsServer). */
@@ -109,7 +110,7 @@ export function createPrometheusMetricSource(options: PrometheusMetricSourceOpti
     const model = templateModel(canary, interval ? { ...metric, interval } : metric);
     if (metric.templateRef) {
       const template = q.template;
-      const ref = `${metric.templateRef.namespace ?? canary.metadata.namespace ?? 'default'}/${metric.templateRef.name}`;
+      const ref = `${metric.templateRef.namespace ?? namespaceOf(canary)}/${metric.templateRef.name}`;
       if (!template) throw new Error(`MetricTemplate ${ref} not found; create it or fix templateRef`);
       const provider = template.spec.provider;
       if (provider.type !== 'prometheus') {

@@ -6,7 +6,7 @@
  * timeoutPolicy (idle 5m), service.retries as retryPolicy. With analysis.match, header/query conditions
  * route first (one route per match entry: entries are alternatives) and the rest stays on the primary.
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -42,7 +42,7 @@ export function buildHTTPProxySpec(
 ): HTTPProxySpec {
   const { service, analysis } = canary.spec;
   const names = serviceNames(canary.spec);
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const prefix = service.match?.[0]?.uri?.prefix ?? '/';
   const backend = (name: string, weight: number): ContourService => ({
     name,

@@ -3,7 +3,7 @@
  * the live proxy and setRoutes verifies the server kept them. A proxy Contour marked invalid serves
  * nothing, so getRoutes fails on it; diagnose also reports a proxy no root includes (orphaned).
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -34,8 +34,7 @@ export function contourRouter(clients: KubeClients, options: HTTPProxyOptions = 
     plural: 'httpproxies',
     kind: 'HTTPProxy',
   });
-  const read = (canary: Canary) =>
-    api.read(canary.metadata.namespace ?? 'default', serviceNames(canary.spec).apex);
+  const read = (canary: Canary) => api.read(namespaceOf(canary), serviceNames(canary.spec).apex);
 
   async function apply(canary: Canary, routes: Routes): Promise<void> {
     const names = serviceNames(canary.spec);
@@ -87,7 +86,7 @@ export function contourRouter(clients: KubeClients, options: HTTPProxyOptions = 
       const status = proxy?.status?.currentStatus;
       if (status === 'orphaned')
         return [
-          `HTTPProxy ${names.apex}: orphaned — no root HTTPProxy includes it, so ingress traffic does not follow the weights; add includes: [{name: ${names.apex}, namespace: ${canary.metadata.namespace ?? 'default'}}] to the root HTTPProxy of your host`,
+          `HTTPProxy ${names.apex}: orphaned — no root HTTPProxy includes it, so ingress traffic does not follow the weights; add includes: [{name: ${names.apex}, namespace: ${namespaceOf(canary)}}] to the root HTTPProxy of your host`,
         ];
       if (status === 'invalid')
         return [`HTTPProxy ${names.apex}: invalid — ${proxy?.status?.description ?? ''}`];

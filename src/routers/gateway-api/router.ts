@@ -4,7 +4,7 @@
  * them. A route its Gateway did not accept carries traffic nowhere, so getRoutes fails while a parent
  * says Accepted=False (as Flagger's GetRoutes does) and diagnose explains it.
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -62,7 +62,7 @@ export function gatewayApiRouter(clients: KubeClients, version: GatewayApiVersio
   }
 
   async function read(canary: Canary): Promise<HTTPRoute | undefined> {
-    return api.read(canary.metadata.namespace ?? 'default', serviceNames(canary.spec).apex);
+    return api.read(namespaceOf(canary), serviceNames(canary.spec).apex);
   }
 
   return {

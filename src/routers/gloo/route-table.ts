@@ -7,7 +7,7 @@
  * and a second route sends everything else to the primary, so requests that do not match still have a
  * route in this table.
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -23,7 +23,7 @@ import type {
 } from './types.js';
 
 export function upstreamNames(canary: Canary): { primary: string; canary: string } {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const { apex } = serviceNames(canary.spec);
   const port = canary.spec.service.port;
   return {
@@ -58,7 +58,7 @@ export function upstreamSpec(
     ...settings,
     kube: {
       serviceName,
-      serviceNamespace: canary.metadata.namespace ?? 'default',
+      serviceNamespace: namespaceOf(canary),
       servicePort: canary.spec.service.port,
       ...(selector && Object.keys(selector).length ? { selector } : {}),
     },
@@ -100,7 +100,7 @@ function matcherOf(condition: HTTPMatchRequest, index: number): GlooMatcher {
 }
 
 export function buildRouteTableSpec(canary: Canary, routes: Routes): RouteTableSpec {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const names = upstreamNames(canary);
   const ref = (name: string): ResourceRef => ({ name, namespace });
   const weighted: GlooRoute = {

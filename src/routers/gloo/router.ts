@@ -3,7 +3,7 @@
  * delegates to, over two Upstreams Aviary owns on the primary and canary Services. No mirror or session
  * affinity, as in Flagger (refused, never ignored).
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -59,7 +59,7 @@ export function glooRouter(clients: KubeClients): TrafficRouter {
   async function configUpstream(canary: Canary): Promise<Record<string, unknown> | undefined> {
     const ref = canary.spec.upstreamRef as { name?: string; namespace?: string } | undefined;
     if (!ref?.name) return undefined;
-    const namespace = ref.namespace ?? canary.metadata.namespace ?? 'default';
+    const namespace = ref.namespace ?? namespaceOf(canary);
     const upstream = await upstreams.read(namespace, ref.name);
     if (!upstream)
       throw new AviaryError(
@@ -70,7 +70,7 @@ export function glooRouter(clients: KubeClients): TrafficRouter {
   }
 
   async function reconcileUpstreams(canary: Canary): Promise<void> {
-    const namespace = canary.metadata.namespace ?? 'default';
+    const namespace = namespaceOf(canary);
     const services = serviceNames(canary.spec);
     const names = upstreamNames(canary);
     const config = await configUpstream(canary);

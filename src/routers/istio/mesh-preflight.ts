@@ -8,6 +8,7 @@
  */
 import type { Canary } from '../../api/types.js';
 import type { RoutingProblem } from './preflight.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export const PEER_AUTHENTICATION_GROUP = 'security.istio.io';
 export const PEER_AUTHENTICATION_VERSION = 'v1';
@@ -54,7 +55,7 @@ export function mtlsModeInForce(
 
 export function meshProblems(canary: Canary, world: MeshWorld): RoutingProblem[] {
   const problems: RoutingProblem[] = [];
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const tls = (canary.spec.service.trafficPolicy as { tls?: { mode?: string } } | undefined)?.tls?.mode;
   const field = 'spec.service.trafficPolicy.tls.mode';
   const modes = (world.podLabels.length ? world.podLabels : [{}]).map((labels) =>

@@ -3,7 +3,7 @@
  * weights look right, and no request follows them. These checks name the cause before the canary
  * starts (users hit each of them: flagger#347, #1180, #1109, istio#9268, argo-rollouts#3383).
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 
 export interface IstioGateway {
@@ -26,7 +26,7 @@ export interface RoutingProblem {
 export function routingProblems(canary: Canary, world: RoutingWorld): RoutingProblem[] {
   const problems: RoutingProblem[] = [];
   const { service, analysis, provider } = canary.spec;
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const names = serviceNames(canary.spec);
   const hosts = service.hosts ?? [];
 

@@ -10,6 +10,7 @@ import {
   type MeshWorld,
   type PeerAuthentication,
 } from './mesh-preflight.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 /** Istio's default root namespace, where mesh-wide PeerAuthentications live. */
 export const ISTIO_ROOT_NAMESPACE = 'istio-system';
@@ -18,7 +19,7 @@ export const ISTIO_ROOT_NAMESPACE = 'istio-system';
 const POD_LIMIT = 200;
 
 export async function readMeshWorld(clients: KubeClients, canary: Canary): Promise<MeshWorld> {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const peerAuthentications: PeerAuthentication[] = [];
   for (const ns of new Set([namespace, ISTIO_ROOT_NAMESPACE])) {
     const list = (await clients.custom.listNamespacedCustomObject({

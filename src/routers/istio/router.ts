@@ -3,7 +3,7 @@
  * Weights are always read back from the live VirtualService, and `setRoutes` verifies that the API
  * server holds what it wrote, so a weight that did not apply is an error, never a silent step.
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -44,7 +44,7 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
     type('destinationrules', 'DestinationRule'),
   );
   const readVirtualService = (canary: Canary) =>
-    virtualServices.read(canary.metadata.namespace ?? 'default', serviceNames(canary.spec).apex);
+    virtualServices.read(namespaceOf(canary), serviceNames(canary.spec).apex);
 
   /** Writes the VirtualService for `routes` with service.apex metadata; returns what the server holds. */
   function writeVirtualService(
@@ -66,7 +66,7 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
   /** Gateways, hosts and URI prefixes that would keep the rules from taking effect (preflight.ts). */
   async function gatewayProblems(canary: Canary): Promise<RoutingProblem[]> {
     const refs = (canary.spec.service.gateways ?? []).filter((g) => g !== 'mesh');
-    const namespace = canary.metadata.namespace ?? 'default';
+    const namespace = namespaceOf(canary);
     const gateways: IstioGateway[] = [];
     for (const ns of new Set(refs.map((ref) => gatewayNamespace(ref, namespace)))) {
       const list = (await clients.custom.listNamespacedCustomObject({
@@ -158,6 +158,6 @@ function refuseUnexpressible(canary: Canary): void {
   if (asked.length)
     throw new AviaryError(
       'INVALID_SPEC',
-      `service.appProtocol is tcp: Istio routes the service by weight only, so ${asked.join(', ')} cannot apply (canary ${canary.metadata.namespace ?? 'default'}/${canary.metadata.name}) — remove ${asked.join(', ')} or serve HTTP`,
+      `service.appProtocol is tcp: Istio routes the service by weight only, so ${asked.join(', ')} cannot apply (canary ${namespaceOf(canary)}/${canary.metadata.name}) — remove ${asked.join(', ')} or serve HTTP`,
     );
 }

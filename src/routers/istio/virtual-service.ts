@@ -10,7 +10,7 @@
  *   callers using any of them match the rules. Only one of the short name and the FQDN is listed: both
  *   define the same host twice, which `istioctl analyze` reports as an error (IST0109).
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
 import type { Destination, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from './types.js';
@@ -31,7 +31,7 @@ export function buildVirtualServiceSpec(
 ): VirtualServiceSpec {
   const { service } = canary.spec;
   const names = serviceNames(canary.spec);
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const destination = (host: string): Destination => ({ host, port: { number: service.port } });
   const weighted = (primaryWeight: number, canaryWeight: number): HTTPRouteDestination[] => [
     { destination: destination(names.primary), weight: primaryWeight },

@@ -16,10 +16,11 @@ import { selectorLabelOf } from '../../targets/kubernetes/selector-label.js';
 import type { RouterSettings } from '../entry.js';
 import { SERVICE_ROLES } from './service-spec.js';
 import { finalizeServices, reconcileServices } from './services.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 /** The target Deployment's selector label and pod spec (what the Services select and discover). */
 export async function readWorkload(clients: KubeClients, canary: Canary, selectorLabels?: readonly string[]) {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const name = canary.spec.targetRef.name;
   let target: V1Deployment;
   try {
@@ -32,7 +33,7 @@ export async function readWorkload(clients: KubeClients, canary: Canary, selecto
 
 /** Whether `<target>-primary` has pods that can serve (the apex may select them). */
 async function primaryServes(clients: KubeClients, canary: Canary): Promise<boolean> {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const name = `${canary.spec.targetRef.name}-primary`;
   try {
     const primary = plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));

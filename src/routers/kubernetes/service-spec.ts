@@ -4,7 +4,7 @@
  * never selects canary pods: traffic reaches the canary only through a mesh/ingress or `<apex>-canary`.
  */
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { SelectorLabel } from '../../targets/kubernetes/selector-label.js';
 import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
@@ -34,7 +34,7 @@ export function desiredService(
     kind: 'Service',
     metadata: {
       name,
-      namespace: canary.metadata.namespace ?? 'default',
+      namespace: namespaceOf(canary),
       labels: { ...custom?.labels, [selector.label]: name },
       annotations: { ...custom?.annotations, ...GITOPS_ANNOTATIONS },
       ownerReferences: ownerReferenceTo(canary),

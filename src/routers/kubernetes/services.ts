@@ -12,6 +12,7 @@ import type { SelectorLabel } from '../../targets/kubernetes/selector-label.js';
 import { isOwnedBy } from '../shared/owner.js';
 import { servicePorts } from './ports.js';
 import { SERVICE_ROLES, desiredService, selectorFor, serviceName, type ServiceRole } from './service-spec.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export interface ReconcileServicesOptions {
   /** The target's pod spec, for portDiscovery. */
@@ -102,7 +103,7 @@ function updated(canary: Canary, live: V1Service, desired: V1Service): V1Service
 }
 
 async function reconcileOne(clients: KubeClients, canary: Canary, desired: V1Service): Promise<void> {
-  const namespace = desired.metadata?.namespace ?? 'default';
+  const namespace = namespaceOf(desired);
   const name = desired.metadata?.name ?? '';
   try {
     await retryOnConflict(async () => {
@@ -146,7 +147,7 @@ export async function finalizeServices(
   canary: Canary,
   selector: SelectorLabel,
 ): Promise<void> {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const name = serviceName(canary, 'apex');
   try {
     await retryOnConflict(async () => {

@@ -29,6 +29,7 @@ import {
   routesOfAnnotations,
   withoutCanaryAnnotations,
 } from './canary-ingress.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export const NGINX_CAPABILITIES: RouterCapabilities = { match: true, mirror: false, sessionAffinity: false };
 
@@ -64,7 +65,6 @@ function ingressApi(clients: KubeClients): ObjectApi<Ingress> {
 export function nginxRouter(clients: KubeClients, options: NginxRouterOptions = {}): TrafficRouter {
   const prefix = options.annotationsPrefix ?? DEFAULT_ANNOTATION_PREFIX;
   const api = ingressApi(clients);
-  const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
 
   async function userIngress(canary: Canary): Promise<Ingress> {
     const name = ingressRefName(canary);

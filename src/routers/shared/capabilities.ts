@@ -6,6 +6,7 @@
 import type { Canary } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export interface RouterCapabilities {
   /** analysis.match: A/B testing by request headers, cookies or query parameters. */
@@ -36,7 +37,7 @@ export function unsupported(
 ): AviaryError {
   return new AviaryError(
     'INVALID_SPEC',
-    `provider ${provider} cannot ${WHAT[capability]} (canary ${canary.metadata.namespace ?? 'default'}/${canary.metadata.name}) — remove it from the Canary or use ${ABLE[capability]}`,
+    `provider ${provider} cannot ${WHAT[capability]} (canary ${namespaceOf(canary)}/${canary.metadata.name}) — remove it from the Canary or use ${ABLE[capability]}`,
   );
 }
 

@@ -10,6 +10,7 @@ import type { KubeClients } from '../../kube/client.js';
 import { isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
 import { GITOPS_ANNOTATIONS } from './gitops.js';
 import { isOwnedBy, ownerReferenceTo } from './owner.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 /** Where the spec of an object Aviary took over is kept, to give it back on revertOnDeletion. */
 export const ORIGINAL_SPEC_ANNOTATION = 'aviary.dev/original-spec';
@@ -95,7 +96,7 @@ export async function upsertOwned<Spec, T extends RoutingObject<Spec>>(
   name: string,
   desired: (existing: T | undefined) => Desired<Spec>,
 ): Promise<T> {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   try {
     return await retryOnConflict(async () => {
       const existing = await api.read(namespace, name);
@@ -193,7 +194,7 @@ export function verifyApplied(
 export function routingObjectMissing(kind: string, canary: Canary, name: string): AviaryError {
   return new AviaryError(
     'NOT_FOUND',
-    `${kind} ${name} not found in ${canary.metadata.namespace ?? 'default'} — Aviary creates it when the Canary initializes`,
+    `${kind} ${name} not found in ${namespaceOf(canary)} — Aviary creates it when the Canary initializes`,
   );
 }
 

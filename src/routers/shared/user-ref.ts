@@ -6,6 +6,7 @@
 import type { Canary } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import type { ObjectApi, RoutingObject } from './routing-object.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export type RefField = 'ingressRef' | 'routeRef';
 
@@ -25,7 +26,7 @@ export async function readUserObject<T extends RoutingObject<unknown>>(
   field: RefField,
   provider: string,
 ): Promise<T> {
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const name = refName(canary, field, provider);
   const object = await api.read(namespace, name);
   if (!object)

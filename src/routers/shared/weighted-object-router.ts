@@ -19,6 +19,7 @@ import {
   type ObjectApi,
   type RoutingObject,
 } from './routing-object.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 export interface WeightedObject<Spec, T extends RoutingObject<Spec> = RoutingObject<Spec>> {
   /** spec.provider, for refusals. */
@@ -40,7 +41,7 @@ export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
   object: WeightedObject<Spec, T>,
 ): TrafficRouter {
   const { api } = object;
-  const read = (canary: Canary) => api.read(canary.metadata.namespace ?? 'default', object.name(canary));
+  const read = (canary: Canary) => api.read(namespaceOf(canary), object.name(canary));
 
   async function write(canary: Canary, routes: (existing: T | undefined) => Routes): Promise<T> {
     const name = object.name(canary);

@@ -2,7 +2,7 @@
  * Linkerd, OSM and SMI: one TrafficSplit `<apex>` between `<apex>-primary` and `<apex>-canary`.
  * Weights only — no A/B match, mirror or session affinity (refused, never ignored).
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -79,7 +79,7 @@ export function smiRouter(clients: KubeClients, provider: SmiProvider = 'linkerd
 
     async getRoutes(canary) {
       const names = serviceNames(canary.spec);
-      const split = await api.read(canary.metadata.namespace ?? 'default', names.apex);
+      const split = await api.read(namespaceOf(canary), names.apex);
       if (!split) throw routingObjectMissing('TrafficSplit', canary, names.apex);
       const routes = routesOfTrafficSplit(split.spec, names.canary);
       if (!routes)
@@ -92,7 +92,7 @@ export function smiRouter(clients: KubeClients, provider: SmiProvider = 'linkerd
 
     async finalize(canary) {
       const names = serviceNames(canary.spec);
-      const split = await api.read(canary.metadata.namespace ?? 'default', names.apex);
+      const split = await api.read(namespaceOf(canary), names.apex);
       if (!split || (await restoreTakenOver<TrafficSplitSpec, TrafficSplit>(api, split))) return;
       await apply(canary, ALL_TO_PRIMARY);
     },

@@ -4,7 +4,7 @@
  * service.port in the Canary's namespace. The user's IngressRoute sends the host to it
  * (`services: [{name: <apex>, kind: TraefikService}]`).
  */
-import { serviceNames } from '../../api/defaults.js';
+import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { asPercent } from '../shared/routing-object.js';
@@ -12,7 +12,7 @@ import type { TraefikServiceSpec, WeightedService } from './types.js';
 
 export function buildTraefikServiceSpec(canary: Canary, routes: Routes): TraefikServiceSpec {
   const names = serviceNames(canary.spec);
-  const namespace = canary.metadata.namespace ?? 'default';
+  const namespace = namespaceOf(canary);
   const backend = (name: string, weight: number): WeightedService => ({
     name,
     namespace,

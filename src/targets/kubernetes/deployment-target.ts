@@ -3,7 +3,7 @@
  * Aviary owns `<name>-primary`, which runs the last promoted revision and takes the traffic in between.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
-import { progressDeadlineMs, readyThreshold } from '../../api/defaults.js';
+import { progressDeadlineMs, readyThreshold, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -54,8 +54,6 @@ export function deploymentTarget(
   // Without config tracking the primary uses the target's ConfigMaps and Secrets as they are (Flagger).
   const trackedConfigs: typeof trackConfigs = (...args) =>
     options.configTracking === false ? Promise.resolve([]) : trackConfigs(...args);
-
-  const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
 
   async function readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
     try {

@@ -10,6 +10,7 @@ import { isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js'
 import { ownerReferenceTo } from '../../routers/shared/owner.js';
 import { digest } from './digest.js';
 import { copyableAnnotations, copyableLabels, primaryName } from './metadata.js';
+import { namespaceOf } from '../../api/defaults.js';
 
 /** The HPA autoscalerRef names, or undefined without one. ScaledObject (KEDA) is not supported yet. */
 export async function readTargetHpa(
@@ -88,7 +89,7 @@ export async function reconcilePrimaryHpa(
   primaryDeployment: string,
 ): Promise<void> {
   const desired = primaryHpa(canary, source, primaryDeployment);
-  const namespace = desired.metadata?.namespace ?? canary.metadata.namespace ?? 'default';
+  const namespace = desired.metadata?.namespace ?? namespaceOf(canary);
   const name = desired.metadata?.name ?? '';
   try {
     await retryOnConflict(async () => {
