@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the pinned dev-cluster components (kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, etcd, etcdctl, kwok, helm, istioctl, traefik, flagger) from the Go module
+# kube-scheduler, kubectl, etcd, etcdctl, kwok, helm, istioctl, traefik, skipper, flagger) from the Go module
 # proxy into a cache outside the repository.
 #
 #   BIN=$(bash scripts/build-components.sh)
@@ -35,7 +35,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COMPONENTS_DIR="$ROOT/scripts/components"
 CACHE=${AVIARY_CACHE:-$HOME/.cache/aviary}
 # Longest build first: kubernetes takes ~20+ minutes cold on 2 cores.
-ALL_COMPONENTS="kubernetes istioctl traefik helm etcd kwok flagger"
+ALL_COMPONENTS="kubernetes istioctl traefik skipper helm etcd kwok flagger"
 COMPONENTS=${AVIARY_COMPONENTS:-$ALL_COMPONENTS}
 BUILD_FLAGS=(-trimpath)
 LDFLAGS="-s -w"

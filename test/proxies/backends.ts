@@ -35,7 +35,7 @@ async function addLoopbackAddress(address: string): Promise<() => Promise<void>>
   const added = await run('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo'], { timeout: 10_000 }).then(
     () => true,
     (err: { stderr?: string; message: string }) => {
-      if (err.stderr?.includes('File exists')) return false;
+      if (/File exists|already assigned/.test(err.stderr ?? '')) return false;
       throw new Error(
         `cannot add ${address} to the loopback interface (${err.stderr?.trim() || err.message}): ` +
           'the proxy tests need root and iproute2 (`apt-get install iproute2`; scripts/test.sh installs it)',

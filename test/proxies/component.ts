@@ -15,7 +15,10 @@ export interface Component {
   name: string;
   /** The Go module whose pinned version the binary must report. */
   module: string;
-  /** Arguments that print the version, and a line of their output (`%v` = the version; runs of spaces count as one). */
+  /**
+   * Arguments that print the version, and how a line of their output starts (`%v` = the version; runs
+   * of spaces count as one; the line may go on after a space).
+   */
   versionArgs: string[];
   versionLine: string;
   /** Environment variable naming a binary to use instead. */
@@ -49,7 +52,10 @@ function find(component: Component, version: string): string | undefined {
       const run = spawnSync(file, component.versionArgs, { encoding: 'utf8', timeout: 10_000 });
       return (
         run.status === 0 &&
-        (run.stdout + run.stderr).split('\n').some((l) => l.trim().replace(/\s+/g, ' ') === line)
+        (run.stdout + run.stderr).split('\n').some((l) => {
+          const text = l.trim().replace(/\s+/g, ' ');
+          return text === line || text.startsWith(`${line} `);
+        })
       );
     });
 }

@@ -135,7 +135,8 @@ export function describeThroughProxy(options: ThroughProxyOptions): void {
           proxy.log,
         );
         expectSplit(await countVersions(proxy.webPort, HOST), VERSIONS, canaryWeight);
-      });
+        // The wait above may take up to 60 s.
+      }, 90_000);
     }
   });
 }
