@@ -15,7 +15,7 @@ import type { KubeClients } from '../kube/client.js';
 import { kubeEventRecorder } from '../kube/events.js';
 import { isNotFound } from '../kube/failure.js';
 import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
-import { createProviderMetricSource } from '../metrics/providers/source.js';
+import { createProviderMetricSource, ReaderCache } from '../metrics/providers/source.js';
 import { createNotifier, type ResolvedAlertProvider } from '../notify/index.js';
 import { reconcileServices } from '../routers/kubernetes/index.js';
 import { controllerRouter } from '../routers/for-controller.js';
@@ -64,6 +64,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
     beforeScaleToZero: (canary, selector) => reconcileServices(clients, canary, selector),
   });
   const routers = new Map<Provider, TrafficRouter>();
+  const metricReaders = new ReaderCache();
 
   async function secretData(namespace: string, name: string): Promise<Record<string, string> | undefined> {
     try {
@@ -103,6 +104,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
           secretData(t.metadata.namespace ?? namespace, t.spec.provider.secretRef?.name ?? ''),
         templates: { template: metricTemplate },
         kubeConfig: clients.config,
+        readers: metricReaders,
         fallback: createPrometheusMetricSource({
           address: canary.spec.metricsServer ?? options.metricsServer,
           provider,

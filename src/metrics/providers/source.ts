@@ -29,6 +29,11 @@ export interface ProviderSourceOptions {
   /** The Secret named by a template's provider.secretRef, decoded; undefined if it does not exist. */
   credentials: (template: MetricTemplate) => Promise<Record<string, string> | undefined>;
   kubeConfig?: KubeConfig;
+  /**
+   * Readers kept across sources (the controller makes a source per reconcile): an SDK client keeps its
+   * connections and cached cloud credentials (an IRSA token exchange is not repeated every tick).
+   */
+  readers?: ReaderCache;
   /** Per-attempt timeout; default 5000 ms (Flagger's). */
   timeoutMs?: number;
   /** Retries on transient failures; default 2. */
@@ -37,15 +42,35 @@ export interface ProviderSourceOptions {
 }
 
 const MAX_CACHED_READERS = 256;
+
+interface CachedReader {
+  reader: MetricReader;
+  redact: (s: string) => string;
+  interval: (ms: number) => string;
+}
+
+/** Readers by template, provider block and credentials (a rotated secret makes a new one); bounded. */
+export class ReaderCache {
+  private readonly entries = new Map<string, Promise<CachedReader>>();
+
+  get(key: string, make: () => Promise<CachedReader>): Promise<CachedReader> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = make();
+      entry.catch(() => this.entries.delete(key));
+      if (this.entries.size >= MAX_CACHED_READERS) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+}
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export function createProviderMetricSource(options: ProviderSourceOptions): MetricSource {
   const now = options.now ?? Date.now;
-  const readers = new Map<
-    string,
-    Promise<{ reader: MetricReader; redact: (s: string) => string; interval: (ms: number) => string }>
-  >();
   // One reader (and SDK client) per template and credentials; the window is given on every read.
+  const readers = options.readers ?? new ReaderCache();
 
   const ours = (template: MetricTemplate | undefined): template is MetricTemplate =>
     template !== undefined && template.spec.provider.type in METRIC_PROVIDERS;
@@ -64,30 +89,23 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
       template.spec.provider,
       credentials,
     ]);
-    let entry = readers.get(key);
-    if (!entry) {
-      entry = (async () => {
-        const provider = await METRIC_PROVIDERS[type]!();
-        const reader = await provider.create({
-          provider: template.spec.provider,
-          credentials,
-          timeoutMs: options.timeoutMs ?? 5000,
-          retries: options.retries ?? 2,
-          ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
-          now,
-        });
-        const redactor = SecretRedactor.of(secretRef?.name, credentials);
-        return {
-          reader: guarded(reader),
-          redact: (text: string) => redactor.redact(text),
-          interval: provider.formatInterval ?? formatDuration,
-        };
-      })();
-      entry.catch(() => readers.delete(key));
-      if (readers.size >= MAX_CACHED_READERS) readers.delete(readers.keys().next().value!);
-      readers.set(key, entry);
-    }
-    return entry;
+    return readers.get(key, async () => {
+      const provider = await METRIC_PROVIDERS[type]!();
+      const reader = await provider.create({
+        provider: template.spec.provider,
+        credentials,
+        timeoutMs: options.timeoutMs ?? 5000,
+        retries: options.retries ?? 2,
+        ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
+        now,
+      });
+      const redactor = SecretRedactor.of(secretRef?.name, credentials);
+      return {
+        reader: guarded(reader),
+        redact: (text: string) => redactor.redact(text),
+        interval: provider.formatInterval ?? formatDuration,
+      };
+    });
   }
 
   async function read(q: MetricQuery): Promise<MetricReading> {
