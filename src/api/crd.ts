@@ -7,6 +7,7 @@
 import type { TSchema } from 'typebox';
 import { GROUP, VERSION } from './api-version.js';
 import { AlertProviderSpec, CanarySpec, CanaryStatus, MetricTemplateSpec } from './schema/index.js';
+import { AviaryError } from '../errors.js';
 
 export type JSONSchemaProps = { [key: string]: unknown };
 
@@ -59,12 +60,14 @@ function rewrite(node: JSONSchemaProps, at: string): JSONSchemaProps {
         node,
         at,
       );
-    throw new Error(
+    throw new AviaryError(
+      'INTERNAL',
       `toStructural: ${at || '(root)'} is a union of non-literals, which a structural schema cannot type`,
     );
   }
   if (Array.isArray(node.enum) && node.type === undefined) return literals(node.enum, node, at);
-  if ('$ref' in node) throw new Error(`toStructural: ${at || '(root)'} uses $ref; inline the schema`);
+  if ('$ref' in node)
+    throw new AviaryError('INTERNAL', `toStructural: ${at || '(root)'} uses $ref; inline the schema`);
 
   const out: JSONSchemaProps = {};
   for (const [key, value] of Object.entries(node)) if (KEPT.has(key)) out[key] = value;
@@ -93,7 +96,10 @@ function rewrite(node: JSONSchemaProps, at: string): JSONSchemaProps {
   if (patterned) {
     const values = Object.values(patterned);
     if (values.length !== 1)
-      throw new Error(`toStructural: ${at} has ${values.length} patternProperties; use one value schema`);
+      throw new AviaryError(
+        'INTERNAL',
+        `toStructural: ${at} has ${values.length} patternProperties; use one value schema`,
+      );
     out.additionalProperties = rewrite(values[0] as JSONSchemaProps, `${at}.*`);
   } else if (node.additionalProperties && typeof node.additionalProperties === 'object') {
     out.additionalProperties = rewrite(node.additionalProperties as JSONSchemaProps, `${at}.*`);
@@ -107,7 +113,7 @@ function rewrite(node: JSONSchemaProps, at: string): JSONSchemaProps {
     if (out.properties || out.additionalProperties || out['x-kubernetes-preserve-unknown-fields'])
       out.type = 'object';
     else if (out.items) out.type = 'array';
-    else throw new Error(`toStructural: ${at || '(root)'} has no type`);
+    else throw new AviaryError('INTERNAL', `toStructural: ${at || '(root)'} has no type`);
   }
   return out;
 }
@@ -116,7 +122,8 @@ function literals(values: unknown[], node: JSONSchemaProps, at: string): JSONSch
   const types = new Set(
     values.map((v) => (typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v)),
   );
-  if (types.size !== 1) throw new Error(`toStructural: ${at} mixes literal types ${[...types].join(', ')}`);
+  if (types.size !== 1)
+    throw new AviaryError('INTERNAL', `toStructural: ${at} mixes literal types ${[...types].join(', ')}`);
   const type = [...types][0] as string;
   return { ...pick(node, ['description']), type, enum: values };
 }

@@ -1,6 +1,7 @@
 /** The controller's HTTP endpoints: `/metrics` (Prometheus), `/healthz` (alive and watching). */
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { AviaryError } from '../errors.js';
 
 export interface HealthSource {
   /** Empty when healthy, else what is wrong ("watch on canaries is down"). */
@@ -41,7 +42,10 @@ export function splitAddress(address: string): [string, number] {
   const host = index > 0 ? address.slice(0, index) : '0.0.0.0';
   const port = Number(address.slice(index + 1));
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`metrics address "${address}" is not host:port — use e.g. ":8080" or "127.0.0.1:8080"`);
+    throw new AviaryError(
+      'USAGE',
+      `metrics address "${address}" is not host:port — use e.g. ":8080" or "127.0.0.1:8080"`,
+    );
   }
   return [host, port];
 }

@@ -10,6 +10,7 @@ import { reasonOf, withTimeout } from './kube-timeout.js';
 import { specFields, statusFields } from './status-view.js';
 import { canaryKey, type CanarySource, type CanaryView, type EventView } from './types.js';
 import { namespaceOf } from '../api/defaults.js';
+import { AviaryError } from '../errors.js';
 
 export interface KubeSourceOptions {
   clients: KubeClients;
@@ -31,7 +32,7 @@ export function kubeSource(options: KubeSourceOptions): CanarySource {
       const reason = failure
         ? `${failure.code} ${failure.reason}: ${failure.message}${failure.code === 401 || failure.code === 403 ? ' — the dashboard needs list on canaries.aviary.dev and events' : ''}`
         : `${reasonOf(err, timeoutMs)} — check --kubeconfig and its current context`;
-      throw new Error(`${what} at ${server}: ${reason}`, { cause: err });
+      throw new AviaryError('UNAVAILABLE', `${what} at ${server}: ${reason}`, { cause: err });
     }
   };
 

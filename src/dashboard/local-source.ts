@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Canary, CanaryStatus } from '../api/types.js';
-import { AviaryError, fixOf } from '../errors.js';
+import { AviaryError, fixOf, unreadable } from '../errors.js';
 import { localPaths, readEvents } from '../intents/local-files.js';
 import { FileStatusStore } from '../run/state-file.js';
 import { specFields, statusFields } from './status-view.js';
@@ -25,7 +25,7 @@ export function localSource(stateDir: string): CanarySource {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') return []; // no run has written a status yet
-        throw new Error(`reading state directory ${dir}: ${(err as Error).message}`, { cause: err });
+        throw unreadable(`state directory ${dir}`, err);
       }
       const views = await Promise.all(files.map((file) => readOne(dir, file.slice(0, -SUFFIX.length))));
       return views.filter((v): v is CanaryView => v !== undefined);

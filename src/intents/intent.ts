@@ -6,6 +6,7 @@
  * `status.lastIntent`, so one intent acts once however often it is read.
  */
 import { randomUUID } from 'node:crypto';
+import { AviaryError } from '../errors.js';
 
 export const INTENT_KINDS = ['promote', 'abort', 'pause', 'resume', 'retry'] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];
@@ -45,7 +46,8 @@ export const serializeIntent = (intent: Intent): string => JSON.stringify(intent
  */
 export function parseIntent(text: string): Intent {
   if (Buffer.byteLength(text) > MAX_INTENT_BYTES) {
-    throw new Error(
+    throw new AviaryError(
+      'INVALID_SPEC',
       `${INTENT_ANNOTATION}: longer than ${MAX_INTENT_BYTES} bytes — set it with aviary <verb>`,
     );
   }
@@ -53,17 +55,25 @@ export function parseIntent(text: string): Intent {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error(`${INTENT_ANNOTATION}: not JSON — set it with aviary <verb>, not by hand`);
+    throw new AviaryError(
+      'INVALID_SPEC',
+      `${INTENT_ANNOTATION}: not JSON — set it with aviary <verb>, not by hand`,
+    );
   }
   const v = value as Partial<Record<keyof Intent, unknown>>;
-  if (typeof v !== 'object' || v === null) throw new Error(`${INTENT_ANNOTATION}: not a JSON object`);
+  if (typeof v !== 'object' || v === null)
+    throw new AviaryError('INVALID_SPEC', `${INTENT_ANNOTATION}: not a JSON object`);
   for (const field of ['id', 'kind', 'user', 'requestedAt'] as const) {
     if (typeof v[field] !== 'string' || v[field] === '') {
-      throw new Error(`${INTENT_ANNOTATION}: field "${field}" must be a non-empty string`);
+      throw new AviaryError(
+        'INVALID_SPEC',
+        `${INTENT_ANNOTATION}: field "${field}" must be a non-empty string`,
+      );
     }
   }
   if (!isIntentKind(v.kind as string)) {
-    throw new Error(
+    throw new AviaryError(
+      'INVALID_SPEC',
       `${INTENT_ANNOTATION}: kind "${String(v.kind)}" is not one of ${INTENT_KINDS.join(', ')}`,
     );
   }

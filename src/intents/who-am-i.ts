@@ -7,6 +7,7 @@ import { AuthenticationV1Api } from '@kubernetes/client-node';
 import { withTimeout } from '../dashboard/kube-timeout.js';
 import type { KubeClients } from '../kube/client.js';
 import { callerKubeError } from './caller-error.js';
+import { AviaryError } from '../errors.js';
 
 export async function whoAmI(clients: KubeClients, timeoutMs: number): Promise<string> {
   const api = clients.config.makeApiClient(AuthenticationV1Api);
@@ -16,7 +17,8 @@ export async function whoAmI(clients: KubeClients, timeoutMs: number): Promise<s
       withTimeout(timeoutMs),
     );
     const username = review.status?.userInfo?.username;
-    if (!username) throw new Error('the API server returned a SelfSubjectReview without a username');
+    if (!username)
+      throw new AviaryError('UNAVAILABLE', 'the API server returned a SelfSubjectReview without a username');
     return username;
   } catch (err) {
     throw callerKubeError(err, 'asking the API server who the kubeconfig user is (SelfSubjectReview)');

@@ -8,6 +8,7 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CURL_RULES, HEY_RULES, checkFlags, parseAllowedCommand, type FlagRules } from './flag-rules.js';
+import { AviaryError } from '../errors.js';
 
 const DEFAULT_RULES: ReadonlyMap<string, FlagRules> = new Map([
   ['hey', HEY_RULES],
@@ -34,7 +35,8 @@ export class CommandPolicy {
     for (const entry of extraAllowed) {
       const { name, rules } = parseAllowedCommand(entry);
       if (name === '' || name.includes('/')) {
-        throw new Error(
+        throw new AviaryError(
+          'USAGE',
           `allowed command "${name}" must be a program name such as "kubectl", not a path; it is looked up on PATH`,
         );
       }

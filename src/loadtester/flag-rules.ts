@@ -10,6 +10,7 @@
  * short flags such as `-sSf`, a short flag's value attached as in `-XPOST`, flags anywhere, `--` ends them).
  */
 import { GO_DURATION_PATTERN } from '../api/duration.js';
+import { AviaryError } from '../errors.js';
 
 /** Returns a refusal sentence for a bad value, or undefined when the value is fine. */
 export type ValueCheck = (value: string) => string | undefined;
@@ -272,7 +273,8 @@ export function parseAllowedCommand(entry: string): { name: string; rules?: Flag
     .filter(Boolean)) {
     const flag = raw.endsWith('=') ? raw.slice(0, -1) : raw;
     if (!/^--?[A-Za-z0-9][\w.-]*$/.test(flag)) {
-      throw new Error(
+      throw new AviaryError(
+        'USAGE',
         `--allow-command ${entry}: "${raw}" is not a flag; write flags as -n= or --namespace= (takes a value) or -w (a switch)`,
       );
     }

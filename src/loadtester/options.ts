@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseTimeout } from './duration.js';
 import { parseAllowedCommand } from './flag-rules.js';
 import type { LoadTesterOptions } from './server.js';
+import { AviaryError } from '../errors.js';
 
 export interface LoadTesterFlag {
   flags: string;
@@ -68,25 +69,35 @@ export interface LoadTesterFlagValues {
 export function toLoadTesterOptions(values: LoadTesterFlagValues): Omit<LoadTesterOptions, 'logger'> {
   const port = Number(values.port ?? 9090);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a port number (0-65535), got "${values.port}"`);
+    throw new AviaryError('USAGE', `--port must be a port number (0-65535), got "${values.port}"`);
   }
   const timeoutMs = parseTimeout(values.timeout ?? '1h');
   if (timeoutMs === undefined || timeoutMs <= 0) {
-    throw new Error(`--timeout must be a duration such as 30s, 10m or 1h, got "${values.timeout}"`);
+    throw new AviaryError(
+      'USAGE',
+      `--timeout must be a duration such as 30s, 10m or 1h, got "${values.timeout}"`,
+    );
   }
   let namespacePattern: RegExp | undefined;
   if (values.namespaceRegexp !== undefined) {
     try {
       namespacePattern = new RegExp(values.namespaceRegexp);
     } catch (err) {
-      throw new Error(`--namespace-regexp is not a valid regular expression: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new AviaryError(
+        'USAGE',
+        `--namespace-regexp is not a valid regular expression: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
   const maxBackground = Number(values.maxBackground ?? 8);
   if (!Number.isInteger(maxBackground) || maxBackground < 1 || maxBackground > 1000) {
-    throw new Error(`--max-background must be a whole number from 1 to 1000, got "${values.maxBackground}"`);
+    throw new AviaryError(
+      'USAGE',
+      `--max-background must be a whole number from 1 to 1000, got "${values.maxBackground}"`,
+    );
   }
   const allowed = values.allowCommand === undefined ? [] : [values.allowCommand].flat();
   const allowedCommands = allowed

@@ -154,7 +154,11 @@ export class LocalRelease {
     await writeCanaryCopy(this.stateDir, this.redactor.redactDeep(this.canary));
     if (!this.resumed) await this.resume(status);
     for (;;) {
-      if (this.stopped) throw new Error('release stopped');
+      if (this.stopped) {
+        throw new AviaryError('PROCESS_FAILED', 'release stopped before it ended', {
+          fix: 'run it again: it resumes from its state file',
+        });
+      }
       const view = await this.withIntent(this.engineView(status));
       this.interrupted = false;
       const result = await reconcile({ ...view, status }, this.ports, this.engineOptions);

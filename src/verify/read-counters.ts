@@ -6,6 +6,7 @@
  */
 import { PrometheusClient } from '../metrics/prometheus/index.js';
 import { parsePromFloat } from '../metrics/prometheus/result.js';
+import { AviaryError } from '../errors.js';
 
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
@@ -36,13 +37,19 @@ async function fetchPage(url: string, timeoutMs: number): Promise<string> {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`--metrics-url ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ''}`, {
-      cause: err,
-    });
+    throw new AviaryError(
+      'UNAVAILABLE',
+      `--metrics-url ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ''}`,
+      {
+        cause: err,
+      },
+    );
   }
   const text = await res.text();
-  if (!res.ok) throw new Error(`--metrics-url ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
-  if (text.length > MAX_PAGE_BYTES) throw new Error(`--metrics-url ${url}: page larger than 16 MiB`);
+  if (!res.ok)
+    throw new AviaryError('INVALID_SPEC', `--metrics-url ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  if (text.length > MAX_PAGE_BYTES)
+    throw new AviaryError('INVALID_SPEC', `--metrics-url ${url}: page larger than 16 MiB`);
   return text;
 }
 
@@ -62,7 +69,8 @@ export async function countFromMetricsPage(options: MetricsPageOptions): Promise
   await (options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(options.windowMs);
   const after = countersByLabel(await fetchPage(url, options.timeoutMs), metric, label);
   if (Object.keys(after).length === 0) {
-    throw new Error(
+    throw new AviaryError(
+      'INVALID_SPEC',
       `--metrics-url ${url}: no ${metric} series with a ${label} label; check --metric and --label`,
     );
   }
@@ -70,7 +78,8 @@ export async function countFromMetricsPage(options: MetricsPageOptions): Promise
   for (const [version, value] of Object.entries(after)) {
     const grown = value - (before[version] ?? 0);
     if (grown < 0)
-      throw new Error(
+      throw new AviaryError(
+        'CONFLICT',
         `--metrics-url ${url}: ${metric}{${label}="${version}"} went down (a restart); run again`,
       );
     counts[version] = Math.round(grown);
@@ -88,7 +97,8 @@ export async function countFromPrometheus(options: {
   const client = new PrometheusClient({ address: options.address, timeoutMs: options.timeoutMs });
   const data = await client.query(options.query);
   if (data.resultType !== 'vector') {
-    throw new Error(
+    throw new AviaryError(
+      'INVALID_SPEC',
       `--query must return an instant vector, one series per version; it returned a ${data.resultType}`,
     );
   }
@@ -96,7 +106,8 @@ export async function countFromPrometheus(options: {
   for (const series of data.result) {
     const version = series.metric[options.label];
     if (version === undefined) {
-      throw new Error(
+      throw new AviaryError(
+        'INVALID_SPEC',
         `--query returned a series without the label ${options.label} (${JSON.stringify(series.metric)}); ` +
           `aggregate with "sum by (${options.label}) (...)"`,
       );

@@ -5,6 +5,7 @@
 import { testSplit, type SplitTest } from '../analysis/split-test.js';
 import { countFromMetricsPage, countFromPrometheus, type MetricsPageOptions } from './read-counters.js';
 import { sendRequests, type SendOptions } from './send-requests.js';
+import { AviaryError } from '../errors.js';
 
 export type CountSource =
   | ({ kind: 'requests' } & SendOptions)
@@ -62,16 +63,21 @@ export function parseWeights(text: string): Record<string, number> {
     .map((p) => p.trim())
     .filter(Boolean)) {
     const match = /^([^=\s]+)=(\d+(?:\.\d+)?)%?$/.exec(part);
-    if (!match) throw new Error(`--weights: "${part}" is not version=percent, e.g. --weights v1=90,v2=10`);
+    if (!match)
+      throw new AviaryError(
+        'USAGE',
+        `--weights: "${part}" is not version=percent, e.g. --weights v1=90,v2=10`,
+      );
     const [, version, percent] = match as unknown as [string, string, string];
-    if (version in weights) throw new Error(`--weights: ${version} is given twice`);
+    if (version in weights) throw new AviaryError('USAGE', `--weights: ${version} is given twice`);
     weights[version] = Number(percent);
   }
   const names = Object.keys(weights);
-  if (names.length < 2) throw new Error('--weights: name at least two versions, e.g. --weights v1=90,v2=10');
+  if (names.length < 2)
+    throw new AviaryError('USAGE', '--weights: name at least two versions, e.g. --weights v1=90,v2=10');
   const sum = Object.values(weights).reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 100) > 1e-9) {
-    throw new Error(`--weights: the weights add up to ${sum}, not 100 (${text})`);
+    throw new AviaryError('USAGE', `--weights: the weights add up to ${sum}, not 100 (${text})`);
   }
   return weights;
 }

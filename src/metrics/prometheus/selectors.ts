@@ -1,3 +1,4 @@
+import { AviaryError } from '../../errors.js';
 /**
  * A small PromQL reader that finds the vector selectors in a query (`name{label="v", label=~"re"}[1m]`), enough
  * to explain an empty result one matcher at a time. It is not a PromQL parser: it skips strings, ranges,
@@ -104,7 +105,7 @@ function readMatchers(r: Reader): LabelMatcher[] {
   r.pos++; // '{'
   for (;;) {
     r.skipSpace();
-    if (r.done) throw new Error('unterminated selector: missing "}"');
+    if (r.done) throw new AviaryError('INVALID_SPEC', 'unterminated selector: missing "}"');
     if (r.peek() === '}') {
       r.pos++;
       return matchers;
@@ -114,14 +115,20 @@ function readMatchers(r: Reader): LabelMatcher[] {
       continue;
     }
     const label = r.peek() === '"' ? r.string() : r.identifier();
-    if (!label) throw new Error(`unexpected "${r.peek()}" in selector at offset ${r.pos}`);
+    if (!label)
+      throw new AviaryError('INVALID_SPEC', `unexpected "${r.peek()}" in selector at offset ${r.pos}`);
     r.skipSpace();
     const op = /^(=~|!~|!=|=)/.exec(r.text.slice(r.pos))?.[0] as MatchOp | undefined;
-    if (!op) throw new Error(`expected a matcher operator after label ${label} at offset ${r.pos}`);
+    if (!op)
+      throw new AviaryError(
+        'INVALID_SPEC',
+        `expected a matcher operator after label ${label} at offset ${r.pos}`,
+      );
     r.pos += op.length;
     r.skipSpace();
     const q = r.peek();
-    if (q !== '"' && q !== "'" && q !== '`') throw new Error(`expected a quoted value for label ${label}`);
+    if (q !== '"' && q !== "'" && q !== '`')
+      throw new AviaryError('INVALID_SPEC', `expected a quoted value for label ${label}`);
     matchers.push({ label, op, value: r.string() });
   }
 }

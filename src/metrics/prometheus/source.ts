@@ -26,6 +26,7 @@ import { diagnoseNoData, type DiagnosisHints } from './diagnose.js';
 import { latencySample } from './latency.js';
 import { interpretQueryData, numberOf, parsePromFloat } from './result.js';
 import { namespaceOf } from '../../api/defaults.js';
+import { AviaryError } from '../../errors.js';
 
 export interface PrometheusMetricSourceOptions {
   /** The metrics server for builtin and inline metrics (Flagger's `-metrics-server` / spec.metricsServer). */
@@ -97,7 +98,8 @@ export function createPrometheusMetricSource(options: PrometheusMetricSourceOpti
     const provider = providerOf(canary);
     const set = builtinQueriesFor(provider);
     if (!set) {
-      throw new Error(
+      throw new AviaryError(
+        'INVALID_SPEC',
         `provider ${provider} has no builtin Prometheus queries; give the metric a templateRef or a query`,
       );
     }
@@ -111,16 +113,19 @@ export function createPrometheusMetricSource(options: PrometheusMetricSourceOpti
     if (metric.templateRef) {
       const template = q.template;
       const ref = `${metric.templateRef.namespace ?? namespaceOf(canary)}/${metric.templateRef.name}`;
-      if (!template) throw new Error(`MetricTemplate ${ref} not found; create it or fix templateRef`);
+      if (!template)
+        throw new AviaryError('NOT_FOUND', `MetricTemplate ${ref} not found; create it or fix templateRef`);
       const provider = template.spec.provider;
       if (provider.type !== 'prometheus') {
-        throw new Error(
+        throw new AviaryError(
+          'INVALID_SPEC',
           `MetricTemplate ${ref} has provider type ${provider.type}; this source reads only prometheus`,
         );
       }
       const auth = provider.secretRef ? await options.templateAuth?.(template) : undefined;
       if (provider.secretRef && !auth) {
-        throw new Error(
+        throw new AviaryError(
+          'NOT_FOUND',
           `MetricTemplate ${ref} names secret ${provider.secretRef.name}, but its credentials were not resolved`,
         );
       }
@@ -147,7 +152,8 @@ export function createPrometheusMetricSource(options: PrometheusMetricSourceOpti
         query: collapseWhitespace(renderBuiltin(set, metric.name, model)),
       };
     }
-    throw new Error(
+    throw new AviaryError(
+      'INVALID_SPEC',
       `metric ${metric.name} is not a builtin (request-success-rate, request-duration) and has neither templateRef ` +
         'nor query; add a templateRef to a MetricTemplate',
     );
