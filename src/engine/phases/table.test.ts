@@ -90,16 +90,9 @@ describe('the phase table', () => {
   });
 
   it('gives the controller, the engine and the local runner the phase sets they used to spell out', () => {
-    expect([...MANAGED_PHASES]).toEqual([
-      'Initialized',
-      'Waiting',
-      'Progressing',
-      'WaitingPromotion',
-      'Promoting',
-      'Finalising',
-      'Succeeded',
-      'Failed',
-    ]);
+    // Every phase but the three where the primary or the routing may not exist (yet, or any more).
+    const unmanaged = ['Initializing', 'Terminating', 'Terminated'];
+    expect([...MANAGED_PHASES]).toEqual(PHASES.filter((p) => !unmanaged.includes(p)));
     expect([...IDLE_PHASES]).toEqual(['Initialized', 'Waiting', 'Succeeded', 'Failed']);
     expect([...ENDED_PHASES]).toEqual(['Succeeded', 'Failed']);
     expect(PHASE_TABLE.Terminated.next).toEqual([]);
