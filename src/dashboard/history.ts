@@ -32,11 +32,11 @@ export interface CanaryHistory {
 }
 
 export interface HistoryLimits {
-  /** Samples per canary (default 720: an hour of 5-second changes, days of one-minute analyses). */
+  /** Samples per canary (default 360: half an hour of 5-second changes, six hours of one-minute analyses). */
   samples?: number;
-  /** Events per canary (default 200). */
+  /** Events per canary (default 100). */
   events?: number;
-  /** Canaries tracked (default 2000); past it the canary seen least recently is dropped. */
+  /** Canaries tracked (default 1000); past it the canary seen least recently is dropped. */
   canaries?: number;
   /** Checks per sample (default 20). */
   checks?: number;
@@ -47,7 +47,7 @@ export class HistoryStore {
   private readonly limits: Required<HistoryLimits>;
 
   constructor(limits: HistoryLimits = {}) {
-    this.limits = { samples: 720, events: 200, canaries: 2000, checks: 20, ...limits };
+    this.limits = { samples: 360, events: 100, canaries: 1000, checks: 20, ...limits };
   }
 
   get size(): number {
