@@ -70,9 +70,16 @@ async function bundle(fromDir, toDir) {
     minifySyntax: true,
     minifyWhitespace: true,
     legalComments: 'eof',
-    // Some dependencies are CommonJS and call require(); an ES module has none of its own.
+    // Some dependencies are CommonJS and call require() or read __dirname (google-gax, at load time); an ES
+    // module has none of its own.
     banner: {
-      js: "import { createRequire as aviaryCreateRequire } from 'node:module'; const require = aviaryCreateRequire(import.meta.url);",
+      js: [
+        "import { createRequire as aviaryCreateRequire } from 'node:module';",
+        "import { fileURLToPath as aviaryFileURLToPath } from 'node:url';",
+        'const require = aviaryCreateRequire(import.meta.url);',
+        'const __filename = aviaryFileURLToPath(import.meta.url);',
+        "const __dirname = aviaryFileURLToPath(new URL('.', import.meta.url));",
+      ].join(' '),
     },
     logLevel: 'warning',
   });
