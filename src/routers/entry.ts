@@ -40,6 +40,8 @@ export interface KubernetesRouterEntry {
   create(clients: KubeClients, settings?: RouterSettings): TrafficRouter;
   /** The controller puts `<apex>`, `<apex>-primary` and `<apex>-canary` Services in front of it. */
   services: boolean;
+  /** The user's object the router copies (spec.ingressRef, spec.routeRef), which validate requires. */
+  copies?: { field: 'ingressRef' | 'routeRef'; apiVersion: string; kind: string };
 }
 
 /** `provider: local`: Aviary's own proxy on this machine. */

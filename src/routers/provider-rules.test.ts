@@ -67,6 +67,20 @@ describe('aviary validate checks spec.provider against the router registry', () 
     expect(errors(yaml).map((p) => p.path)).toEqual(['spec.analysis.sessionAffinity']);
   });
 
+  it('skipper and apisix need the object they copy named', () => {
+    const [skipper] = errors(canary('skipper'));
+    expect(skipper).toMatchObject({ path: 'spec.ingressRef' });
+    expect(skipper?.fix).toContain('kind: Ingress');
+    const [apisix] = errors(canary('apisix'));
+    expect(apisix).toMatchObject({ path: 'spec.routeRef' });
+    expect(apisix?.fix).toContain('apiVersion: apisix.apache.org/v2, kind: ApisixRoute');
+    const named = canary('apisix').replace(
+      '  service:',
+      '  routeRef: {apiVersion: apisix.apache.org/v2, kind: ApisixRoute, name: web}\n  service:',
+    );
+    expect(errors(named)).toEqual([]);
+  });
+
   it('a TCP service on plain Kubernetes Services is fine (they carry any protocol)', () => {
     expect(errors(canary('kubernetes', '    appProtocol: tcp\n', 'iterations: 10'))).toEqual([]);
   });

@@ -83,6 +83,13 @@ export function providerProblems(spec: CanarySpec): FieldProblem[] {
       },
     ];
   const out: FieldProblem[] = [];
+  const copies = entry.runtime === 'kubernetes' ? entry.copies : undefined;
+  if (copies && !(spec[copies.field] as { name?: string } | undefined)?.name)
+    out.push({
+      path: `spec.${copies.field}`,
+      message: `provider ${provider} routes through a copy of your ${copies.kind}, and none is named`,
+      fix: `add ${copies.field}: {apiVersion: ${copies.apiVersion}, kind: ${copies.kind}, name: <the ${copies.kind} that routes to the apex service>}`,
+    });
   for (const f of FEATURES) {
     if (entry.capabilities[f.feature] || !f.asked(spec)) continue;
     // primaryCookieName under a refused sessionAffinity would only repeat it

@@ -10,4 +10,5 @@ export const skipper: RouterEntry = {
   capabilities: SKIPPER_CAPABILITIES,
   create: skipperRouter,
   services: true,
+  copies: { field: 'ingressRef', apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
 };
