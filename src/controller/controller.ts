@@ -5,7 +5,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
-import { analysisIntervalMs } from '../api/defaults.js';
+import { analysisIntervalMs, namespaceOf } from '../api/defaults.js';
 import type { Canary } from '../api/types.js';
 import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
@@ -61,8 +61,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const byTarget = new Map<string, Map<string, Canary>>();
   const targetOf = new Map<string, string>();
   const targetGenerations = new Map<string, number>();
-  const targetKey = (namespace: string | undefined, name: string | undefined) =>
-    `${namespace ?? 'default'}/${name ?? ''}`;
+  const targetKey = (namespace: string, name: string | undefined) => `${namespace}/${name ?? ''}`;
   const indexCanary = (canary: Canary, present: boolean) => {
     const key = keyOf(canary);
     const previous = targetOf.get(key);
@@ -76,7 +75,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       targetOf.delete(key);
     }
     if (!present) return;
-    const target = targetKey(canary.metadata.namespace, canary.spec.targetRef.name);
+    const target = targetKey(namespaceOf(canary), canary.spec.targetRef.name);
     const canaries = byTarget.get(target) ?? new Map<string, Canary>();
     canaries.set(key, canary);
     byTarget.set(target, canaries);
@@ -152,7 +151,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     );
     const counts = new Map<string, number>();
     for (const c of canaries) {
-      const namespace = c.metadata.namespace ?? 'default';
+      const namespace = namespaceOf(c);
       counts.set(namespace, (counts.get(namespace) ?? 0) + 1);
     }
     metrics.setTotals(counts);
@@ -163,7 +162,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
    * an extra tick there would advance the weight early (and our own scaling changes the target too).
    */
   function pokeTargetsOf(deployment: KubernetesObject): void {
-    const target = targetKey(deployment.metadata?.namespace, deployment.metadata?.name);
+    const target = targetKey(namespaceOf(deployment), deployment.metadata?.name);
     const targeting = byTarget.get(target);
     if (!targeting) return;
     // Status churn (pods coming and going after our own scale-down) is not a new revision: only a
@@ -226,5 +225,5 @@ export async function startController(options: ControllerOptions): Promise<Runni
 }
 
 function keyOf(canary: { metadata?: { namespace?: string; name?: string } }): string {
-  return `${canary.metadata?.namespace ?? 'default'}/${canary.metadata?.name ?? ''}`;
+  return `${namespaceOf(canary)}/${canary.metadata?.name ?? ''}`;
 }

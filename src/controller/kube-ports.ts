@@ -5,7 +5,7 @@
  * subresource.
  */
 import type { Logger as PinoLogger } from 'pino';
-import { providerOf } from '../api/defaults.js';
+import { providerOf, namespaceOf } from '../api/defaults.js';
 import type { Canary, MetricTemplate, Provider } from '../api/types.js';
 import type { EnginePorts, TrafficRouter } from '../engine/ports.js';
 import { AviaryError } from '../errors.js';
@@ -89,7 +89,7 @@ export function kubePortsFactory(options: KubePortsOptions) {
 
   return (canary: Canary, lookups: ControllerLookups): EnginePorts => {
     const provider = providerOf(canary.spec, options.meshProvider);
-    const namespace = canary.metadata.namespace ?? 'default';
+    const namespace = namespaceOf(canary);
     const metricTemplate = (ns: string, name: string) => {
       if (options.noCrossNamespaceRefs && ns !== namespace)
         return Promise.reject(refuseCrossNamespace('MetricTemplate', namespace, ns, name));

@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { formatDuration, parseDuration } from '../../api/duration.js';
-import { DEFAULT_METRIC_INTERVAL } from '../../api/defaults.js';
+import { DEFAULT_METRIC_INTERVAL, namespaceOf } from '../../api/defaults.js';
 import type { Canary, CanaryMetric, MetricTemplate } from '../../api/types.js';
 import type {
   MetricQuery,
@@ -151,7 +151,7 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
   async function outcomes(canary: Canary, metric: CanaryMetric, sinceMs: number): Promise<OutcomeReading> {
     const ref = metric.templateRef;
     const template = ref
-      ? await options.templates?.template(ref.namespace ?? canary.metadata.namespace ?? 'default', ref.name)
+      ? await options.templates?.template(ref.namespace ?? namespaceOf(canary), ref.name)
       : undefined;
     if (!ours(template)) {
       if (options.fallback.outcomes) return options.fallback.outcomes(canary, metric, sinceMs);

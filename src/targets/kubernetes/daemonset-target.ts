@@ -5,7 +5,7 @@
  * is Aviary's, never part of a revision and never copied to the primary.
  */
 import type { V1DaemonSet, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { progressDeadlineMs, readyThreshold } from '../../api/defaults.js';
+import { progressDeadlineMs, readyThreshold, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -45,7 +45,6 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
   const selectorLabelOf = (ds: V1DaemonSet) => selectorOf(ds, options.selectorLabels);
   const trackedConfigs: typeof trackConfigs = (...args) =>
     options.configTracking === false ? Promise.resolve([]) : trackConfigs(...args);
-  const namespaceOf = (canary: Canary) => canary.metadata.namespace ?? 'default';
 
   async function readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined> {
     try {
