@@ -39,9 +39,10 @@ export async function readMeshWorld(clients: KubeClients, canary: Canary): Promi
 
   const podLabels: Record<string, string>[] = [];
   const sidecars: MeshWorld['sidecars'] = [];
-  if (canary.spec.targetRef.kind === 'Deployment') {
+  const kind = canary.spec.targetRef.kind;
+  if (kind === 'Deployment' || kind === 'DaemonSet') {
     for (const name of [canary.spec.targetRef.name, `${canary.spec.targetRef.name}-primary`]) {
-      const selector = await deploymentSelector(clients, namespace, name);
+      const selector = await workloadSelector(clients, kind, namespace, name);
       if (!selector) continue;
       const pods = await clients.core.listNamespacedPod({
         namespace,
@@ -59,14 +60,18 @@ export async function readMeshWorld(clients: KubeClients, canary: Canary): Promi
   return { peerAuthentications, rootNamespace: ISTIO_ROOT_NAMESPACE, podLabels, istiodVersions, sidecars };
 }
 
-async function deploymentSelector(
+async function workloadSelector(
   clients: KubeClients,
+  kind: 'Deployment' | 'DaemonSet',
   namespace: string,
   name: string,
 ): Promise<string | undefined> {
   try {
-    const deployment = await clients.apps.readNamespacedDeployment({ name, namespace });
-    return labelSelector(deployment.spec?.selector);
+    const workload =
+      kind === 'DaemonSet'
+        ? await clients.apps.readNamespacedDaemonSet({ name, namespace })
+        : await clients.apps.readNamespacedDeployment({ name, namespace });
+    return labelSelector(workload.spec?.selector);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
