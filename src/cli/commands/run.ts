@@ -42,7 +42,7 @@ export function register(program: Command): void {
         { viewFor },
         { snapshotOf },
       ] = await Promise.all([
-        import('pino'),
+        import('../../logging.js'),
         import('../../api/duration.js'),
         import('../../run/manifests.js'),
         import('../../local/supervisor/index.js'),
