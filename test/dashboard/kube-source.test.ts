@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, VERSION, MERGE_PATCH, makeClients, type KubeClients } from '../../src/kube/client.js';
 import { kubeSource, startDashboard, type Dashboard } from '../../src/dashboard/index.js';
+import { INTENT_ANNOTATION, kubeIntents } from '../../src/intents/index.js';
 import { freePort } from '../../src/local/free-port.js';
 import { startFaultProxy, type FaultProxy } from '../cluster/fault-proxy.js';
 import { testCluster } from '../cluster/index.js';
@@ -248,5 +249,50 @@ describe('dashboard: Kubernetes source', () => {
     expect(body.error).toMatch(/ECONNREFUSED.*check --kubeconfig/);
     const health = await fetch(`${dashboard.url}healthz`);
     expect(health.status).toBe(200);
+  });
+
+  it("an action leaves the intent annotation on the Canary and an Event naming the dashboard's user", async () => {
+    const token = 'a-long-enough-dashboard-token-0123';
+    const dashboard = await startDashboard({
+      source: kubeSource({ clients: admin, namespace: ns }),
+      port: 0,
+      actions: { token, intents: kubeIntents({ clients: admin }) },
+    });
+    dashboards.push(dashboard);
+    const detail = await fetch(`${dashboard.url}api/canary?namespace=${ns}&name=podinfo`);
+    expect(((await detail.json()) as { actions: string[] }).actions).toEqual([
+      'promote',
+      'abort',
+      'pause',
+      'resume',
+    ]);
+    const res = await fetch(`${dashboard.url}api/intent`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: dashboard.url.replace(/\/$/, ''),
+        'x-aviary-token': token,
+      },
+      body: JSON.stringify({ kind: 'promote', name: 'podinfo', namespace: ns }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(res.status).toBe(202);
+    const { intent } = (await res.json()) as { intent: { id: string; user: string } };
+    const stored = (await admin.custom.getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: 'canaries',
+      namespace: ns,
+      name: 'podinfo',
+    })) as { metadata: { annotations?: Record<string, string> }; spec: object };
+    expect(JSON.parse(stored.metadata.annotations?.[INTENT_ANNOTATION] ?? '{}')).toMatchObject({
+      id: intent.id,
+      kind: 'promote',
+    });
+    expect(stored.spec).toEqual(canary('podinfo', ns).spec); // the spec is never touched
+    const events = await admin.core.listNamespacedEvent({ namespace: ns });
+    expect(events.items.map((e) => e.message)).toContain(
+      `promote requested by ${intent.user} (intent ${intent.id})`,
+    );
   });
 });

@@ -126,7 +126,9 @@ export function register(program: Command): void {
           allowUnclassified: integer('--allow-unclassified', flags.allowUnclassified, 0, 1_000_000),
         });
       } catch (err) {
-        throw new AviaryError('UNAVAILABLE', (err as Error).message, { cause: err });
+        // A RangeError is a test too large to run exactly (too many requests over 3+ versions): usage.
+        const code = err instanceof RangeError ? 'USAGE' : 'UNAVAILABLE';
+        throw new AviaryError(code, (err as Error).message, { cause: err });
       }
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
       process.exitCode = result.ok ? 0 : 1;
