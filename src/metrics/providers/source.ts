@@ -20,6 +20,7 @@ import { renderQuery, templateModel } from '../template.js';
 import { METRIC_PROVIDERS } from './index.js';
 import { countVersion, isCountTemplate, isSample, renderCount, successRate } from './outcomes.js';
 import type { MetricReader } from './types.js';
+import { AviaryError } from '../../errors.js';
 
 export interface ProviderSourceOptions {
   /** Reads what is not a registered provider's template (Prometheus, builtins, the local runtime). */
@@ -79,7 +80,8 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
     const { type, secretRef } = template.spec.provider;
     const credentials = secretRef ? await options.credentials(template) : {};
     if (!credentials) {
-      throw new Error(
+      throw new AviaryError(
+        'NOT_FOUND',
         `Secret ${secretRef?.name ?? ''} named by MetricTemplate ${template.metadata.name} (spec.provider.secretRef) not found; create it`,
       );
     }
