@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClients } from '../../src/kube/client.js';
 import { testCluster } from '../cluster/index.js';
 import type { ControllerProcess } from '../e2e/support/controller-process.js';
-import { NAME, newRevision, readCanary, startRelease } from './release.js';
+import { NAME, initialized, newRevision, readCanary, startRelease } from './release.js';
 import { runCli, waitFor } from './run-cli.js';
 
 const cluster = testCluster();
@@ -20,7 +20,7 @@ beforeAll(async () => {
   admin = cluster.adminClients();
   namespace = await cluster.newNamespace('cli-prompt');
   controller = await startRelease(cluster, namespace, { interval: '1m' });
-  await waitFor('initialized', canary, (c) => c.status?.phase === 'Initialized', 60_000);
+  await initialized(controller, canary);
 }, 90_000);
 
 afterAll(async () => {

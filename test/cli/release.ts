@@ -11,7 +11,7 @@ import { GROUP, VERSION, type KubeClients } from '../../src/kube/client.js';
 import type { TestCluster } from '../cluster/index.js';
 import type { KubeObject } from '../cluster/objects.js';
 import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
-import { REPO } from './run-cli.js';
+import { REPO, waitFor } from './run-cli.js';
 
 export const NAME = 'web';
 export const MAX_WEIGHT = 60;
@@ -138,4 +138,11 @@ export async function userWithRole(
   });
   if (applied.code !== 0) throw new Error(`applying the user role failed: ${applied.stderr}`);
   return cluster.serviceAccountKubeconfig(namespace, serviceAccount);
+}
+
+/** Waits for the first initialization; a failure shows what the controller said. */
+export async function initialized(controller: ControllerProcess, read: () => Promise<Canary>): Promise<void> {
+  await waitFor('initialized', read, (c) => c.status?.phase === 'Initialized', 60_000).catch((err: Error) => {
+    throw new Error(`${err.message}\n${controller.tail()}`);
+  });
 }

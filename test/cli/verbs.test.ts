@@ -13,6 +13,7 @@ import type { ControllerProcess } from '../e2e/support/controller-process.js';
 import {
   MAX_WEIGHT,
   NAME,
+  initialized,
   STEP_WEIGHT,
   STEPS,
   newRevision,
@@ -63,7 +64,7 @@ beforeAll(async () => {
   operatorKubeconfig = await userWithRole(cluster, namespace, 'ci', 'aviary-release-operator');
   operator = `system:serviceaccount:${namespace}:ci`;
   controller = await startRelease(cluster, namespace);
-  await waitFor('initialized', canary, (c) => c.status?.phase === 'Initialized', 60_000);
+  await initialized(controller, canary);
 }, 120_000);
 
 afterAll(async () => {
