@@ -1,3 +1,4 @@
+import { byPodName } from './by-pod-name.js';
 import type { BuiltinQueries } from './types.js';
 
 /**
@@ -7,25 +8,12 @@ import type { BuiltinQueries } from './types.js';
 export const http: BuiltinQueries = {
   name: 'http',
   providers: ['kubernetes', 'gatewayapi*'],
-  requestSuccessRate: `
-sum(rate(http_request_duration_seconds_count{kubernetes_namespace="{{ namespace }}",kubernetes_pod_name=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)",status!~"5.*"}[{{ interval }}]))
-/ sum(rate(http_request_duration_seconds_count{kubernetes_namespace="{{ namespace }}",kubernetes_pod_name=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"}[{{ interval }}])) * 100`,
-  requestDuration: `
-histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket{kubernetes_namespace="{{ namespace }}",kubernetes_pod_name=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"}[{{ interval }}])) by (le))`,
-  durationToMs: 1000,
-  selectors: {
-    canary: [
-      'kubernetes_namespace="{{ namespace }}"',
-      'kubernetes_pod_name=~"{{ target }}-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"',
-    ],
-    primary: [
-      'kubernetes_namespace="{{ namespace }}"',
-      'kubernetes_pod_name=~"{{ target }}-primary-[0-9a-zA-Z]+(-[0-9a-zA-Z]+)"',
-    ],
-  },
-  requests: { metric: 'http_request_duration_seconds_count' },
-  errorMatcher: 'status=~"5.*"',
-  latency: { metric: 'http_request_duration_seconds_bucket', toMs: 1000 },
+  ...byPodName({
+    requests: 'http_request_duration_seconds_count',
+    bucket: 'http_request_duration_seconds_bucket',
+    statusLabel: 'status',
+    toMs: 1000,
+  }),
   labelHints: {
     kubernetes_pod_name:
       "it comes from the scrape config's pod relabeling (kubernetes_pod_name); canary pods are named <target>-<hash>-<hash>",
