@@ -126,6 +126,7 @@ export function register(program: Command): void {
           allowUnclassified: integer('--allow-unclassified', flags.allowUnclassified, 0, 1_000_000),
         });
       } catch (err) {
+        if (err instanceof AviaryError) throw err;
         // A RangeError is a test too large to run exactly (too many requests over 3+ versions): usage.
         const code = err instanceof RangeError ? 'USAGE' : 'UNAVAILABLE';
         throw new AviaryError(code, (err as Error).message, { cause: err });
