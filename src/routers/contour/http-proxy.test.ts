@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../api/types.js';
+import { podinfoCanary } from '../../engine/testing/fixtures.js';
 import { buildHTTPProxySpec, routesOfHTTPProxy } from './http-proxy.js';
 
 function canary(
   service: Partial<Canary['spec']['service']> = {},
   analysis: Partial<Canary['spec']['analysis']> = {},
 ): Canary {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      provider: 'contour',
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898, ...service },
-      analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10, ...analysis },
-    },
-  };
+  return podinfoCanary(analysis, { provider: 'contour', service: { port: 9898, ...service } });
 }
 
 describe('Contour HTTPProxy builder', () => {

@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../api/types.js';
+import { podinfoCanary } from '../../engine/testing/fixtures.js';
 import { buildHTTPRouteSpec, routesOfHTTPRoute } from './http-route.js';
 
 function canary(
   service: Partial<Canary['spec']['service']> = {},
   analysis: Partial<Canary['spec']['analysis']> = {},
 ): Canary {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      provider: 'gatewayapi:v1',
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: {
-        port: 9898,
-        gatewayRefs: [{ name: 'public', namespace: 'istio-ingress' }],
-        hosts: ['app.example.com'],
-        ...service,
-      },
-      analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10, ...analysis },
+  return podinfoCanary(analysis, {
+    provider: 'gatewayapi:v1',
+    service: {
+      port: 9898,
+      gatewayRefs: [{ name: 'public', namespace: 'istio-ingress' }],
+      hosts: ['app.example.com'],
+      ...service,
     },
-  };
+  });
 }
 
 describe('Gateway API HTTPRoute builder', () => {
