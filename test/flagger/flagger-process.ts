@@ -53,6 +53,8 @@ export interface FlaggerOptions {
 
 export interface FlaggerProcess {
   readonly pid: number;
+  /** Resolves with the exit code when the process has exited. */
+  readonly exited: Promise<number | null>;
   /** Zap JSON log lines (other output as `{ raw }`). */
   readonly lines: readonly Record<string, unknown>[];
   tail(n?: number): string;
@@ -90,14 +92,15 @@ export async function startFlagger(options: FlaggerOptions): Promise<FlaggerProc
     });
   }
   let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolve) =>
+  const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       exitCode = code;
-      resolve();
+      resolve(code);
     }),
   );
   return {
     pid: child.pid ?? -1,
+    exited,
     lines,
     tail: (n = 40) =>
       [

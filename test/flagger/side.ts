@@ -38,6 +38,9 @@ export class Side {
   private stopController: () => Promise<void> = () => Promise.resolve();
   private tail: () => string = () => '';
   private recording = false;
+  /** Set when the controller process exits before stop(): waits fail at once instead of timing out. */
+  private died: string | undefined;
+  private stopping = false;
 
   constructor(
     readonly world: World,
@@ -61,6 +64,7 @@ export class Side {
       });
       this.stopController = () => flagger.stop();
       this.tail = () => flagger.tail();
+      void flagger.exited.then((code) => this.exitedEarly(code));
     } else {
       const aviary = spawnController({
         kubeconfig: this.world.controllerKubeconfig,
@@ -79,10 +83,16 @@ export class Side {
       });
       this.stopController = () => aviary.kill('SIGTERM');
       this.tail = () => aviary.tail();
+      void aviary.exited.then((code) => this.exitedEarly(code));
     }
   }
 
+  private exitedEarly(code: number | null): void {
+    if (!this.stopping) this.died = `${this.controller} exited with code ${String(code)}`;
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     this.recording = false;
     await this.stopController();
   }
@@ -172,9 +182,9 @@ export class Side {
     for (;;) {
       const phase = (await this.canary())?.status?.phase;
       if (phase && phases.includes(phase)) return phase;
-      if (Date.now() > deadline)
+      if (this.died || Date.now() > deadline)
         throw new Error(
-          `[${this.controller} ${this.namespace}] no phase ${phases.join('/')} within ${timeoutMs} ms (now ${phase ?? 'none'}); timeline ${JSON.stringify(this.timeline)}\n${this.tail()}`,
+          `[${this.controller} ${this.namespace}] ${this.died ? `${this.died}; ` : ''}no phase ${phases.join('/')} within ${timeoutMs} ms (now ${phase ?? 'none'}); timeline ${JSON.stringify(this.timeline)}\n${this.tail()}`,
         );
       await sleep(250);
     }
