@@ -11,7 +11,7 @@ import type { KubeClients } from '../../kube/client.js';
 import { toKubeError } from '../../kube/failure.js';
 import { WEIGHTS_ONLY } from '../entry.js';
 import { customObjectApi, upsertOwned } from '../shared/routing-object.js';
-import { weightedObjectRouter } from '../shared/weighted-object-router.js';
+import { apexObjectRouter } from '../shared/weighted-object-router.js';
 import { buildRouteTableSpec, routesOfRouteTable, upstreamNames, upstreamSpec } from './route-table.js';
 import {
   GLOO_GATEWAY_GROUP,
@@ -32,19 +32,16 @@ export function glooRouter(clients: KubeClients): TrafficRouter {
     plural: 'upstreams',
     kind: 'Upstream',
   });
-  const table = weightedObjectRouter<RouteTableSpec, RouteTable>({
-    provider: 'gloo',
-    capabilities: GLOO_CAPABILITIES,
-    api: customObjectApi<RouteTable>(clients, {
-      group: GLOO_GATEWAY_GROUP,
-      version: GLOO_VERSION,
-      plural: 'routetables',
-      kind: 'RouteTable',
-    }),
-    name: (canary) => serviceNames(canary.spec).apex,
-    build: (canary, routes) => ({ spec: buildRouteTableSpec(canary, routes) }),
-    routesOf: (routeTable, canary) => routesOfRouteTable(canary, routeTable.spec),
-  });
+  const table = apexObjectRouter<RouteTableSpec, RouteTable>(
+    clients,
+    { group: GLOO_GATEWAY_GROUP, version: GLOO_VERSION, plural: 'routetables', kind: 'RouteTable' },
+    {
+      provider: 'gloo',
+      capabilities: GLOO_CAPABILITIES,
+      build: (canary, routes) => ({ spec: buildRouteTableSpec(canary, routes) }),
+      routesOf: (routeTable, canary) => routesOfRouteTable(canary, routeTable.spec),
+    },
+  );
 
   /** The selector of a Service the controller created (Flagger copies it onto the Upstream). */
   async function selectorOf(namespace: string, name: string): Promise<Record<string, string> | undefined> {

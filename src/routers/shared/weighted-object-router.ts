@@ -9,8 +9,11 @@ import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/po
 import { AviaryError } from '../../errors.js';
 import { refuseUnsupported, type RouterCapabilities } from './capabilities.js';
 import { isOwnedBy } from './owner.js';
+import { serviceNames } from '../../api/defaults.js';
+import type { KubeClients } from '../../kube/client.js';
 import {
   apexMetadata,
+  customObjectApi,
   restoreTakenOver,
   type Desired,
   routingObjectMissing,
@@ -92,4 +95,17 @@ export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
       await apply(canary, ALL_TO_PRIMARY);
     },
   };
+}
+
+/** The common case: one custom object named `<apex>` in the Canary's namespace. */
+export function apexObjectRouter<Spec, T extends RoutingObject<Spec>>(
+  clients: KubeClients,
+  type: Parameters<typeof customObjectApi>[1],
+  object: Omit<WeightedObject<Spec, T>, 'api' | 'name'>,
+): TrafficRouter {
+  return weightedObjectRouter<Spec, T>({
+    ...object,
+    api: customObjectApi<T>(clients, type),
+    name: (canary) => serviceNames(canary.spec).apex,
+  });
 }
