@@ -10,6 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 
 export interface Recorded {
   method: string;
@@ -17,6 +18,24 @@ export interface Recorded {
   headers: http.IncomingHttpHeaders;
   body: string;
   json: unknown;
+}
+
+/**
+ * Servers a test file starts, closed after each of its tests: call once at the top of the file, then
+ * `receiver(...)` starts a tracked receiver and `track(x)` adds anything else that closes.
+ */
+export function closedAfterEach() {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+  const track = <T extends { close(): Promise<void> }>(closable: T): T => {
+    open.push(closable);
+    return closable;
+  };
+  const receiver = async (...args: Parameters<typeof startReceiver>): Promise<Receiver> =>
+    track(await startReceiver(...args));
+  return { track, receiver };
 }
 
 /** What the receiver does with the n-th request (0-based). */

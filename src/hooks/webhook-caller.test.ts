@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Canary, CanaryWebhook } from '../api/types.js';
 import { canaryChecksum } from './checksum.js';
 import { hooksOfType, hookTimeoutMs } from './select.js';
-import { closedPort, startReceiver, startTlsReceiver, type Receiver } from './testing.js';
+import { closedPort, startTlsReceiver, closedAfterEach } from './testing.js';
 import { withEventWebhooks } from '../engine/events.js';
 import { HttpWebhookCaller } from './webhook-caller.js';
 
 const fast = new HttpWebhookCaller({ backoff: { baseMs: 10, maxMs: 40 } });
-const open: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  open.push(r);
-  return r;
-}
+const { receiver, track } = closedAfterEach();
 
 function canary(status: Record<string, unknown> = {}, webhooks: CanaryWebhook[] = []): Canary {
   return {
@@ -244,8 +235,7 @@ describe('webhook outcome', () => {
   it('disableTLS skips certificate verification', async () => {
     const started = startTlsReceiver();
     if (!started) return expect.fail('openssl is needed to make a test certificate');
-    const r = await started;
-    open.push(r);
+    const r = track(await started);
     const strict = await fast.call(canary(), hook({ name: 'h', url: r.url }), 'Progressing');
     expect(!strict.ok && strict.reason).toMatch(/TLS error|certificate/i);
     const relaxed = await fast.call(

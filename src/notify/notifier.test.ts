@@ -1,29 +1,14 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertProviderSpec, Canary, CanaryAlert } from '../api/types.js';
 import type { Notification, Severity } from '../engine/ports.js';
-import {
-  closedPort,
-  startProxy,
-  startReceiver,
-  type RecordingProxy,
-  type Receiver,
-} from '../hooks/testing.js';
+import { closedPort, startProxy, type RecordingProxy, closedAfterEach } from '../hooks/testing.js';
 import { createNotifier, type NotifierOptions } from './notifier.js';
 import type { AlertProviderRef, ResolvedAlertProvider } from './resolve.js';
 import { severityMatches } from './severity.js';
 
-const closers: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c.close()));
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  closers.push(r);
-  return r;
-}
+const { receiver, track } = closedAfterEach();
 
 function notification(severity: Severity, alerts?: CanaryAlert[]): Notification {
   const canary = {
@@ -215,7 +200,7 @@ describe('delivery', () => {
   it("goes through the provider's proxy", async () => {
     const r = await receiver({ status: 200 });
     const proxy: RecordingProxy = await startProxy();
-    closers.push(proxy);
+    track(proxy);
     const { n } = notifier({
       'test/p': { spec: spec('slack', { address: `${r.url}/services/T/B/X`, proxy: proxy.url }) },
     });
@@ -228,7 +213,7 @@ describe('delivery', () => {
   it("the secret's proxy overrides the spec's", async () => {
     const r = await receiver({ status: 200 });
     const proxy = await startProxy();
-    closers.push(proxy);
+    track(proxy);
     const { n } = notifier({
       'test/p': {
         spec: spec('webhook', { address: r.url, proxy: await closedPort(), secretRef: { name: 's' } }),

@@ -1,23 +1,14 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlertProviderSpec, Canary, CanaryAlert } from '../api/types.js';
 import type { Notification, Severity } from '../engine/ports.js';
-import { startReceiver, type Receiver } from '../hooks/testing.js';
+import { closedAfterEach } from '../hooks/testing.js';
 import { alertOf } from './alert.js';
 import { adaptiveCardMessage, isConnectorUrl, messageCard } from './msteams.js';
 import { createNotifier } from './notifier.js';
 import type { ResolvedAlertProvider } from './resolve.js';
 
-const open: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  open.push(r);
-  return r;
-}
+const { receiver } = closedAfterEach();
 
 const silent = pino({ level: 'silent' });
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
