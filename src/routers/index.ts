@@ -13,6 +13,7 @@ import { gloo } from './gloo/index.js';
 import { istioRouter } from './istio/router.js';
 import { refusingUnsupported } from './guarded.js';
 import { kubernetesRouter } from './kubernetes/index.js';
+import { knative } from './knative/index.js';
 import { kuma } from './kuma/index.js';
 import { LocalTrafficRouter } from './local/local-router.js';
 import { nginxRouter } from './nginx/index.js';
@@ -80,6 +81,7 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
   apisix,
   gloo,
   kuma,
+  knative,
 };
 
 export function routerEntry(provider: Provider): RouterEntry | undefined {

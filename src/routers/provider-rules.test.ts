@@ -81,6 +81,15 @@ describe('aviary validate checks spec.provider against the router registry', () 
     expect(errors(named)).toEqual([]);
   });
 
+  it('refuses knative while the controller has no Knative Service target, and offers it nowhere', () => {
+    const [problem, ...rest] = errors(canary('knative'));
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ path: 'spec.provider' });
+    expect(problem?.message).toContain('no Knative Service target');
+    const [hint] = errors(canary('traefik', '', 'iterations: 10\n    mirror: true'));
+    expect(hint?.fix).not.toContain('knative');
+  });
+
   it('a TCP service on plain Kubernetes Services is fine (they carry any protocol)', () => {
     expect(errors(canary('kubernetes', '    appProtocol: tcp\n', 'iterations: 10'))).toEqual([]);
   });

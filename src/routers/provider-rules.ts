@@ -61,8 +61,16 @@ const FEATURES: { feature: Feature; path: string; what: string; asked(spec: Cana
   },
 ];
 
+/** Providers a Canary can run with now (a pending router is not offered). */
+function runnable(): Provider[] {
+  return routedProviders().filter((p) => {
+    const entry = ROUTERS[p];
+    return entry?.runtime === 'local' || !entry?.pending;
+  });
+}
+
 function ableTo(feature: Feature): string {
-  const able = routedProviders().filter((p) => ROUTERS[p]?.capabilities[feature]);
+  const able = runnable().filter((p) => ROUTERS[p]?.capabilities[feature]);
   return able.length
     ? `use a provider that can (${able.join(', ')})`
     : 'no provider of this Aviary version can';
@@ -79,9 +87,10 @@ export function providerProblems(spec: CanarySpec): FieldProblem[] {
       {
         path: 'spec.provider',
         message: `"${provider}" has no router in this Aviary version, so the Canary could not run`,
-        fix: `use one of ${routedProviders().join(', ')}`,
+        fix: `use one of ${runnable().join(', ')}`,
       },
     ];
+  if (entry.runtime === 'kubernetes' && entry.pending) return [{ path: 'spec.provider', ...entry.pending }];
   const out: FieldProblem[] = [];
   const copies = entry.runtime === 'kubernetes' ? entry.copies : undefined;
   if (copies && !(spec[copies.field] as { name?: string } | undefined)?.name)
@@ -108,6 +117,6 @@ export function noRouter(provider: Provider): AviaryError {
   const [problem] = providerProblems({ provider } as CanarySpec);
   return new AviaryError(
     'INVALID_SPEC',
-    `spec.provider: ${problem?.message ?? `"${provider}" has no Kubernetes router`} — ${problem?.fix ?? `use one of ${routedProviders().join(', ')}`}`,
+    `spec.provider: ${problem?.message ?? `"${provider}" has no Kubernetes router`} — ${problem?.fix ?? `use one of ${runnable().join(', ')}`}`,
   );
 }

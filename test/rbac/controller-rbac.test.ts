@@ -73,6 +73,8 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: create kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: get serving.knative.dev/services', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: update serving.knative.dev/services', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: get metrics.keptn.sh/keptnmetrics', why: METRIC_PROVIDER },
   { grant: 'ClusterRole/aviary: get metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
   { grant: 'ClusterRole/aviary: create metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
