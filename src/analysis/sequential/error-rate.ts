@@ -27,6 +27,7 @@
 import { proportionConfidenceSequence } from './beta-binomial.js';
 import { duration, percent, percentagePoints, percentShort } from './format.js';
 import { type ErrorRateOptions, resolveErrorRateOptions } from './options.js';
+import { sampleShortfall } from './sample-shortfall.js';
 import type { Decision, Verdict, VerdictReason } from './verdict.js';
 
 export interface OutcomeCounts {
@@ -82,24 +83,13 @@ export function compareErrorRates(observation: ErrorRateObservation, options?: E
     return inconclusive('invalid-input', `${o.metric}: invalid input: ${problem} — check the metric source`);
   }
   const during = observation.elapsedMs === undefined ? '' : ` in ${duration(observation.elapsedMs)}`;
-  if (canary.requests === 0 && primary.requests === 0) {
-    return inconclusive(
-      'no-data',
-      `${o.metric}: no data: neither canary nor primary received requests${during} — check that traffic reaches the service and that its metrics are scraped`,
-    );
-  }
-  if (canary.requests < Math.max(o.minSamples, 1)) {
-    return inconclusive(
-      'not-enough-samples',
-      `not enough traffic: ${canary.requests} requests${during}, need ${o.minSamples} — add a load-test webhook or lower minSamples`,
-    );
-  }
-  if (primary.requests === 0) {
-    return inconclusive(
-      'no-data',
-      `${o.metric}: the primary received no requests${during}, nothing to compare the canary with — check the primary's routing weight and metrics`,
-    );
-  }
+  const short = sampleShortfall(
+    o.metric,
+    { canary: canary.requests, primary: primary.requests, min: o.minSamples },
+    during,
+    { none: 'neither canary nor primary received requests', primaryNone: 'the primary received no requests' },
+  );
+  if (short) return inconclusive(short.reason, short.message);
 
   // alpha/2 per version: the union bound makes both hold together with probability >= 1 - alpha.
   const c = proportionConfidenceSequence(canary.errors, canary.requests, o.alpha / 2);

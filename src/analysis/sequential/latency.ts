@@ -25,6 +25,7 @@ import { duration, millis, quantileName, ratio } from './format.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { type LatencyOptions, resolveLatencyOptions } from './options.js';
 import { quantileConfidenceSequence } from './quantile-confidence-sequence.js';
+import { sampleShortfall } from './sample-shortfall.js';
 import type { Decision, Verdict, VerdictReason } from './verdict.js';
 
 export type LatencySamples = LatencyHistogram | readonly number[];
@@ -84,24 +85,13 @@ export function compareLatency(observation: LatencyObservation, options?: Latenc
     );
   }
   const during = observation.elapsedMs === undefined ? '' : ` in ${duration(observation.elapsedMs)}`;
-  if (canary.count === 0 && primary.count === 0) {
-    return inconclusive(
-      'no-data',
-      `${o.metric}: no data: no latency samples from canary or primary${during} — check that traffic reaches the service and that its metrics are scraped`,
-    );
-  }
-  if (canary.count < Math.max(o.minSamples, 1)) {
-    return inconclusive(
-      'not-enough-samples',
-      `not enough traffic: ${canary.count} requests${during}, need ${o.minSamples} — add a load-test webhook or lower minSamples`,
-    );
-  }
-  if (primary.count === 0) {
-    return inconclusive(
-      'no-data',
-      `${o.metric}: the primary has no latency samples${during}, nothing to compare the canary with — check the primary's routing weight and metrics`,
-    );
-  }
+  const short = sampleShortfall(
+    o.metric,
+    { canary: canary.count, primary: primary.count, min: o.minSamples },
+    during,
+    { none: 'no latency samples from canary or primary', primaryNone: 'the primary has no latency samples' },
+  );
+  if (short) return inconclusive(short.reason, short.message);
 
   const c = quantileConfidenceSequence(canary, q, o.alpha / 2);
   const p = quantileConfidenceSequence(primary, q, o.alpha / 2);
