@@ -8,14 +8,16 @@
 //
 // --bundle (the container image's build): the compiled files and every production dependency become one
 // set of ES modules under DIR/cli/ (the entry points cli/main.js and cli/sample-app.js, which the demo
-// spawns, plus shared chunks), so the image needs no node_modules: 4.5 MB instead of 52 MB. Commands
-// still load lazily: each dynamic import() becomes its own chunk. The chunks sit beside cli/main.js, so
-// the paths build-info.ts and demo-canary.ts resolve from import.meta.url stay what they are in dist/.
+// spawns, plus shared chunks), so the image needs no node_modules beyond the few files read at run
+// time (copyPackageFiles). Commands still load lazily: each dynamic import() becomes its own chunk. The
+// chunks sit beside cli/main.js, so the paths build-info.ts and demo-canary.ts resolve from
+// import.meta.url stay what they are in dist/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -43,6 +45,7 @@ try {
 }
 if (values.bundle) {
   await bundle(compiledDir, outDir);
+  await copyPackageFiles(compiledDir, outDir);
   rmSync(compiledDir, { recursive: true, force: true });
 }
 
@@ -83,6 +86,27 @@ async function bundle(fromDir, toDir) {
     },
     logLevel: 'warning',
   });
+}
+
+/**
+ * Files of npm packages read at run time rather than imported (the dashboard's chart library), copied to
+ * DIR/node_modules/<package>/ with the package's package.json and licence: resolving them from the
+ * bundle's chunks in DIR/cli/ finds them there.
+ */
+async function copyPackageFiles(fromDir, toDir) {
+  const { PACKAGE_FILES } = await import(pathToFileURL(path.join(fromDir, 'dashboard', 'assets.js')).href);
+  const require = createRequire(path.join(root, 'package.json'));
+  for (const file of PACKAGE_FILES) {
+    const pkg = file.startsWith('@') ? file.split('/').slice(0, 2).join('/') : file.split('/')[0];
+    const pkgDir = path.dirname(require.resolve(`${pkg}/package.json`));
+    for (const relative of [file.slice(pkg.length + 1), 'package.json', 'LICENSE']) {
+      const from = path.join(pkgDir, relative);
+      if (relative === 'LICENSE' && !existsSync(from)) continue;
+      const to = path.join(toDir, 'node_modules', pkg, relative);
+      mkdirSync(path.dirname(to), { recursive: true });
+      copyFileSync(from, to);
+    }
+  }
 }
 
 function gitCommit() {

@@ -15,6 +15,12 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/assets/uplot.css': { file: 'uplot/dist/uPlot.min.css', type: 'text/css; charset=utf-8' },
 };
 
+/**
+ * The package files the dashboard reads at run time: the image's bundle (scripts/build.mjs --bundle)
+ * copies them next to it, since it ships no node_modules.
+ */
+export const PACKAGE_FILES: readonly string[] = Object.values(FILES).map((entry) => entry.file);
+
 const loaded = new Map<string, Asset>();
 
 /** The asset served at `path`, or undefined when there is none. */

@@ -348,4 +348,29 @@ describe.skipIf(missing.length > 0)('container image', () => {
       await new Promise((resolve) => target.close(resolve));
     }
   }, 120_000);
+
+  it('runs the dashboard: the page and its chart library come from the image alone', async () => {
+    const port = await freePort();
+    // A local state directory inside the container: the dashboard needs no cluster to serve its page.
+    const name = await start('dashboard', [
+      image,
+      'dashboard',
+      '--state-dir',
+      '/tmp/runs',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+    ]);
+    const url = `http://127.0.0.1:${port}`;
+    await until('the dashboard in the image to serve its page', 60_000, async () =>
+      (await get(`${url}/`)) === 200 ? true : undefined,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await logs(name)}`);
+    });
+    const chart = await fetch(`${url}/assets/uplot.js`, { signal: AbortSignal.timeout(5000) });
+    expect(chart.status, await logs(name)).toBe(200);
+    expect(await chart.text()).toContain('uPlot');
+    await stopsOnSigterm(name);
+  }, 120_000);
 });
