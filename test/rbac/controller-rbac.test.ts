@@ -75,6 +75,10 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: update kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: get serving.knative.dev/services', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update serving.knative.dev/services', why: ROUTER_CONTRACT },
+  {
+    grant: 'ClusterRole/aviary: get serving.knative.dev/revisions',
+    why: 'the release here targets a Deployment; test/targets/knative-target.test.ts runs the Knative target as the controller',
+  },
   { grant: 'ClusterRole/aviary: get metrics.keptn.sh/keptnmetrics', why: METRIC_PROVIDER },
   { grant: 'ClusterRole/aviary: get metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
   { grant: 'ClusterRole/aviary: create metrics.keptn.sh/analyses', why: METRIC_PROVIDER },

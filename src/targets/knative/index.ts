@@ -1,0 +1,2 @@
+/** The Knative Service target. */
+export { knativeTarget } from './knative-target.js';
