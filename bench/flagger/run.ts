@@ -53,6 +53,8 @@ interface Cluster {
   bin: string;
   admin: KubeClients;
   kubectl(args: string[], stdin?: string): string;
+  /** `kubectl apply` of the objects as one List. */
+  apply(items: unknown[]): string;
 }
 
 function clusterUp(): Cluster {
@@ -64,43 +66,39 @@ function clusterUp(): Cluster {
   if (!kubeconfig || !bin) throw new Error(`dev-cluster.sh up printed no exports: ${out}`);
   const config = new KubeConfig();
   config.loadFromFile(kubeconfig);
+  const kubectl = (args: string[], stdin?: string) =>
+    execFileSync(path.join(bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {
+      encoding: 'utf8',
+      input: stdin,
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 120_000,
+    });
   return {
     kubeconfig,
     bin,
     admin: makeClients(config),
-    kubectl: (args, stdin) =>
-      execFileSync(path.join(bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {
-        encoding: 'utf8',
-        input: stdin,
-        maxBuffer: 64 * 1024 * 1024,
-        timeout: 120_000,
-      }),
+    kubectl,
+    apply: (items) =>
+      kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items })),
   };
 }
 
 /** Flagger's own identity (cluster-admin, as its Helm chart grants), so the audit log tells it apart. */
 function flaggerKubeconfig(cluster: Cluster): string {
-  cluster.kubectl(
-    ['apply', '-f', '-'],
-    JSON.stringify({
+  cluster.apply([
+    {
       apiVersion: 'v1',
-      kind: 'List',
-      items: [
-        {
-          apiVersion: 'v1',
-          kind: 'ServiceAccount',
-          metadata: { name: FLAGGER_SA, namespace: 'aviary-system' },
-        },
-        {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'ClusterRoleBinding',
-          metadata: { name: FLAGGER_SA },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-          subjects: [{ kind: 'ServiceAccount', name: FLAGGER_SA, namespace: 'aviary-system' }],
-        },
-      ],
-    }),
-  );
+      kind: 'ServiceAccount',
+      metadata: { name: FLAGGER_SA, namespace: 'aviary-system' },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: FLAGGER_SA },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: FLAGGER_SA, namespace: 'aviary-system' }],
+    },
+  ]);
   return serviceAccountKubeconfig(FLAGGER_SA);
 }
 
@@ -295,17 +293,10 @@ async function decisions(cluster: Cluster, kubeconfigs: Record<Controller, strin
           canaryErrorRate: kind === 'bad' ? 0.05 : 0.001,
         });
         cleanup.push(async () => traffic.stop());
-        cluster.kubectl(
-          ['apply', '-f', '-'],
-          JSON.stringify({
-            apiVersion: 'v1',
-            kind: 'List',
-            items: [
-              ...podinfoWorkload(namespace),
-              canaryObject(policy.controller, namespace, policy.analysis),
-            ],
-          }),
-        );
+        cluster.apply([
+          ...podinfoWorkload(namespace),
+          canaryObject(policy.controller, namespace, policy.analysis),
+        ]);
         await until(
           `${namespace} Initialized`,
           Date.now() + 300_000,
@@ -392,7 +383,7 @@ async function scale(
         ...idleWorkload(namespace, name),
         canaryObject(controller, namespace, analysis, name),
       ]);
-      cluster.kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+      cluster.apply(items);
     }
     const start = Date.now();
     const running = await startController(controller, kubeconfigs, namespace, metricsServer);
