@@ -7,7 +7,7 @@
 import { DEFAULT_METRIC_INTERVAL, namespaceOf } from '../api/defaults.js';
 import { parseDuration } from '../api/duration.js';
 import type { Canary, CanaryMetric, CheckResult, MetricTemplate } from '../api/types.js';
-import type { MetricSource, TemplateResolver } from '../engine/ports.js';
+import type { MetricSource, TemplateResolver } from './metric-source.js';
 import { judgeReading } from './threshold.js';
 
 export type MetricKind = 'threshold' | 'compare-with-primary';

@@ -3,7 +3,7 @@
  * failures with their reason, never passes; too few samples is inconclusive (hold, do not judge).
  */
 import type { CanaryMetric, CheckResult } from '../api/types.js';
-import type { MetricReading } from '../engine/ports.js';
+import type { MetricReading } from './metric-source.js';
 
 export interface Bounds {
   min?: number;

@@ -9,14 +9,8 @@
  *   write; the runtime shows it to the user (on Kubernetes a Warning event and a Reconciled=False
  *   condition) and its code's `retry` column decides how soon the tick runs again.
  */
-import type {
-  Canary,
-  CanaryMetric,
-  CanaryStatus,
-  CanaryWebhook,
-  MetricTemplate,
-  Phase,
-} from '../api/types.js';
+import type { MetricSource, TemplateResolver } from '../analysis/metric-source.js';
+import type { Canary, CanaryStatus, CanaryWebhook, Phase } from '../api/types.js';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -101,48 +95,15 @@ export interface TrafficRouter {
   diagnose?(canary: Canary): Promise<string[]>;
 }
 
-/** One query's result. "No data" and errors are never values: they carry the reason to show the user. */
-export type MetricReading =
-  | { kind: 'value'; value: number; samples?: number }
-  | { kind: 'no-data'; reason: string }
-  | { kind: 'error'; reason: string };
-
-/** Counts of request outcomes and latencies of one version over a window (for the statistical judge). */
-export interface VersionSample {
-  requests: number;
-  errors: number;
-  /** Latencies in milliseconds, or a bounded sample of them. */
-  latenciesMs?: number[];
-}
-
-export type OutcomeReading =
-  | { kind: 'outcomes'; canary: VersionSample; primary: VersionSample }
-  | { kind: 'no-data'; reason: string }
-  | { kind: 'error'; reason: string };
-
-export interface MetricQuery {
-  canary: Canary;
-  metric: CanaryMetric;
-  /** The MetricTemplate named by metric.templateRef, resolved by the caller. */
-  template?: MetricTemplate;
-  intervalMs: number;
-}
-
-export interface MetricSource {
-  /** Runs one metric check over its interval. Must resolve (never reject) with a reading. */
-  read(query: MetricQuery): Promise<MetricReading>;
-  /**
-   * Request outcomes of canary and primary since `sinceMs` (for compareWithPrimary checks). Sources that
-   * cannot split by version (a custom template query) omit it.
-   */
-  outcomes?(canary: Canary, metric: CanaryMetric, sinceMs: number): Promise<OutcomeReading>;
-}
-
-/** Resolves a metric's templateRef to the MetricTemplate (Kubernetes: from the informer cache). */
-export interface TemplateResolver {
-  template(namespace: string, name: string): Promise<MetricTemplate | undefined>;
-}
-
+// The metric ports belong to the analysis that reads them; re-exported so engine-side importers keep one place.
+export type {
+  MetricQuery,
+  MetricReading,
+  MetricSource,
+  OutcomeReading,
+  TemplateResolver,
+  VersionSample,
+} from '../analysis/metric-source.js';
 export type HookResult = { ok: true; status?: number } | { ok: false; reason: string; status?: number };
 
 export interface WebhookCaller {
