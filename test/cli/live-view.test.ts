@@ -6,8 +6,8 @@
 import { Terminal } from '@xterm/headless';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/api/types.js';
-import type { ProgressSnapshot } from '../../src/cli/progress/snapshot.js';
-import { viewFor } from '../../src/cli/progress/view-for.js';
+import type { ProgressSnapshot } from '../../src/progress/snapshot.js';
+import { viewFor } from '../../src/progress/view-for.js';
 
 function snapshot(canaryWeight: number, checks: CheckResult[] = []): ProgressSnapshot {
   return {

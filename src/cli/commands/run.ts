@@ -48,8 +48,8 @@ export function register(program: Command): void {
         import('../../local/supervisor/index.js'),
         import('../../notify/index.js'),
         import('../../run/local-release.js'),
-        import('../progress/view-for.js'),
-        import('../progress/snapshot.js'),
+        import('../../progress/view-for.js'),
+        import('../../progress/snapshot.js'),
       ]);
       const minimumIntervalMs = parseDuration(flags.minInterval);
       if (minimumIntervalMs === undefined) {

@@ -39,7 +39,7 @@ export function register(program: Command): void {
         import('../release/target.js'),
         import('../release/reader.js'),
         import('../release/watch-release.js'),
-        import('../progress/view-for.js'),
+        import('../../progress/view-for.js'),
       ]);
       const duration = (flag: string, text: string | undefined) => {
         if (text === undefined) return undefined;

@@ -1,7 +1,7 @@
 /** `aviary status NAME`: the phase, the steps done and left, each check against its threshold, the events. */
 import { failureThreshold, maxWeight } from '../../api/defaults.js';
 import type { EventView } from '../../dashboard/types.js';
-import { checkLine } from '../progress/format.js';
+import { checkLine } from '../../progress/format.js';
 import type { CanaryRecord } from './reader.js';
 import { stepsOf } from './steps.js';
 import { age } from './table.js';

@@ -6,7 +6,7 @@
  */
 import type { Canary, Phase } from '../../api/types.js';
 import type { EventView } from '../../dashboard/types.js';
-import { snapshotOf, type ProgressView } from '../progress/snapshot.js';
+import { snapshotOf, type ProgressView } from '../../progress/snapshot.js';
 import type { CanaryReader, CanaryRecord } from './reader.js';
 
 export const WATCH_TIMEOUT_EXIT = 124;

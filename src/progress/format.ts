@@ -1,5 +1,5 @@
 /** Plain-text pieces of the progress display, shared by the live (TTY) and the plain (--ci) views. */
-import type { CheckResult } from '../../api/types.js';
+import type { CheckResult } from '../api/types.js';
 import type { ProgressSnapshot } from './snapshot.js';
 
 const BAR_WIDTH = 20;

@@ -1,6 +1,6 @@
 /** What the terminal shows of a running canary at one moment. */
-import { failureThreshold, maxWeight } from '../../api/defaults.js';
-import type { Canary, CanaryStatus, CheckResult, Phase } from '../../api/types.js';
+import { failureThreshold, maxWeight } from '../api/defaults.js';
+import type { Canary, CanaryStatus, CheckResult, Phase } from '../api/types.js';
 
 export interface ProgressSnapshot {
   /** e.g. "podinfo v1 -> v2" */
