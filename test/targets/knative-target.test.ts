@@ -1,5 +1,5 @@
 /**
- * The Knative Service target on the real control plane, run as the controller (deploy/rbac's grants),
+ * The Knative Service target, as the controller picks it for a targetRef to a Knative Service, on the real control plane, run as the controller (deploy/rbac's grants),
  * against Knative's own Service and Revision CRDs. Knative Serving's controller does not run here, so
  * the test writes what it would report: the latest created revision on the Service, Ready on a Revision.
  */
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import { makeClients, type KubeClients } from '../../src/kube/client.js';
 import { KNATIVE_GROUP, KNATIVE_VERSION, PRIMARY_REVISION } from '../../src/routers/knative/index.js';
-import { knativeTarget } from '../../src/targets/knative/index.js';
+import { kubernetesWorkloadTarget } from '../../src/targets/kubernetes/index.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { testCluster } from '../cluster/index.js';
 import { storeCanary } from '../routers/contract.js';
@@ -79,7 +79,7 @@ afterAll(async () => {
 
 describe('Knative Service target (Flagger’s KnativeController)', () => {
   it('initialize records the latest revision as the primary, with all traffic on it, once', async () => {
-    const target = knativeTarget(controller);
+    const target = kubernetesWorkloadTarget(controller);
     await revisionCreated('podinfo-00001', { status: 'Unknown', reason: 'Deploying' });
     expect(await target.initialize(canary)).toMatchObject({ ready: false, retriable: true });
     await setReady('podinfo-00001', { status: 'True' });
@@ -94,7 +94,7 @@ describe('Knative Service target (Flagger’s KnativeController)', () => {
   });
 
   it('a new revision is the canary; one Knative failed is not retried; promotion makes it the primary', async () => {
-    const target = knativeTarget(controller);
+    const target = kubernetesWorkloadTarget(controller);
     await revisionCreated('podinfo-00002', {
       status: 'False',
       reason: 'ContainerMissing',

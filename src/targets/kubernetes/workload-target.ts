@@ -1,12 +1,13 @@
 /**
  * The Kubernetes workload target for any Canary: each call goes to the target for the Canary's
- * `targetRef.kind` (Deployment or DaemonSet, as Flagger's factory picks its controller). Kinds without a
+ * `targetRef` (Deployment, DaemonSet or Knative Service, as Flagger's factory picks its controller). Kinds without a
  * target are refused by `aviary validate`; one that still arrives here is an INVALID_SPEC naming the fix.
  */
 import type { Canary } from '../../api/types.js';
 import type { WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
+import { isKnativeService, knativeTarget } from '../knative/index.js';
 import { daemonSetTarget } from './daemonset-target.js';
 import { deploymentTarget, type DeploymentTargetOptions } from './deployment-target.js';
 
@@ -18,7 +19,9 @@ export function kubernetesWorkloadTarget(
     Deployment: deploymentTarget(clients, options),
     DaemonSet: daemonSetTarget(clients, options),
   };
+  const knative = knativeTarget(clients);
   const targetFor = (canary: Canary): WorkloadTarget => {
+    if (isKnativeService(canary.spec.targetRef)) return knative;
     const kind = canary.spec.targetRef.kind;
     const target = targets[kind];
     if (!target)
