@@ -42,8 +42,6 @@ export interface KubernetesRouterEntry {
   services: boolean;
   /** The user's object the router copies (spec.ingressRef, spec.routeRef), which validate requires. */
   copies?: { field: 'ingressRef' | 'routeRef'; apiVersion: string; kind: string };
-  /** Set while the router exists but the controller cannot run it yet: validate refuses it with this. */
-  pending?: { message: string; fix: string };
 }
 
 /** `provider: local`: Aviary's own proxy on this machine. */

@@ -81,13 +81,18 @@ describe('aviary validate checks spec.provider against the router registry', () 
     expect(errors(named)).toEqual([]);
   });
 
-  it('refuses knative while the controller has no Knative Service target, and offers it nowhere', () => {
-    const [problem, ...rest] = errors(canary('knative'));
-    expect(rest).toEqual([]);
-    expect(problem).toMatchObject({ path: 'spec.provider' });
-    expect(problem?.message).toContain('no Knative Service target');
-    const [hint] = errors(canary('traefik', '', 'iterations: 10\n    mirror: true'));
-    expect(hint?.fix).not.toContain('knative');
+  it('knative goes with a Knative Service target, and a Knative Service target with knative', () => {
+    const knativeTarget = (yaml: string) =>
+      yaml.replace(
+        '{apiVersion: apps/v1, kind: Deployment, name: podinfo}',
+        '{apiVersion: serving.knative.dev/v1, kind: Service, name: podinfo}',
+      );
+    expect(errors(knativeTarget(canary('knative')))).toEqual([]);
+    const [deployment] = errors(canary('knative'));
+    expect(deployment).toMatchObject({ path: 'spec.targetRef' });
+    expect(deployment?.fix).toContain('serving.knative.dev/v1');
+    const [istio] = errors(knativeTarget(canary('istio')));
+    expect(istio).toMatchObject({ path: 'spec.provider', fix: 'set provider: knative' });
   });
 
   it('a TCP service on plain Kubernetes Services is fine (they carry any protocol)', () => {

@@ -6,6 +6,7 @@
 import type { FieldProblem } from '../api/problems.js';
 import type { CanarySpec, Provider } from '../api/types.js';
 import { AviaryError } from '../errors.js';
+import { isKnativeService } from '../targets/knative/index.js';
 import type { ProviderCapabilities } from './entry.js';
 import { ROUTERS, routedProviders } from './index.js';
 
@@ -61,22 +62,38 @@ const FEATURES: { feature: Feature; path: string; what: string; asked(spec: Cana
   },
 ];
 
-/** Providers a Canary can run with now (a pending router is not offered). */
-function runnable(): Provider[] {
-  return routedProviders().filter((p) => {
-    const entry = ROUTERS[p];
-    return entry?.runtime === 'local' || !entry?.pending;
-  });
-}
-
 function ableTo(feature: Feature): string {
-  const able = runnable().filter((p) => ROUTERS[p]?.capabilities[feature]);
+  const able = routedProviders().filter((p) => ROUTERS[p]?.capabilities[feature]);
   return able.length
     ? `use a provider that can (${able.join(', ')})`
     : 'no provider of this Aviary version can';
 }
 
+/** Knative routes between a Knative Service's own revisions: the provider and the target go together. */
+function knativeProblems(spec: CanarySpec): FieldProblem[] {
+  const knativeTarget = isKnativeService(spec.targetRef);
+  if (spec.provider === 'knative' && !knativeTarget)
+    return [
+      {
+        path: 'spec.targetRef',
+        message: `provider knative splits traffic between a Knative Service's revisions, and targetRef names a ${spec.targetRef.kind}`,
+        fix: 'point targetRef at the Knative Service (apiVersion: serving.knative.dev/v1, kind: Service, name: ...)',
+      },
+    ];
+  if (knativeTarget && spec.provider !== 'knative')
+    return [
+      {
+        path: 'spec.provider',
+        message: `a Knative Service target is routed by Knative, not ${spec.provider ?? 'the controller default'}`,
+        fix: 'set provider: knative',
+      },
+    ];
+  return [];
+}
+
 export function providerProblems(spec: CanarySpec): FieldProblem[] {
+  const knative = knativeProblems(spec);
+  if (knative.length) return knative;
   const provider = spec.provider;
   if (provider === undefined) return []; // the controller's --mesh-provider, unknown here
   const retired = RETIRED[provider];
@@ -87,10 +104,9 @@ export function providerProblems(spec: CanarySpec): FieldProblem[] {
       {
         path: 'spec.provider',
         message: `"${provider}" has no router in this Aviary version, so the Canary could not run`,
-        fix: `use one of ${runnable().join(', ')}`,
+        fix: `use one of ${routedProviders().join(', ')}`,
       },
     ];
-  if (entry.runtime === 'kubernetes' && entry.pending) return [{ path: 'spec.provider', ...entry.pending }];
   const out: FieldProblem[] = [];
   const copies = entry.runtime === 'kubernetes' ? entry.copies : undefined;
   if (copies && !(spec[copies.field] as { name?: string } | undefined)?.name)
@@ -117,6 +133,6 @@ export function noRouter(provider: Provider): AviaryError {
   const [problem] = providerProblems({ provider } as CanarySpec);
   return new AviaryError(
     'INVALID_SPEC',
-    `spec.provider: ${problem?.message ?? `"${provider}" has no Kubernetes router`} — ${problem?.fix ?? `use one of ${runnable().join(', ')}`}`,
+    `spec.provider: ${problem?.message ?? `"${provider}" has no Kubernetes router`} — ${problem?.fix ?? `use one of ${routedProviders().join(', ')}`}`,
   );
 }

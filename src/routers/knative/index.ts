@@ -12,9 +12,4 @@ export const knative: RouterEntry = {
   create: knativeRouter,
   // Knative routes between its own revisions: no ClusterIP Services.
   services: false,
-  pending: {
-    message:
-      'the Knative router is here, but the controller has no Knative Service target yet (it would look for a Deployment), so the Canary could not run',
-    fix: 'wait for the Knative Service target, or release the Deployment behind the service with another provider',
-  },
 };

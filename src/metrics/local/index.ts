@@ -1,1 +1,0 @@
-export { LocalMetricSource, type LocalMetricSourceOptions } from './local-metric-source.js';

@@ -1,1 +1,0 @@
-export { LocalTrafficRouter, cookieValue } from './local-router.js';

@@ -1,1 +1,0 @@
-export { LocalWorkloadTarget, versionHash, type LocalTargetOptions } from './local-target.js';
