@@ -56,6 +56,13 @@ metadata: {name: podinfo}   # odd   spacing kept
     expect(notes).toEqual(['doc 1 AlertProvider/chat: apiVersion flagger.app/v1beta1 -> aviary.dev/v1beta1']);
   });
 
+  it('adds the service block Aviary requires to a Knative Canary, indented as its spec', () => {
+    const { text, notes } = convertFlagger(readFileSync(join(examples, 'knative-canary.yaml'), 'utf8'));
+    expect(text).toContain('spec:\n  provider: knative\n  service:\n    port: 80\n  targetRef:\n');
+    expect(notes.some((n) => n.includes('added spec.service'))).toBe(true);
+    expect(convertFlagger(text.replace('aviary.dev/v1beta1', 'flagger.app/v1beta1')).text).toBe(text);
+  });
+
   it('renames the deprecated canaryAnalysis to analysis, with a note', () => {
     const source = `apiVersion: flagger.app/v1beta1
 kind: Canary

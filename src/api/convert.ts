@@ -64,6 +64,7 @@ export function convertFlagger(yamlText: string): ConvertResult {
     const spec = pairOf(root, 'spec')?.value;
     if (!isMap(spec)) continue;
     if (kind === 'Canary') edits.push(...renameCanaryAnalysis(yamlText, spec, where, notes));
+    if (kind === 'Canary') edits.push(...knativeServiceBlock(yamlText, spec, where, notes));
     if (kind === 'MetricTemplate') noteMetricProvider(spec, where, notes);
   }
   if (converted === 0)
@@ -83,6 +84,31 @@ function renameCanaryAnalysis(source: string, spec: YAMLMap, where: string, note
   }
   notes.push(`${where}: renamed deprecated spec.canaryAnalysis to spec.analysis`);
   return [replaceScalar(source, old, 'canaryAnalysis', 'analysis', 'key')];
+}
+
+/**
+ * Flagger's schema lets a Knative Canary leave out `service` (Knative routes between revisions, nothing
+ * reads a port); Aviary's requires it, so one is added: `port: 80`, the port Knative serves on.
+ */
+function knativeServiceBlock(source: string, spec: YAMLMap, where: string, notes: string[]): Edit[] {
+  const targetRef = pairOf(spec, 'targetRef');
+  const ref = targetRef?.value;
+  const apiVersion = isMap(ref) ? scalarValue(pairOf(ref, 'apiVersion')) : undefined;
+  if (
+    pairOf(spec, 'service') ||
+    typeof apiVersion !== 'string' ||
+    !apiVersion.startsWith('serving.knative.dev/')
+  )
+    return [];
+  const keyStart = (targetRef?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
+  if (keyStart === undefined || spec.flow) return [];
+  const lineStart = source.lastIndexOf('\n', keyStart - 1) + 1;
+  const indent = source.slice(lineStart, keyStart);
+  if (indent.trim() !== '') return [];
+  notes.push(
+    `${where}: added spec.service (port 80) for the Knative Service target; Aviary's schema requires it`,
+  );
+  return [{ start: lineStart, end: lineStart, text: `${indent}service:\n${indent}  port: 80\n` }];
 }
 
 function noteMetricProvider(spec: YAMLMap, where: string, notes: string[]): void {
