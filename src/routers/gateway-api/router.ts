@@ -112,10 +112,6 @@ export function gatewayApiRouter(clients: KubeClients, version: GatewayApiVersio
         problems.push(
           'service.retries: not applied by the Gateway API router (HTTPRoute retries are experimental)',
         );
-      if (service.corsPolicy)
-        problems.push(
-          'service.corsPolicy: not applied by the Gateway API router (the CORS filter is experimental)',
-        );
       const route = await read(canary);
       if (route)
         problems.push(...rejections(route, parentRefsOf(canary)).map((p) => `service.gatewayRefs: ${p}`));
