@@ -29,12 +29,15 @@ describe('validate: workload kinds Aviary can run', () => {
     expect(problem?.fix).toMatch(/Deployment or DaemonSet behind the Service/);
   });
 
-  it('refuses a KEDA ScaledObject autoscaler instead of ignoring it', () => {
+  it('accepts a KEDA ScaledObject autoscaler on a Deployment, with the primary overrides', () => {
     const text = canary(`  targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
-  autoscalerRef: {apiVersion: keda.sh/v1alpha1, kind: ScaledObject, name: podinfo}`);
-    const [problem] = errorsAt(text, 'spec.autoscalerRef.kind');
-    expect(problem?.message).toMatch(/ScaledObject/);
-    expect(problem?.fix).toMatch(/HorizontalPodAutoscaler/);
+  autoscalerRef:
+    apiVersion: keda.sh/v1alpha1
+    kind: ScaledObject
+    name: podinfo
+    primaryScalerQueries: {requests: 'sum(rate(http_requests_total{app="podinfo-primary"}[1m]))'}
+    primaryScalerReplicas: {minReplicas: 2, maxReplicas: 6}`);
+    expect(validateDocuments(text).problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
 
   it('refuses an autoscaler on a DaemonSet', () => {

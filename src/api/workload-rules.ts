@@ -1,7 +1,7 @@
 /**
- * What the workload fields may name: the kinds Aviary has a target and an autoscaler for. Flagger's CRD
- * accepts more (a core Service target, KEDA ScaledObjects); accepting them here would mean a Canary that
- * validates and then never runs.
+ * What the workload fields may name: the kinds Aviary has a target and an autoscaler for (an HPA or a KEDA
+ * ScaledObject on a Deployment). Flagger's CRD accepts more (a core Service target); accepting it here
+ * would mean a Canary that validates and then never runs.
  */
 import type { FieldProblem } from './problems.js';
 import type { CanarySpec } from './types.js';
@@ -16,12 +16,6 @@ export function workloadRules(spec: CanarySpec): FieldProblem[] {
       path: 'spec.targetRef.kind',
       message: "a core Service as the target (Flagger's ServiceController) is not supported by Aviary",
       fix: 'point targetRef at the Deployment or DaemonSet behind the Service (kind: Deployment, name: ...)',
-    });
-  if (autoscalerRef?.kind === 'ScaledObject')
-    out.push({
-      path: 'spec.autoscalerRef.kind',
-      message: 'KEDA ScaledObject autoscalers are not supported by Aviary yet',
-      fix: 'use a HorizontalPodAutoscaler (kind: HorizontalPodAutoscaler) or remove autoscalerRef',
     });
   if (autoscalerRef && targetRef.kind === 'DaemonSet')
     out.push({

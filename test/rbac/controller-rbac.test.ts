@@ -41,6 +41,8 @@ const METRIC_PROVIDER =
   "the release here reads Prometheus; test/metrics (keptn, externalmetrics) runs these readers as the controller's ServiceAccount";
 const DAEMONSET_TARGET =
   "the release here targets a Deployment; test/targets/daemonset-target.test.ts runs the DaemonSet target as the controller's ServiceAccount";
+const SCALED_OBJECT =
+  "the release here has no autoscaler; test/targets/scaled-object-target.test.ts runs the Deployment target with a KEDA ScaledObject as the controller's ServiceAccount";
 const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get apps/daemonsets', why: DAEMONSET_TARGET },
   { grant: 'ClusterRole/aviary: create apps/daemonsets', why: DAEMONSET_TARGET },
@@ -84,6 +86,9 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: create metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
   { grant: 'ClusterRole/aviary: delete metrics.keptn.sh/analyses', why: METRIC_PROVIDER },
   { grant: 'ClusterRole/aviary: list external.metrics.k8s.io/*', why: METRIC_PROVIDER },
+  { grant: 'ClusterRole/aviary: get keda.sh/scaledobjects', why: SCALED_OBJECT },
+  { grant: 'ClusterRole/aviary: create keda.sh/scaledobjects', why: SCALED_OBJECT },
+  { grant: 'ClusterRole/aviary: update keda.sh/scaledobjects', why: SCALED_OBJECT },
 ];
 
 const cluster = testCluster();

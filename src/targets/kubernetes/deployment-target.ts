@@ -15,10 +15,10 @@ import {
   primaryPodSpec,
   trackedConfigs as trackConfigs,
 } from './config-tracker.js';
+import { autoscalerFor } from './autoscaler.js';
 import { digest } from './digest.js';
 import { primaryName } from './metadata.js';
 import { newPrimaryDeployment, primaryMetadata, primaryPodTemplate } from './primary-deployment.js';
-import { readTargetHpa, reconcilePrimaryHpa } from './primary-hpa.js';
 import { deploymentReadiness } from './readiness.js';
 import { REPLICAS_ANNOTATION, rememberedReplicas, scaleUpReplicas } from './replicas.js';
 import { selectorLabelOf as selectorOf, type SelectorLabel } from './selector-label.js';
@@ -81,6 +81,15 @@ export function deploymentTarget(
     return target;
   }
 
+  const autoscalerOf = (canary: Canary) =>
+    autoscalerFor({ clients, canary, includeLabelPrefixes: options.includeLabelPrefixes });
+
+  /** The autoscaler's part in a replica count (scaleUpReplicas), read from the user's autoscaler. */
+  async function autoscalerFacts(canary: Canary) {
+    const autoscaler = autoscalerOf(canary);
+    return autoscaler && { minReplicas: await autoscaler.minReplicas() };
+  }
+
   const readPrimary = (canary: Canary) =>
     readDeployment(namespaceOf(canary), primaryName(canary.spec.targetRef.name));
 
@@ -119,6 +128,8 @@ export function deploymentTarget(
   }
 
   async function scaleTargetToZero(canary: Canary): Promise<void> {
+    // A ScaledObject would scale the target straight back up (Flagger's PauseTargetScaler).
+    await autoscalerOf(canary)?.pause();
     await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
       const replicas = target.spec?.replicas ?? 1;
       if (replicas === 0) return undefined;
@@ -138,13 +149,13 @@ export function deploymentTarget(
     const tracked = await trackedConfigs(clients, namespace, podSpec, target.metadata?.name ?? '');
     // Config copies first: a primary created before them would have pods stuck on missing volumes.
     await copyConfigsToPrimary(clients, canary, namespace, tracked);
-    const hpa = await readTargetHpa(clients, canary, namespace);
+    const autoscaler = await autoscalerFacts(canary);
     const body = newPrimaryDeployment(
       canary,
       target,
       sel,
       primaryPodTemplate(target, sel, primaryPodSpec(podSpec, tracked), options.rolloutId?.()),
-      scaleUpReplicas({ target, hpa }),
+      scaleUpReplicas({ target, autoscaler }),
       options.includeLabelPrefixes,
     );
     try {
@@ -163,8 +174,7 @@ export function deploymentTarget(
       const target = await readTarget(canary);
       const selector = selectorLabelOf(target); // fail early, with the fix, before anything is written
       const primary = (await readPrimary(canary)) ?? (await createPrimary(canary, target));
-      const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
-      if (hpa) await reconcilePrimaryHpa(clients, canary, hpa, primary.metadata?.name ?? '');
+      await autoscalerOf(canary)?.reconcilePrimary(primary.metadata?.name ?? '');
       const readiness = deploymentReadiness(
         primary,
         rule(canary, canary.spec.analysis.primaryReadyThreshold),
@@ -205,11 +215,13 @@ export function deploymentTarget(
     },
 
     async scaleCanaryUp(canary) {
+      // The user's ScaledObject takes the canary back (Flagger's ResumeTargetScaler).
+      await autoscalerOf(canary)?.resume();
       const primary = canary.spec.autoscalerRef ? undefined : await readPrimary(canary);
-      const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
+      const autoscaler = await autoscalerFacts(canary);
       await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
         if ((target.spec?.replicas ?? 0) > 0) return undefined;
-        return { spec: { replicas: scaleUpReplicas({ target, primary, hpa }) } };
+        return { spec: { replicas: scaleUpReplicas({ target, primary, autoscaler }) } };
       });
     },
 
@@ -246,7 +258,7 @@ export function deploymentTarget(
           if (from?.minReadySeconds !== undefined) spec.minReadySeconds = from.minReadySeconds;
           if (from?.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = from.revisionHistoryLimit;
           if (from?.strategy !== undefined) spec.strategy = from.strategy;
-          // With an autoscaler the primary's HPA owns its replica count.
+          // With an autoscaler the primary's copy of it (HPA or ScaledObject) owns its replica count.
           const replicas = (from?.replicas ?? 0) > 0 ? from?.replicas : rememberedReplicas(target);
           if (!canary.spec.autoscalerRef && replicas) spec.replicas = replicas;
           const meta = primaryMetadata(canary, target, sel, options.includeLabelPrefixes);
@@ -267,19 +279,20 @@ export function deploymentTarget(
         if (err instanceof AviaryError) throw err;
         throw toKubeError(err, `promoting deployment ${namespace}/${name}`);
       }
-      const hpa = await readTargetHpa(clients, canary, namespace);
-      if (hpa) await reconcilePrimaryHpa(clients, canary, hpa, name);
+      await autoscalerOf(canary)?.reconcilePrimary(name);
     },
 
     async finalize(canary) {
-      // Flagger's Finalize: the target gets the primary's replica count back. The primary, its HPA and the
-      // config copies are owned by the Canary and garbage-collected once the Canary is gone, which keeps the
-      // primary serving until the target is ready and the routers have been reverted.
+      // Flagger's Finalize: the target gets the primary's replica count back. The primary, its autoscaler
+      // copy and the config copies are owned by the Canary and garbage-collected once the Canary is gone,
+      // which keeps the primary serving until the target is ready and the routers have been reverted. The
+      // user's ScaledObject is resumed first, so the target is not left paused at zero (Flagger's finalizer).
+      await autoscalerOf(canary)?.resume();
       const primary = await readPrimary(canary);
-      const hpa = await readTargetHpa(clients, canary, namespaceOf(canary));
+      const autoscaler = await autoscalerFacts(canary);
       await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
         const primaryReplicas = primary?.spec?.replicas ?? 0;
-        const replicas = primaryReplicas > 0 ? primaryReplicas : scaleUpReplicas({ target, hpa });
+        const replicas = primaryReplicas > 0 ? primaryReplicas : scaleUpReplicas({ target, autoscaler });
         const remembered = target.metadata?.annotations?.[REPLICAS_ANNOTATION] !== undefined;
         if (target.spec?.replicas === replicas && !remembered) return undefined;
         return { metadata: { annotations: { [REPLICAS_ANNOTATION]: null } }, spec: { replicas } };

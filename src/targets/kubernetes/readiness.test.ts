@@ -121,7 +121,7 @@ describe('scaleUpReplicas (Flagger ScaleFromZero plus the remembered count)', ()
     expect(
       scaleUpReplicas({
         target: target(0),
-        hpa: { spec: { minReplicas: 3, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'x' } } },
+        autoscaler: { minReplicas: 3 },
       }),
     ).toBe(3);
     expect(scaleUpReplicas({ target: target(0, 'garbage') })).toBe(1);
