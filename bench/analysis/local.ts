@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Canary, CanaryMetric, Phase } from '../../src/api/types.js';
 import { type DemoVersion, sampleAppCommand } from '../../src/demo/demo-canary.js';
 import { type LoadGenerator, startLoad } from '../../src/demo/load-generator.js';
-import { LocalRelease } from '../../src/run/local-release.js';
+import { LocalRelease } from '../../src/local/run/local-release.js';
 import {
   aviaryErrorRate,
   aviaryLatency,

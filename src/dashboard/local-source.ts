@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Canary, CanaryStatus } from '../api/types.js';
 import { AviaryError, fixOf, unreadable } from '../errors.js';
 import { localPaths, readEvents } from '../intents/local-files.js';
-import { FileStatusStore } from '../run/state-file.js';
+import { FileStatusStore } from '../local/run/state-file.js';
 import { specFields, statusFields } from './status-view.js';
 import type { CanarySource, CanaryView, EventView } from './types.js';
 

@@ -11,7 +11,7 @@ import { plainView } from '../progress/plain-view.js';
 import { snapshotOf, type ProgressView } from '../progress/snapshot.js';
 import { viewFor } from '../progress/view-for.js';
 import { freePort } from '../local/free-port.js';
-import { LocalRelease, type ReleaseOutcome } from '../run/local-release.js';
+import { LocalRelease, type ReleaseOutcome } from '../local/run/local-release.js';
 import { demoCanary, type DemoVersion } from './demo-canary.js';
 import { builtinLoad, loadTesterLoad, routerRequests, type LoadSource } from './load-source.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalPorts, type LocalPorts } from './ports.js';
+import { createLocalPorts, type LocalPorts } from './engine-ports.js';
 import { freePort } from './testing/free-port.js';
 import { localCanary } from './testing/local-canary.js';
 

@@ -4,9 +4,9 @@
  * store and clock, and calls `close()` (or relies on `installExitHandlers`) when done.
  */
 import type { MetricSource, TrafficRouter, WorkloadTarget } from '../engine/ports.js';
-import { LocalMetricSource } from '../metrics/local/local-metric-source.js';
-import { LocalTrafficRouter } from '../routers/local/local-router.js';
-import { LocalWorkloadTarget, type LocalTargetOptions } from '../targets/local/local-target.js';
+import { LocalMetricSource } from './adapters/local-metric-source.js';
+import { LocalTrafficRouter } from './adapters/local-router.js';
+import { LocalWorkloadTarget, type LocalTargetOptions } from './adapters/local-target.js';
 import { LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 import { installExitHandlers } from './supervisor/supervisor.js';
 

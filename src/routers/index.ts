@@ -15,7 +15,7 @@ import { refusingUnsupported } from './guarded.js';
 import { kubernetesRouter } from './kubernetes/index.js';
 import { knative } from './knative/index.js';
 import { kuma } from './kuma/index.js';
-import { LocalTrafficRouter } from './local/local-router.js';
+import { LocalTrafficRouter } from '../local/adapters/local-router.js';
 import { nginxRouter } from './nginx/index.js';
 import { skipper } from './skipper/index.js';
 import { smiRouter, type SmiProvider } from './smi/index.js';

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import type { CanaryStatus } from '../../src/api/types.js';
 import { localSource, startDashboard, type Dashboard } from '../../src/dashboard/index.js';
 import { localIntents } from '../../src/intents/index.js';
-import { FileStatusStore } from '../../src/run/state-file.js';
+import { FileStatusStore } from '../../src/local/run/state-file.js';
 import { aviary, fastCanary, stateDir, until, type CliRun } from '../local/support.js';
 import { launchChromium, openPage, screenshot, textOf } from './chromium.js';
 

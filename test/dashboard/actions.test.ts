@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import { localSource, startDashboard, type Dashboard } from '../../src/dashboard/index.js';
 import { localIntents } from '../../src/intents/index.js';
-import { FileStatusStore } from '../../src/run/state-file.js';
+import { FileStatusStore } from '../../src/local/run/state-file.js';
 
 const TOKEN = 'a-long-enough-dashboard-token-0123';
 

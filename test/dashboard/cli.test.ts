@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import { main } from '../../src/cli/main.js';
-import { FileStatusStore } from '../../src/run/state-file.js';
+import { FileStatusStore } from '../../src/local/run/state-file.js';
 import { getJson } from './support.js';
 
 describe('aviary dashboard', () => {

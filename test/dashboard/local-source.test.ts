@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localSource, startDashboard, type Dashboard } from '../../src/dashboard/index.js';
-import { FileStatusStore } from '../../src/run/state-file.js';
+import { FileStatusStore } from '../../src/local/run/state-file.js';
 import type { Canary, CanaryStatus } from '../../src/api/types.js';
 import { getJson } from './support.js';
 

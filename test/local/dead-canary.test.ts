@@ -10,7 +10,7 @@ import { WeightedProxy } from '../../src/local/router/index.js';
 import { Supervisor } from '../../src/local/supervisor/index.js';
 import { freePort } from '../../src/local/testing/free-port.js';
 import { versionCommand } from '../../src/local/testing/version-script.js';
-import { LocalRelease } from '../../src/run/local-release.js';
+import { LocalRelease } from '../../src/local/run/local-release.js';
 import { fastCanary, manifestsOf, pidAlive, portClosed, stateDir, until } from './support.js';
 
 const cleanup: (() => Promise<void>)[] = [];

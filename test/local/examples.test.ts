@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readManifests } from '../../src/run/manifests.js';
+import { readManifests } from '../../src/local/run/manifests.js';
 import { aviary, REPO } from './support.js';
 
 const DIR = join(REPO, 'examples/local');

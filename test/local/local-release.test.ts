@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CanaryStatus } from '../../src/api/types.js';
 import { startLoad, type LoadGenerator } from '../../src/demo/load-generator.js';
-import { LocalRelease } from '../../src/run/local-release.js';
+import { LocalRelease } from '../../src/local/run/local-release.js';
 import { fastCanary, manifestsOf, portClosed, stateDir, until } from './support.js';
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -15,8 +15,8 @@ import type { Phase } from '../../src/api/types.js';
 import { startLoadTester, type LoadTester } from '../../src/loadtester/index.js';
 import { freePort } from '../../src/local/testing/free-port.js';
 import { VERSION_SERVER } from '../../src/local/testing/version-script.js';
-import { LocalRelease } from '../../src/run/local-release.js';
-import { parseManifests } from '../../src/run/manifests.js';
+import { LocalRelease } from '../../src/local/run/local-release.js';
+import { parseManifests } from '../../src/local/run/manifests.js';
 import { stateDir } from './support.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Canary, CanaryAnalysis } from '../../src/api/types.js';
 import { freePort } from '../../src/local/testing/free-port.js';
 import { localCanary } from '../../src/local/testing/local-canary.js';
-import type { LocalManifests } from '../../src/run/manifests.js';
+import type { LocalManifests } from '../../src/local/run/manifests.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const AVIARY_BIN = join(REPO, 'bin/aviary.js');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import { kubePortsFactory } from '../../src/controller/kube-ports.js';
 import { makeClients } from '../../src/kube/client.js';
-import { localRunMetricSource } from '../../src/run/metric-source.js';
+import { localRunMetricSource } from '../../src/local/run/metric-source.js';
 import { testCluster } from '../cluster/index.js';
 import { canary, template } from './fixtures.js';
 import { recordingServer, type RecordingServer } from './recording-server.js';

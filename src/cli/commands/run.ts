@@ -44,10 +44,10 @@ export function register(program: Command): void {
       ] = await Promise.all([
         import('../../logging.js'),
         import('../../api/duration.js'),
-        import('../../run/manifests.js'),
+        import('../../local/run/manifests.js'),
         import('../../local/supervisor/index.js'),
         import('../../notify/index.js'),
-        import('../../run/local-release.js'),
+        import('../../local/run/local-release.js'),
         import('../../progress/view-for.js'),
         import('../../progress/snapshot.js'),
       ]);

@@ -11,7 +11,7 @@ import { AviaryError } from '../../errors.js';
 import { localPaths, readEvents } from '../../intents/local-files.js';
 import { GROUP, VERSION } from '../../kube/client.js';
 import { callerKubeError } from '../../intents/caller-error.js';
-import { FileStatusStore } from '../../run/state-file.js';
+import { FileStatusStore } from '../../local/run/state-file.js';
 import type { Target } from './target.js';
 
 export interface CanaryRecord {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary, CanaryMetric } from '../../api/types.js';
-import { OutcomeWindow } from '../../local/metrics/outcome-window.js';
+import { OutcomeWindow } from '../metrics/outcome-window.js';
 import { LocalMetricSource } from './local-metric-source.js';
 
 const canary = { metadata: { name: 'app' } } as Canary;

@@ -16,8 +16,8 @@ import type {
   OutcomeReading,
   VersionSample,
 } from '../../engine/ports.js';
-import type { OutcomeWindow } from '../../local/metrics/outcome-window.js';
-import type { Version } from '../../local/router/types.js';
+import type { OutcomeWindow } from '../metrics/outcome-window.js';
+import type { Version } from '../router/types.js';
 import { BUILTIN_METRICS, isBuiltinMetric } from '../../api/builtin-metrics.js';
 
 export interface LocalMetricSourceOptions {

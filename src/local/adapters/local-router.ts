@@ -6,10 +6,10 @@ import { parseDuration } from '../../api/duration.js';
 import type { Canary, SessionAffinity } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
-import type { AffinityRoutes, ProxyRoutes } from '../../local/router/types.js';
-import type { LocalRuntime } from '../../local/runtime.js';
-import { localSpec } from '../../local/spec.js';
-import { cookieMaxAge } from '../shared/session-cookie.js';
+import type { AffinityRoutes, ProxyRoutes } from '../router/types.js';
+import type { LocalRuntime } from '../runtime.js';
+import { localSpec } from '../spec.js';
+import { cookieMaxAge } from '../../routers/shared/session-cookie.js';
 
 /** The engine's cookie is `<cookieName>=<value>` (status.sessionAffinityCookie); a bare value is accepted too. */
 export function cookieValue(cookieName: string, cookie: string): string {

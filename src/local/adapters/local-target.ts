@@ -23,14 +23,8 @@ import { dirname } from 'node:path';
 import type { Canary, LocalVersion } from '../../api/types.js';
 import { AviaryError, unreadable } from '../../errors.js';
 import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
-import type { LocalRuntime } from '../../local/runtime.js';
-import {
-  localSpec,
-  processDefinition,
-  processNames,
-  readinessTimeoutMs,
-  upstreams,
-} from '../../local/spec.js';
+import type { LocalRuntime } from '../runtime.js';
+import { localSpec, processDefinition, processNames, readinessTimeoutMs, upstreams } from '../spec.js';
 
 export interface LocalTargetOptions {
   /**

@@ -9,23 +9,23 @@
  */
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { compareWithPrimaryRunner } from '../analysis/compare-with-primary.js';
-import { parseDuration } from '../api/duration.js';
-import type { Canary, CanaryStatus } from '../api/types.js';
-import { ENDED_PHASES, reconcile, type EngineOptions } from '../engine/index.js';
-import { ALL_TO_PRIMARY, type EnginePorts, type EventRecorder, type EventType } from '../engine/ports.js';
-import { HttpWebhookCaller } from '../hooks/index.js';
-import { createLocalPorts, type LocalPorts } from '../local/index.js';
-import { createNotifier, SecretRedactor } from '../notify/index.js';
-import { versionHash } from '../targets/local/index.js';
+import { compareWithPrimaryRunner } from '../../analysis/compare-with-primary.js';
+import { parseDuration } from '../../api/duration.js';
+import type { Canary, CanaryStatus } from '../../api/types.js';
+import { ENDED_PHASES, reconcile, type EngineOptions } from '../../engine/index.js';
+import { ALL_TO_PRIMARY, type EnginePorts, type EventRecorder, type EventType } from '../../engine/ports.js';
+import { HttpWebhookCaller } from '../../hooks/index.js';
+import { createLocalPorts, type LocalPorts } from '../index.js';
+import { createNotifier, SecretRedactor } from '../../notify/index.js';
+import { versionHash } from '../adapters/local-target.js';
 import type { LocalManifests } from './manifests.js';
 import { localRunMetricSource } from './metric-source.js';
 import { ProcessRecordFile } from './orphans.js';
 import { restoreFromStatus } from './restore.js';
 import { FileStatusStore } from './state-file.js';
-import { AviaryError } from '../errors.js';
-import { INTENT_ANNOTATION } from '../intents/intent.js';
-import { appendEvent, readIntentText, writeCanaryCopy } from '../intents/local-files.js';
+import { AviaryError } from '../../errors.js';
+import { INTENT_ANNOTATION } from '../../intents/intent.js';
+import { appendEvent, readIntentText, writeCanaryCopy } from '../../intents/local-files.js';
 
 export interface LocalReleaseOptions {
   manifests: LocalManifests;

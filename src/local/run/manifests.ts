@@ -3,9 +3,9 @@
  * and Secrets it refers to (the same manifests a cluster would get, so one file works in both places).
  */
 import { readFile } from 'node:fs/promises';
-import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
-import { InvalidSpecError, parseCanary, validateDocuments } from '../api/validate.js';
-import { AviaryError, unreadable } from '../errors.js';
+import type { AlertProvider, Canary, MetricTemplate } from '../../api/types.js';
+import { InvalidSpecError, parseCanary, validateDocuments } from '../../api/validate.js';
+import { AviaryError, unreadable } from '../../errors.js';
 
 export interface LocalManifests {
   canary: Canary;

@@ -5,10 +5,10 @@
  * ...) to their readers with the Secrets given in the manifests, so a local run can also watch business
  * metrics.
  */
-import type { MetricTemplate } from '../api/types.js';
-import type { MetricQuery, MetricReading, MetricSource } from '../engine/ports.js';
-import { createPrometheusMetricSource } from '../metrics/prometheus/index.js';
-import { createProviderMetricSource } from '../metrics/providers/source.js';
+import type { MetricTemplate } from '../../api/types.js';
+import type { MetricQuery, MetricReading, MetricSource } from '../../engine/ports.js';
+import { createPrometheusMetricSource } from '../../metrics/prometheus/index.js';
+import { createProviderMetricSource } from '../../metrics/providers/source.js';
 
 export function localRunMetricSource(
   local: MetricSource,

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processStartTime, PROCESS_TOKEN_ENV } from '../local/supervisor/index.js';
+import { processStartTime, PROCESS_TOKEN_ENV } from '../supervisor/index.js';
 import { ProcessRecordFile } from './orphans.js';
 
 const children: ChildProcess[] = [];

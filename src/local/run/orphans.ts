@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AviaryError } from '../errors.js';
-import { crashPoint } from '../local/crash-point.js';
+import { AviaryError } from '../../errors.js';
+import { crashPoint } from '../crash-point.js';
 import {
   PROCESS_TOKEN_ENV,
   processGroupOf,
@@ -23,7 +23,7 @@ import {
   terminateGroup,
   type ProcessDefinition,
   type ProcessJournal,
-} from '../local/supervisor/index.js';
+} from '../supervisor/index.js';
 
 interface ProcessRecord {
   name: string;

@@ -5,8 +5,8 @@
  * split. Without this the engine would wait forever for a canary nobody starts, and read the fresh
  * router's 100/0 as a split to adopt, restarting the steps from zero.
  */
-import type { Canary, CanaryStatus, Phase } from '../api/types.js';
-import type { LocalPorts } from '../local/index.js';
+import type { Canary, CanaryStatus, Phase } from '../../api/types.js';
+import type { LocalPorts } from '../index.js';
 
 const CANARY_RUNS: ReadonlySet<Phase> = new Set<Phase>([
   'Progressing',

@@ -4,10 +4,10 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Canary, CanaryStatus } from '../api/types.js';
-import type { StatusStore } from '../engine/ports.js';
-import { crashPoint } from '../local/crash-point.js';
-import { AviaryError, unreadable } from '../errors.js';
+import type { Canary, CanaryStatus } from '../../api/types.js';
+import type { StatusStore } from '../../engine/ports.js';
+import { crashPoint } from '../crash-point.js';
+import { AviaryError, unreadable } from '../../errors.js';
 
 export class FileStatusStore implements StatusStore {
   constructor(readonly path: string) {}
