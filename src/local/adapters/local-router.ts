@@ -3,18 +3,13 @@
  * proxy's live route table: getRoutes reads it back from there, never from a copy of what was asked.
  */
 import { parseDuration } from '../../api/duration.js';
+import { cookieAttributes, cookieMaxAge, cookieValue } from '../../api/session-affinity.js';
 import type { Canary, SessionAffinity } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import type { AffinityRoutes, ProxyRoutes } from '../router/types.js';
 import type { LocalRuntime } from '../runtime.js';
 import { localSpec } from '../spec.js';
-import { cookieMaxAge } from '../../routers/shared/session-cookie.js';
-
-/** The engine's cookie is `<cookieName>=<value>` (status.sessionAffinityCookie); a bare value is accepted too. */
-export function cookieValue(cookieName: string, cookie: string): string {
-  return cookie.startsWith(`${cookieName}=`) ? cookie.slice(cookieName.length + 1) : cookie;
-}
 
 function affinityOf(
   affinity: SessionAffinity | undefined,
@@ -26,15 +21,7 @@ function affinityOf(
     cookieName: name,
     canaryValue: cookieValue(name, options.canaryCookie),
     ...(options.previousCookie ? { previousValue: cookieValue(name, options.previousCookie) } : {}),
-    attributes: {
-      maxAge: cookieMaxAge(affinity),
-      ...(affinity.path !== undefined ? { path: affinity.path } : {}),
-      ...(affinity.domain !== undefined ? { domain: affinity.domain } : {}),
-      ...(affinity.httpOnly !== undefined ? { httpOnly: affinity.httpOnly } : {}),
-      ...(affinity.secure !== undefined ? { secure: affinity.secure } : {}),
-      ...(affinity.sameSite !== undefined ? { sameSite: affinity.sameSite } : {}),
-      ...(affinity.partitioned !== undefined ? { partitioned: affinity.partitioned } : {}),
-    },
+    attributes: { ...cookieAttributes(affinity), maxAge: cookieMaxAge(affinity) },
   };
 }
 

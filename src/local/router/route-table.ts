@@ -4,12 +4,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { AviaryError } from '../../errors.js';
-import { hasCookie, serializeCookie } from './cookies.js';
+import { cookieMaxAge, expiredCookieHeader, sessionCookieHeader } from '../../api/session-affinity.js';
+import { hasCookie } from './cookies.js';
 import { compileMatches, type RequestMatcher } from './match.js';
 import type { ProxyRoutes, Version } from './types.js';
 import { SmoothWeightedRoundRobin } from './weighted-round-robin.js';
-
-export const DEFAULT_AFFINITY_MAX_AGE_SECONDS = 86_400;
 
 export interface RouteDecision {
   version: Version;
@@ -57,13 +56,17 @@ export class RouteTable {
     this.matcher = routes.match && routes.match.length > 0 ? compileMatches(routes.match) : undefined;
     const affinity = routes.affinity;
     if (affinity) {
-      const attributes = { maxAge: DEFAULT_AFFINITY_MAX_AGE_SECONDS, ...affinity.attributes };
-      this.canaryCookie = serializeCookie(affinity.cookieName, affinity.canaryValue, attributes);
+      const attributes = affinity.attributes ?? {};
+      this.canaryCookie = sessionCookieHeader(
+        `${affinity.cookieName}=${affinity.canaryValue}`,
+        attributes,
+        cookieMaxAge(attributes),
+      );
       if (affinity.previousValue !== undefined) {
-        this.expirePrevious = serializeCookie(affinity.cookieName, affinity.previousValue, {
-          ...attributes,
-          maxAge: -1,
-        });
+        this.expirePrevious = expiredCookieHeader(
+          `${affinity.cookieName}=${affinity.previousValue}`,
+          attributes,
+        );
       }
     }
   }

@@ -1,6 +1,6 @@
 /** Shapes shared by the local router's parts. */
 import type { HTTPMatchRequest } from '../../api/types.js';
-import type { CookieAttributes } from './cookies.js';
+import type { CookieAttributes } from '../../api/session-affinity.js';
 
 export type Version = 'primary' | 'canary';
 

@@ -23,7 +23,8 @@ import {
   type HTTPValueMatch,
   type ParentReference,
 } from './types.js';
-import { cookieHeaderRegex, expiredCookieHeader, sessionCookieHeader } from '../shared/session-cookie.js';
+import { expiredCookieHeader, sessionCookieHeader } from '../../api/session-affinity.js';
+import { cookieHeaderRegex } from '../shared/session-cookie.js';
 import { corsFilter } from './cors.js';
 
 const ALL_PATHS: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
@@ -103,7 +104,7 @@ export function buildHTTPRouteSpec(
   } else {
     if (affinity && options.previousCookie && routes.canaryWeight === 0) {
       // Clients still holding the last canary's cookie go to the primary and have the cookie expired.
-      const expire = responseHeader('Set-Cookie', expiredCookieHeader(options.previousCookie));
+      const expire = responseHeader('Set-Cookie', expiredCookieHeader(options.previousCookie, affinity));
       const backendRefs = weighted(100, 0);
       backendRefs[0] = { ...backendRefs[0]!, filters: [expire] };
       rules.push(rule(withCookie(serviceMatches, options.previousCookie), backendRefs));

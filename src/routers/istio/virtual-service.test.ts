@@ -110,6 +110,17 @@ describe('Istio VirtualService builder', () => {
     expect(routesOf(spec, 'podinfo-canary')).toEqual(split(100, 0));
   });
 
+  it('expires the previous canary cookie on the path and domain it was set for', () => {
+    const sticky = canary(
+      {},
+      { sessionAffinity: { cookieName: 'canary-session', path: '/app', domain: 'example.com' } },
+    );
+    const spec = buildVirtualServiceSpec(sticky, split(100, 0), { previousCookie: 'canary-session=old' });
+    expect(spec.http![0]!.route[0]!.headers?.response?.add?.['Set-Cookie']).toBe(
+      'canary-session=old; Max-Age=-1; Path=/app; Domain=example.com',
+    );
+  });
+
   it('carries retries, timeout, headers and CORS to every rule', () => {
     const spec = buildVirtualServiceSpec(
       canary({

@@ -16,7 +16,8 @@ import type { RouteOptions, Routes } from '../../engine/ports.js';
 import type { Destination, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from './types.js';
 import { parseDuration } from '../../api/duration.js';
 import { MERGED_MATCH_FIELDS, mergeMatches } from '../shared/match.js';
-import { cookieHeaderRegex, expiredCookieHeader, sessionCookieHeader } from '../shared/session-cookie.js';
+import { expiredCookieHeader, sessionCookieHeader } from '../../api/session-affinity.js';
+import { cookieHeaderRegex } from '../shared/session-cookie.js';
 
 export const WEIGHTED_RULE = 'aviary-weighted';
 export const STICKY_RULE = 'aviary-sticky';
@@ -120,7 +121,7 @@ function httpRules(
   if (affinity && options.previousCookie && routes.canaryWeight === 0) {
     // Clients still holding the last canary's cookie go to the primary and have the cookie expired.
     const [toPrimary, toCanary] = weighted(100, 0) as [HTTPRouteDestination, HTTPRouteDestination];
-    const expire = setCookie(toPrimary, expiredCookieHeader(options.previousCookie));
+    const expire = setCookie(toPrimary, expiredCookieHeader(options.previousCookie, affinity));
     rules.push(cookieRule(EXPIRED_COOKIE_RULE, options.previousCookie, [expire, toCanary]));
   }
   const rule: HTTPRoute = {
