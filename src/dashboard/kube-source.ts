@@ -1,12 +1,12 @@
 /**
  * Canaries from the Kubernetes API: `canaries.aviary.dev` in one namespace or all, and the core v1
- * Events whose involvedObject is a Canary. Every call carries a deadline (kube-timeout.ts).
+ * Events whose involvedObject is a Canary. Every call carries a deadline (src/kube/timeout.ts).
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { Canary } from '../api/types.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
 import { kubeFailure } from '../kube/failure.js';
-import { reasonOf, withTimeout } from './kube-timeout.js';
+import { reasonOf, withTimeout } from '../kube/timeout.js';
 import { specFields, statusFields } from './status-view.js';
 import { canaryKey, type CanarySource, type CanaryView, type EventView } from './types.js';
 import { namespaceOf } from '../api/defaults.js';

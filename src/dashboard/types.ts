@@ -2,16 +2,10 @@
  * What the dashboard shows, independent of where it came from: a Canary's identity and the parts of its
  * status a person watching a release needs, plus the recent events on it.
  */
+import type { EventView } from '../api/event-view.js';
 import type { CanaryStatus, CheckResult } from '../api/types.js';
 
-export interface EventView {
-  type: string;
-  reason: string;
-  message: string;
-  /** ISO time of the last occurrence, when known. */
-  time?: string;
-  count?: number;
-}
+export type { EventView } from '../api/event-view.js';
 
 export interface CanaryView {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary, CanaryWebhook } from '../api/types.js';
 import { canaryChecksum } from './checksum.js';
-import { hooksOfType, hookTimeoutMs } from './select.js';
+import { hooksOfType, hookTimeoutMs } from '../api/webhook-defaults.js';
 import { closedPort, startTlsReceiver, closedAfterEach } from './testing.js';
 import { withEventWebhooks } from '../engine/events.js';
 import { HttpWebhookCaller } from './webhook-caller.js';

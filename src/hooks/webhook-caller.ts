@@ -8,7 +8,7 @@ import type { HookResult, WebhookCaller } from '../engine/ports.js';
 import { hookPayload, type HookPayload } from './payload.js';
 import { postJson, type Backoff } from './post-json.js';
 import { proxyFromEnv } from './env-proxy.js';
-import { effectiveType, hookTimeoutMs } from './select.js';
+import { effectiveType, hookTimeoutMs } from '../api/webhook-defaults.js';
 
 export interface WebhookCallerOptions {
   /**

@@ -4,7 +4,7 @@
  */
 import { PatchStrategy, setHeaderOptions, type CoreV1Event } from '@kubernetes/client-node';
 import type { Canary } from '../api/types.js';
-import { withTimeout } from '../dashboard/kube-timeout.js';
+import { withTimeout } from '../kube/timeout.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
 import { involvedObject } from '../kube/events.js';
 import { callerKubeError } from './caller-error.js';

@@ -5,7 +5,7 @@
 import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Canary } from '../api/types.js';
-import type { EventView } from '../dashboard/types.js';
+import type { EventView } from '../api/event-view.js';
 
 export const localPaths = (stateDir: string, name: string) => ({
   status: join(stateDir, `${name}.status.json`),

@@ -4,7 +4,7 @@
  * as system:serviceaccount:<ns>:<name> rather than whatever the kubeconfig calls its user entry.
  */
 import { AuthenticationV1Api } from '@kubernetes/client-node';
-import { withTimeout } from '../dashboard/kube-timeout.js';
+import { withTimeout } from '../kube/timeout.js';
 import type { KubeClients } from '../kube/client.js';
 import { callerKubeError } from './caller-error.js';
 import { AviaryError } from '../errors.js';

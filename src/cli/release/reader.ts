@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { Canary, CanaryStatus } from '../../api/types.js';
 import { eventView } from '../../dashboard/kube-source.js';
-import { withTimeout } from '../../dashboard/kube-timeout.js';
+import { withTimeout } from '../../kube/timeout.js';
 import type { EventView } from '../../dashboard/types.js';
 import { AviaryError } from '../../errors.js';
 import { localPaths, readEvents } from '../../intents/local-files.js';

@@ -1,6 +1,6 @@
 /** Webhooks at Flagger's moments: gates that hold, checks that fail, rollback signals, post-rollout calls. */
 import type { CanaryWebhook, CheckResult, Phase, WebhookType } from '../../api/types.js';
-import { hooksOfType } from '../../hooks/select.js';
+import { hooksOfType } from '../../api/webhook-defaults.js';
 import type { Tick } from '../tick.js';
 
 /** Hooks of one type; a hook without a type (absent or "") is a `rollout` hook (Flagger). */

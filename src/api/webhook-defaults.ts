@@ -1,6 +1,6 @@
 /** Which hooks apply, and their effective settings (Flagger's defaults). */
-import type { Canary, CanaryWebhook, WebhookType } from '../api/types.js';
-import { parseDuration } from '../api/duration.js';
+import type { Canary, CanaryWebhook, WebhookType } from './types.js';
+import { parseDuration } from './duration.js';
 
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
 
