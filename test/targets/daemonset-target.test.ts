@@ -5,34 +5,23 @@
  * zero" must really leave the target with no pods, and a revision must survive that.
  */
 import type { V1DaemonSet } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
-import type { Readiness, WorkloadTarget } from '../../src/engine/ports.js';
-import { GROUP, VERSION, makeClients, plain, type KubeClients } from '../../src/kube/client.js';
+import type { Readiness } from '../../src/engine/ports.js';
+import { plain } from '../../src/kube/client.js';
 import { retryOnConflict } from '../../src/kube/failure.js';
 import { SCALE_TO_ZERO_NODE_SELECTOR } from '../../src/targets/kubernetes/daemonset-target.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { kubernetesWorkloadTarget } from '../../src/targets/kubernetes/workload-target.js';
-import { testCluster } from '../cluster/index.js';
+import { targetTest } from './target-test.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
-const cluster = testCluster();
 const NODES = 3; // scripts/dev-cluster.sh's KWOK nodes
 /** KWOK's never-ready stage (docs/dev-cluster.md): the pod runs but never becomes Ready. */
 const NEVER_READY_LABEL = 'aviary.dev/test-never-ready';
-let admin: KubeClients;
-let target: WorkloadTarget;
-const namespaces: string[] = [];
-
-beforeAll(async () => {
-  admin = cluster.adminClients();
-  const controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
-  target = kubernetesWorkloadTarget(controller, { rolloutId: () => 'rollout' });
-});
-afterAll(async () => {
-  await Promise.all(namespaces.map((ns) => cluster.deleteNamespace(ns)));
-});
+const env = targetTest((controller) => kubernetesWorkloadTarget(controller, { rolloutId: () => 'rollout' }));
+const { cluster } = env;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,26 +43,22 @@ function daemonSet(ns: string, image: string, podLabels: Record<string, string> 
 
 /** A namespace with the DaemonSet and a real Canary (the owner of the primary) targeting it. */
 async function world(podLabels: Record<string, string> = {}, spec: Partial<Canary['spec']> = {}) {
-  const ns = await cluster.newNamespace('ds-target');
-  namespaces.push(ns);
-  await admin.apps.createNamespacedDaemonSet({ namespace: ns, body: daemonSet(ns, 'agent:1.0', podLabels) });
-  const body = canaryFor(ns, 'node-agent', {
-    targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent' },
-    ...spec,
-  });
-  delete (body.metadata as { uid?: string }).uid;
-  const canary = (await admin.custom.createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'canaries',
+  const ns = await env.newNamespace('ds-target');
+  await env.admin.apps.createNamespacedDaemonSet({
     namespace: ns,
-    body,
-  })) as Canary;
+    body: daemonSet(ns, 'agent:1.0', podLabels),
+  });
+  const canary = await env.createCanary(
+    canaryFor(ns, 'node-agent', {
+      targetRef: { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent' },
+      ...spec,
+    }),
+  );
   return { ns, canary };
 }
 
 const read = async (ns: string, name: string) =>
-  plain<V1DaemonSet>(await admin.apps.readNamespacedDaemonSet({ name, namespace: ns }));
+  plain<V1DaemonSet>(await env.admin.apps.readNamespacedDaemonSet({ name, namespace: ns }));
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -96,19 +81,22 @@ const readyOf = (check: () => Promise<Readiness>) => async () => {
 
 /** Pods of the DaemonSet `name` (by its selector value), as the API server lists them. */
 async function podsOf(ns: string, selectorValue: string) {
-  const pods = await admin.core.listNamespacedPod({ namespace: ns, labelSelector: `app=${selectorValue}` });
+  const pods = await env.admin.core.listNamespacedPod({
+    namespace: ns,
+    labelSelector: `app=${selectorValue}`,
+  });
   return pods.items.filter((p) => !p.metadata?.deletionTimestamp);
 }
 
 describe('DaemonSet target', () => {
   it('runs a release: primary on every node, target scaled to zero, new revision, promotion, finalize', async () => {
     const { ns, canary } = await world();
-    const first = await target.revision(canary);
+    const first = await env.target.revision(canary);
 
     // Initialization: the primary runs on every node, then the target's pods go.
     await until(
       'the primary to be ready',
-      readyOf(() => target.initialize(canary)),
+      readyOf(() => env.target.initialize(canary)),
     );
     const primary = await read(ns, 'node-agent-primary');
     expect(primary.spec?.selector.matchLabels).toEqual({ app: 'node-agent-primary' });
@@ -122,44 +110,44 @@ describe('DaemonSet target', () => {
     await until('the target to have no pods', async () =>
       (await podsOf(ns, 'node-agent')).length === 0 ? true : undefined,
     );
-    expect(await target.revision(canary), 'scaling to zero is not a new revision').toEqual(first);
+    expect(await env.target.revision(canary), 'scaling to zero is not a new revision').toEqual(first);
 
     // A new revision: the image changes.
     await retryOnConflict(async () => {
       const current = await read(ns, 'node-agent');
       current.spec!.template.spec!.containers[0]!.image = 'agent:2.0';
-      await admin.apps.replaceNamespacedDaemonSet({ name: 'node-agent', namespace: ns, body: current });
+      await env.admin.apps.replaceNamespacedDaemonSet({ name: 'node-agent', namespace: ns, body: current });
     });
-    const second = await target.revision(canary);
+    const second = await env.target.revision(canary);
     expect(second.spec).not.toBe(first.spec);
 
     // Analysis: the canary runs on every node again.
-    await target.scaleCanaryUp(canary);
+    await env.target.scaleCanaryUp(canary);
     expect((await read(ns, 'node-agent')).spec?.template.spec?.nodeSelector ?? {}).toEqual({});
     await until(
       'the canary to be ready',
-      readyOf(() => target.canaryReadiness(canary)),
+      readyOf(() => env.target.canaryReadiness(canary)),
     );
     expect((await podsOf(ns, 'node-agent')).length).toBe(NODES);
-    expect(await target.revision(canary), 'scaling up is not a new revision').toEqual(second);
+    expect(await env.target.revision(canary), 'scaling up is not a new revision').toEqual(second);
 
     // Promotion copies the new template to the primary; the scale-to-zero selector never goes there.
-    await target.promote(canary);
+    await env.target.promote(canary);
     const promoted = await read(ns, 'node-agent-primary');
     expect(promoted.spec?.template.spec?.containers[0]?.image).toBe('agent:2.0');
     expect(promoted.spec?.template.metadata?.labels?.app).toBe('node-agent-primary');
     await until(
       'the promoted primary to be ready',
-      readyOf(() => target.primaryReadiness(canary)),
+      readyOf(() => env.target.primaryReadiness(canary)),
     );
-    await target.scaleCanaryToZero(canary);
+    await env.target.scaleCanaryToZero(canary);
     await until('the target to have no pods again', async () =>
       (await podsOf(ns, 'node-agent')).length === 0 ? true : undefined,
     );
     expect((await read(ns, 'node-agent-primary')).spec?.template.spec?.nodeSelector).toBeUndefined();
 
     // revertOnDeletion: the target is given back to its nodes.
-    await target.finalize(canary);
+    await env.target.finalize(canary);
     await until('the target to run on every node again', async () =>
       (await podsOf(ns, 'node-agent')).length === NODES ? true : undefined,
     );
@@ -169,20 +157,20 @@ describe('DaemonSet target', () => {
     const { ns, canary } = await world({}, { progressDeadlineSeconds: 5 });
     await until(
       'the primary to be ready',
-      readyOf(() => target.initialize(canary)),
+      readyOf(() => env.target.initialize(canary)),
     );
     await retryOnConflict(async () => {
       const current = await read(ns, 'node-agent');
       current.spec!.template.metadata!.labels![NEVER_READY_LABEL] = 'true';
-      await admin.apps.replaceNamespacedDaemonSet({ name: 'node-agent', namespace: ns, body: current });
+      await env.admin.apps.replaceNamespacedDaemonSet({ name: 'node-agent', namespace: ns, body: current });
     });
-    await target.scaleCanaryUp(canary);
+    await env.target.scaleCanaryUp(canary);
     // The Canary entered its phase just now: the pods are still being waited for.
     const fresh = {
       ...canary,
       status: { phase: 'Progressing', lastTransitionTime: new Date().toISOString() },
     };
-    const waiting = await target.canaryReadiness(fresh as Canary);
+    const waiting = await env.target.canaryReadiness(fresh as Canary);
     expect(waiting).toMatchObject({ ready: false, retriable: true });
     // Ten seconds later (deadline 5 s) waiting will not help.
     const late = {
@@ -190,7 +178,7 @@ describe('DaemonSet target', () => {
       status: { ...fresh.status, lastTransitionTime: new Date(Date.now() - 10_000).toISOString() },
     };
     const stuck = await until('the DaemonSet controller to count the never-ready pods', async () => {
-      const result = await target.canaryReadiness(late as Canary);
+      const result = await env.target.canaryReadiness(late as Canary);
       return !result.ready && !result.retriable ? result : undefined;
     });
     expect(stuck).toMatchObject({ deadlineExceeded: true });

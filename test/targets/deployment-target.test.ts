@@ -13,11 +13,11 @@ import type {
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
-import type { Readiness, WorkloadTarget } from '../../src/engine/ports.js';
+import type { Readiness } from '../../src/engine/ports.js';
 import { AviaryError } from '../../src/errors.js';
-import { GROUP, MERGE_PATCH, VERSION, makeClients, plain, type KubeClients } from '../../src/kube/client.js';
+import { MERGE_PATCH, plain } from '../../src/kube/client.js';
 import { isNotFound, retryOnConflict } from '../../src/kube/failure.js';
 import { deploymentTarget } from '../../src/targets/kubernetes/deployment-target.js';
 import { ROLLOUT_ID_ANNOTATION } from '../../src/targets/kubernetes/primary-deployment.js';
@@ -29,7 +29,8 @@ import {
   hpaFor,
 } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { auditLogPath } from '../cluster/audit.js';
-import { CONTROLLER_USER, testCluster } from '../cluster/index.js';
+import { CONTROLLER_USER } from '../cluster/index.js';
+import { targetTest } from './target-test.js';
 
 /** KWOK's never-ready stage (docs/dev-cluster.md): the pod runs but never becomes Ready. */
 const NEVER_READY_LABEL = 'aviary.dev/test-never-ready';
@@ -38,64 +39,37 @@ const NEVER_READY_LABEL = 'aviary.dev/test-never-ready';
 // benchmark's thousand Deployments can keep the deployment controller busy for minutes).
 vi.setConfig({ testTimeout: 300_000 });
 
-const cluster = testCluster();
-let admin: KubeClients;
-/** The controller's identity: what the target does is the controller's own calls in the audit log. */
-let controller: KubeClients;
-let target: WorkloadTarget;
 let rollouts = 0;
-const namespaces: string[] = [];
-
-beforeAll(async () => {
-  admin = cluster.adminClients();
-  controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
-  target = deploymentTarget(controller, { rolloutId: () => `rollout-${++rollouts}` });
-});
-afterAll(async () => {
-  await Promise.all(namespaces.map((ns) => cluster.deleteNamespace(ns)));
-});
+// The target runs as the controller: what it does is the controller's own calls in the audit log.
+const env = targetTest((controller) =>
+  deploymentTarget(controller, { rolloutId: () => `rollout-${++rollouts}` }),
+);
+const { cluster } = env;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function newNamespace(): Promise<string> {
-  const ns = await cluster.newNamespace('target');
-  namespaces.push(ns);
-  return ns;
-}
-
-/** A real Canary: the copies Aviary writes name it as their owner, and the garbage collector checks. */
-async function createCanary(ns: string, spec: Partial<Canary['spec']>): Promise<Canary> {
-  const body = canaryFor(ns, 'podinfo', spec);
-  delete (body.metadata as { uid?: string }).uid;
-  return (await admin.custom.createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'canaries',
-    namespace: ns,
-    body,
-  })) as Canary;
-}
+const newNamespace = () => env.newNamespace('target');
 
 /** A fresh namespace holding podinfo, its two ConfigMaps, its Secret and its Canary. */
 async function world(spec: Partial<Canary['spec']> = {}, replicas = 2) {
   const ns = await newNamespace();
-  await admin.core.createNamespacedConfigMap({
+  await env.admin.core.createNamespacedConfigMap({
     namespace: ns,
     body: configMapFor(ns, 'podinfo-env', { color: 'blue' }),
   });
-  await admin.core.createNamespacedConfigMap({
+  await env.admin.core.createNamespacedConfigMap({
     namespace: ns,
     body: configMapFor(ns, 'podinfo-config', { 'app.yaml': 'level: info' }),
   });
-  await admin.core.createNamespacedSecret({
+  await env.admin.core.createNamespacedSecret({
     namespace: ns,
     body: { metadata: { name: 'podinfo-secret', namespace: ns }, stringData: { TOKEN: 's3cret' } },
   });
-  await admin.apps.createNamespacedDeployment({
+  await env.admin.apps.createNamespacedDeployment({
     namespace: ns,
     body: deploymentFor(ns, 'podinfo', replicas),
   });
-  return { ns, canary: await createCanary(ns, spec) };
+  return { ns, canary: await env.createCanary(canaryFor(ns, 'podinfo', spec)) };
 }
 
 async function orUndefined<T>(read: () => Promise<unknown>): Promise<T | undefined> {
@@ -107,14 +81,14 @@ async function orUndefined<T>(read: () => Promise<unknown>): Promise<T | undefin
   }
 }
 const deployment = (ns: string, name: string) =>
-  orUndefined<V1Deployment>(() => admin.apps.readNamespacedDeployment({ name, namespace: ns }));
+  orUndefined<V1Deployment>(() => env.admin.apps.readNamespacedDeployment({ name, namespace: ns }));
 const configMap = (ns: string, name: string) =>
-  orUndefined<V1ConfigMap>(() => admin.core.readNamespacedConfigMap({ name, namespace: ns }));
+  orUndefined<V1ConfigMap>(() => env.admin.core.readNamespacedConfigMap({ name, namespace: ns }));
 const secret = (ns: string, name: string) =>
-  orUndefined<V1Secret>(() => admin.core.readNamespacedSecret({ name, namespace: ns }));
+  orUndefined<V1Secret>(() => env.admin.core.readNamespacedSecret({ name, namespace: ns }));
 const hpa = (ns: string, name: string) =>
   orUndefined<V2HorizontalPodAutoscaler>(() =>
-    admin.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace: ns }),
+    env.admin.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace: ns }),
   );
 const podSpecOf = (d: V1Deployment | undefined) => d?.spec?.template.spec;
 
@@ -145,21 +119,21 @@ async function becomesReady(ns: string, check: () => Promise<Readiness>): Promis
 }
 
 async function initialized(canary: Canary) {
-  await becomesReady(canary.metadata.namespace ?? '', () => target.initialize(canary));
+  await becomesReady(canary.metadata.namespace ?? '', () => env.target.initialize(canary));
 }
 
 /** Changes the target's image the way `kubectl set image` does: only the image field changes. */
 async function setImage(ns: string, image: string) {
   await retryOnConflict(async () => {
-    const current = await admin.apps.readNamespacedDeployment({ name: 'podinfo', namespace: ns });
+    const current = await env.admin.apps.readNamespacedDeployment({ name: 'podinfo', namespace: ns });
     const container = current.spec?.template.spec?.containers.find((c) => c.name === 'podinfod');
     if (container) container.image = image;
-    await admin.apps.replaceNamespacedDeployment({ name: 'podinfo', namespace: ns, body: current });
+    await env.admin.apps.replaceNamespacedDeployment({ name: 'podinfo', namespace: ns, body: current });
   });
 }
 
 async function patchTarget(ns: string, body: object, name = 'podinfo') {
-  await admin.apps.patchNamespacedDeployment({ name, namespace: ns, body }, MERGE_PATCH);
+  await env.admin.apps.patchNamespacedDeployment({ name, namespace: ns, body }, MERGE_PATCH);
 }
 
 interface AuditEvent {
@@ -214,7 +188,7 @@ async function writesDuring(ns: string, action: () => Promise<unknown>): Promise
   const from = statSync(auditLogPath(cluster.kubeconfig)).size;
   await action();
   const marker = `audit-marker-${Math.random().toString(36).slice(2, 8)}`;
-  await controller.apps.readNamespacedDeployment({ name: marker, namespace: ns }).catch(() => undefined);
+  await env.controller.apps.readNamespacedDeployment({ name: marker, namespace: ns }).catch(() => undefined);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const events = auditTail(from, ns);
@@ -240,10 +214,10 @@ async function writesDuring(ns: string, action: () => Promise<unknown>): Promise
  */
 async function writtenState(ns: string) {
   const [deployments, configMaps, secrets, hpas] = await Promise.all([
-    admin.apps.listNamespacedDeployment({ namespace: ns }),
-    admin.core.listNamespacedConfigMap({ namespace: ns }),
-    admin.core.listNamespacedSecret({ namespace: ns }),
-    admin.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns }),
+    env.admin.apps.listNamespacedDeployment({ namespace: ns }),
+    env.admin.core.listNamespacedConfigMap({ namespace: ns }),
+    env.admin.core.listNamespacedSecret({ namespace: ns }),
+    env.admin.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns }),
   ]);
   const meta = (o: { metadata?: { generation?: number; labels?: object; annotations?: object } }) => ({
     generation: o.metadata?.generation,
@@ -264,7 +238,7 @@ async function writtenState(ns: string) {
 
 /** The ReplicaSets the deployment controller made for a Deployment's pods, with their images and sizes. */
 async function replicaSetsOf(ns: string, app: string) {
-  const list = await admin.apps.listNamespacedReplicaSet({ namespace: ns, labelSelector: `app=${app}` });
+  const list = await env.admin.apps.listNamespacedReplicaSet({ namespace: ns, labelSelector: `app=${app}` });
   return plain<V1ReplicaSet[]>(list.items).map((rs) => ({
     image: rs.spec?.template?.spec?.containers.find((c) => c.name === 'podinfod')?.image,
     replicas: rs.spec?.replicas ?? 0,
@@ -275,7 +249,7 @@ async function replicaSetsOf(ns: string, app: string) {
 describe('deploymentTarget.initialize', () => {
   it("follows the controller's Flagger flags: -enable-config-tracking=false, -include-label-prefix, -selector-labels", async () => {
     const { ns, canary } = await world();
-    const flagged = deploymentTarget(controller, {
+    const flagged = deploymentTarget(env.controller, {
       configTracking: false,
       includeLabelPrefixes: ['team'],
       selectorLabels: ['name', 'app'],
@@ -292,7 +266,7 @@ describe('deploymentTarget.initialize', () => {
     expect(await configMap(ns, 'podinfo-env-primary')).toBeUndefined();
     expect((await flagged.revision(canary)).trackedConfigs).toEqual({});
 
-    const otherLabels = deploymentTarget(controller, { selectorLabels: ['app.kubernetes.io/name'] });
+    const otherLabels = deploymentTarget(env.controller, { selectorLabels: ['app.kubernetes.io/name'] });
     await expect(otherLabels.revision(canary)).resolves.toBeDefined();
     await expect(otherLabels.promote(canary)).rejects.toThrow(
       'spec.selector.matchLabels has none of app.kubernetes.io/name — add one (e.g. app.kubernetes.io/name: podinfo)',
@@ -301,7 +275,7 @@ describe('deploymentTarget.initialize', () => {
 
   it('creates <name>-primary from the target with -primary labels and config copies', async () => {
     const { ns, canary } = await world();
-    const first = await target.initialize(canary);
+    const first = await env.target.initialize(canary);
     expect(first.ready).toBe(false);
 
     const primary = await deployment(ns, 'podinfo-primary');
@@ -356,7 +330,7 @@ describe('deploymentTarget.initialize', () => {
 
   it('scales the target to zero only once the primary is ready, remembering its replicas', async () => {
     const { ns, canary } = await world();
-    expect((await target.initialize(canary)).ready).toBe(false);
+    expect((await env.target.initialize(canary)).ready).toBe(false);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(2);
     await initialized(canary);
     const scaled = await deployment(ns, 'podinfo');
@@ -368,14 +342,14 @@ describe('deploymentTarget.initialize', () => {
     const { ns, canary } = await world({
       autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
     });
-    await admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
+    await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: ns,
       body: hpaFor(ns, 'podinfo', 'podinfo'),
     });
     await initialized(canary);
     const before = await writtenState(ns);
-    expect(await writesDuring(ns, () => target.initialize(canary))).toEqual([]);
-    expect(await target.initialize(canary)).toEqual({ ready: true });
+    expect(await writesDuring(ns, () => env.target.initialize(canary))).toEqual([]);
+    expect(await env.target.initialize(canary)).toEqual({ ready: true });
     expect(await writtenState(ns)).toEqual(before);
   });
 
@@ -386,7 +360,7 @@ describe('deploymentTarget.initialize', () => {
     await setImage(ns, 'ghcr.io/stefanprodan/podinfo:6.1.0');
     await patchTarget(ns, { spec: { replicas: 1 } });
     const progressing = { ...canary, status: { phase: 'Progressing' as const } };
-    await target.initialize(progressing);
+    await env.target.initialize(progressing);
     expect((await deployment(ns, 'podinfo-primary'))?.spec?.template).toEqual(template);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(1);
   });
@@ -400,7 +374,7 @@ describe('deploymentTarget.initialize', () => {
         primaryScalerReplicas: { maxReplicas: 6 },
       },
     });
-    await admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
+    await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: ns,
       body: hpaFor(ns, 'podinfo', 'podinfo'),
     });
@@ -414,11 +388,11 @@ describe('deploymentTarget.initialize', () => {
     });
     expect(copy?.metadata?.ownerReferences?.[0]?.uid).toBe(canary.metadata.uid);
 
-    await admin.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+    await env.admin.autoscaling.patchNamespacedHorizontalPodAutoscaler(
       { name: 'podinfo', namespace: ns, body: { spec: { minReplicas: 3 } } },
       MERGE_PATCH,
     );
-    await target.initialize(canary);
+    await env.target.initialize(canary);
     expect((await hpa(ns, 'podinfo-primary'))?.spec).toMatchObject({ minReplicas: 3, maxReplicas: 6 });
     // The real HPA controller acts on the copy: the primary is brought up to the new minimum.
     const deadline = Date.now() + 240_000;
@@ -434,8 +408,8 @@ describe('deploymentTarget.initialize', () => {
       d.spec.selector = { matchLabels: { component: 'web' } };
       if (d.spec.template.metadata) d.spec.template.metadata.labels = { component: 'web' };
     }
-    await admin.apps.createNamespacedDeployment({ namespace: ns, body: d });
-    const err = await target.initialize(canaryFor(ns, 'web')).catch((e: unknown) => e);
+    await env.admin.apps.createNamespacedDeployment({ namespace: ns, body: d });
+    const err = await env.target.initialize(canaryFor(ns, 'web')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AviaryError);
     expect((err as Error).message).toMatch(
       /none of app, name, app.kubernetes.io\/name — add one \(e.g. app: web\)/,
@@ -445,8 +419,8 @@ describe('deploymentTarget.initialize', () => {
 
   it('reports a missing required ConfigMap with what to do', async () => {
     const { ns, canary } = await world();
-    await admin.core.deleteNamespacedConfigMap({ name: 'podinfo-env', namespace: ns });
-    await expect(target.initialize(canary)).rejects.toThrow(
+    await env.admin.core.deleteNamespacedConfigMap({ name: 'podinfo-env', namespace: ns });
+    await expect(env.target.initialize(canary)).rejects.toThrow(
       `configmap ${ns}/podinfo-env referenced by deployment podinfo not found`,
     );
   });
@@ -455,24 +429,24 @@ describe('deploymentTarget.initialize', () => {
 describe('deploymentTarget.revision', () => {
   it('changes with the pod template or a referenced config, and not otherwise', async () => {
     const { ns, canary } = await world();
-    const r1 = await target.revision(canary);
+    const r1 = await env.target.revision(canary);
     expect(Object.keys(r1.trackedConfigs ?? {}).sort()).toEqual([
       'configmap/podinfo-config',
       'configmap/podinfo-env',
       'secret/podinfo-secret',
     ]);
     await initialized(canary); // scales the target to zero: not a new revision
-    await admin.core.createNamespacedConfigMap({
+    await env.admin.core.createNamespacedConfigMap({
       namespace: ns,
       body: configMapFor(ns, 'unrelated', { a: 'b' }),
     });
-    expect(await target.revision(canary)).toEqual(r1);
+    expect(await env.target.revision(canary)).toEqual(r1);
 
-    await admin.core.patchNamespacedConfigMap(
+    await env.admin.core.patchNamespacedConfigMap(
       { name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } },
       MERGE_PATCH,
     );
-    const r2 = await target.revision(canary);
+    const r2 = await env.target.revision(canary);
     expect(r2.spec).toBe(r1.spec);
     expect(r2.trackedConfigs?.['configmap/podinfo-env']).not.toBe(
       r1.trackedConfigs?.['configmap/podinfo-env'],
@@ -484,14 +458,14 @@ describe('deploymentTarget.revision', () => {
     await patchTarget(ns, {
       spec: { template: { metadata: { annotations: { 'example.com/build': '42' } } } },
     });
-    const r3 = await target.revision(canary);
+    const r3 = await env.target.revision(canary);
     expect(r3.spec).not.toBe(r2.spec);
     expect(r3.trackedConfigs).toEqual(r2.trackedConfigs);
   });
 
   it('skips configs opted out of tracking', async () => {
     const { ns, canary } = await world();
-    await admin.core.patchNamespacedConfigMap(
+    await env.admin.core.patchNamespacedConfigMap(
       {
         name: 'podinfo-config',
         namespace: ns,
@@ -499,7 +473,7 @@ describe('deploymentTarget.revision', () => {
       },
       MERGE_PATCH,
     );
-    expect(Object.keys((await target.revision(canary)).trackedConfigs ?? {})).not.toContain(
+    expect(Object.keys((await env.target.revision(canary)).trackedConfigs ?? {})).not.toContain(
       'configmap/podinfo-config',
     );
   });
@@ -518,13 +492,13 @@ describe('deploymentTarget readiness', () => {
         template: { metadata: { labels: { [NEVER_READY_LABEL]: 'true' } } },
       },
     });
-    const waiting = await target.canaryReadiness(canary);
+    const waiting = await env.target.canaryReadiness(canary);
     expect(waiting).toMatchObject({ ready: false, retriable: true });
-    const stuck = await until(() => target.canaryReadiness(canary));
+    const stuck = await until(() => env.target.canaryReadiness(canary));
     expect(stuck).toMatchObject({ ready: false, retriable: false });
     if (!stuck.ready) expect(stuck.reason).toContain('deployment podinfo exceeded its progress deadline');
     // The rollout's new pods run but none is Ready (how many were created before the deadline varies).
-    const pods = await admin.core.listNamespacedPod({
+    const pods = await env.admin.core.listNamespacedPod({
       namespace: ns,
       labelSelector: `app=podinfo,${NEVER_READY_LABEL}=true`,
     });
@@ -533,7 +507,7 @@ describe('deploymentTarget readiness', () => {
       expect(pod.status?.phase).toBe('Running');
       expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
     }
-    expect(await target.primaryReadiness(canary)).toEqual({ ready: true });
+    expect(await env.target.primaryReadiness(canary)).toEqual({ ready: true });
   });
 });
 
@@ -541,22 +515,22 @@ describe('deploymentTarget scaling', () => {
   it('scales the canary back to the count it had, and remembers a new count', async () => {
     const { ns, canary } = await world({}, 3);
     await initialized(canary);
-    await target.scaleCanaryUp(canary);
+    await env.target.scaleCanaryUp(canary);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(3);
-    expect(await writesDuring(ns, () => target.scaleCanaryUp(canary))).toEqual([]); // already up
+    expect(await writesDuring(ns, () => env.target.scaleCanaryUp(canary))).toEqual([]); // already up
     await patchTarget(ns, { spec: { replicas: 5 } });
     // One merge patch guarded by the resourceVersion it was computed from: the deployment controller,
     // busy scaling to 5, may write status in between (409 Conflict, read and patched again).
-    const patches = await writesDuring(ns, () => target.scaleCanaryToZero(canary));
+    const patches = await writesDuring(ns, () => env.target.scaleCanaryToZero(canary));
     expect(patches.filter((w) => !w.endsWith(' 409'))).toEqual(['patch deployments/podinfo 200']);
     expect(patches.slice(0, -1).every((w) => w === 'patch deployments/podinfo 409')).toBe(true);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(0);
     expect((await deployment(ns, 'podinfo'))?.metadata?.annotations?.[REPLICAS_ANNOTATION]).toBe('5');
-    expect(await writesDuring(ns, () => target.scaleCanaryToZero(canary))).toEqual([]);
-    await target.scaleCanaryUp(canary);
+    expect(await writesDuring(ns, () => env.target.scaleCanaryToZero(canary))).toEqual([]);
+    await env.target.scaleCanaryUp(canary);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(5);
     // The ReplicaSet follows and KWOK's pods become ready: the canary is ready at its new size.
-    await becomesReady(ns, () => target.canaryReadiness(canary));
+    await becomesReady(ns, () => env.target.canaryReadiness(canary));
     expect((await deployment(ns, 'podinfo'))?.status?.availableReplicas).toBe(5);
   });
 
@@ -564,7 +538,7 @@ describe('deploymentTarget scaling', () => {
     const { ns, canary } = await world({}, 4);
     await initialized(canary);
     await patchTarget(ns, { metadata: { annotations: { [REPLICAS_ANNOTATION]: null } } });
-    await target.scaleCanaryUp(canary);
+    await env.target.scaleCanaryUp(canary);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(4);
   });
 });
@@ -576,12 +550,12 @@ describe('deploymentTarget.promote', () => {
     const before = await deployment(ns, 'podinfo-primary');
     await setImage(ns, 'ghcr.io/stefanprodan/podinfo:6.1.0');
     await patchTarget(ns, { metadata: { labels: { team: 'payments' } }, spec: { replicas: 3 } });
-    await admin.core.patchNamespacedConfigMap(
+    await env.admin.core.patchNamespacedConfigMap(
       { name: 'podinfo-env', namespace: ns, body: { data: { color: 'green' } } },
       MERGE_PATCH,
     );
 
-    await target.promote(canary);
+    await env.target.promote(canary);
     const after = await deployment(ns, 'podinfo-primary');
     const container = podSpecOf(after)?.containers.find((c) => c.name === 'podinfod');
     expect(container?.image).toBe('ghcr.io/stefanprodan/podinfo:6.1.0');
@@ -594,7 +568,7 @@ describe('deploymentTarget.promote', () => {
     expect(after?.spec?.replicas).toBe(3);
     expect(after?.metadata?.generation).toBeGreaterThan(before?.metadata?.generation ?? 0);
     expect((await configMap(ns, 'podinfo-env-primary'))?.data).toEqual({ color: 'green' });
-    await becomesReady(ns, () => target.primaryReadiness(canary));
+    await becomesReady(ns, () => env.target.primaryReadiness(canary));
     // The real rollout: a new ReplicaSet runs the promoted image on every replica, the old one none.
     const sets = await replicaSetsOf(ns, 'podinfo-primary');
     expect(sets.filter((rs) => rs.replicas > 0)).toEqual([
@@ -610,13 +584,13 @@ describe('deploymentTarget.promote', () => {
     const { ns, canary } = await world({
       autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
     });
-    await admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
+    await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: ns,
       body: hpaFor(ns, 'podinfo', 'podinfo'),
     });
     await initialized(canary);
     await patchTarget(ns, { spec: { replicas: 4 } });
-    await target.promote(canary);
+    await env.target.promote(canary);
     expect((await deployment(ns, 'podinfo-primary'))?.spec?.replicas).toBe(2);
   });
 });
@@ -626,11 +600,11 @@ describe('deploymentTarget.finalize', () => {
     const { ns, canary } = await world({}, 3);
     await initialized(canary);
     expect((await deployment(ns, 'podinfo'))?.spec?.replicas).toBe(0);
-    await target.finalize(canary);
+    await env.target.finalize(canary);
     const restored = await deployment(ns, 'podinfo');
     expect(restored?.spec?.replicas).toBe(3);
     expect(restored?.metadata?.annotations?.[REPLICAS_ANNOTATION]).toBeUndefined();
-    await becomesReady(ns, () => target.canaryReadiness(canary));
-    expect(await writesDuring(ns, () => target.finalize(canary))).toEqual([]);
+    await becomesReady(ns, () => env.target.canaryReadiness(canary));
+    expect(await writesDuring(ns, () => env.target.finalize(canary))).toEqual([]);
   });
 });

@@ -8,10 +8,10 @@
  * resourceVersion shows that a call wrote nothing.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
-import type { Readiness, WorkloadTarget } from '../../src/engine/ports.js';
-import { MERGE_PATCH, makeClients, plain, type KubeClients } from '../../src/kube/client.js';
+import type { Readiness } from '../../src/engine/ports.js';
+import { MERGE_PATCH, plain } from '../../src/kube/client.js';
 import { retryOnConflict } from '../../src/kube/failure.js';
 import { deploymentTarget } from '../../src/targets/kubernetes/deployment-target.js';
 import {
@@ -20,26 +20,15 @@ import {
 } from '../../src/targets/kubernetes/primary-scaled-object.js';
 import { REPLICAS_ANNOTATION } from '../../src/targets/kubernetes/replicas.js';
 import { canaryFor, deploymentFor } from '../../src/targets/kubernetes/testing/fixtures.js';
-import { testCluster } from '../cluster/index.js';
-import { createCanary } from './real-canary.js';
+import { targetTest } from './target-test.js';
 
 // Readiness waits on the real deployment controller and KWOK of a cluster shared with other test runs.
 vi.setConfig({ testTimeout: 300_000 });
 
-const cluster = testCluster();
-let admin: KubeClients;
-let target: WorkloadTarget;
-const namespaces: string[] = [];
-
-beforeAll(async () => {
-  admin = cluster.adminClients();
-  const controller = makeClients(cluster.kubeConfig(await cluster.controllerKubeconfig()));
+const env = targetTest((controller) =>
   // Config tracking is the Deployment target's own concern (test/targets/deployment-target.test.ts).
-  target = deploymentTarget(controller, { rolloutId: () => 'rollout', configTracking: false });
-});
-afterAll(async () => {
-  await Promise.all(namespaces.map((ns) => cluster.deleteNamespace(ns)));
-});
+  deploymentTarget(controller, { rolloutId: () => 'rollout', configTracking: false }),
+);
 
 const KEDA = { group: 'keda.sh', version: 'v1alpha1', plural: 'scaledobjects' };
 
@@ -102,12 +91,10 @@ const LATENCY_FOR_PRIMARY =
 
 /** A namespace with podinfo (2 replicas), its ScaledObject and a real Canary (the copies' owner). */
 async function world(autoscalerRef: Partial<NonNullable<Canary['spec']['autoscalerRef']>> = {}) {
-  const ns = await cluster.newNamespace('keda-target');
-  namespaces.push(ns);
-  await admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentFor(ns, 'podinfo', 2) });
-  await admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: ns, body: userScaledObject(ns) });
-  const canary = await createCanary(
-    admin,
+  const ns = await env.newNamespace('keda-target');
+  await env.admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentFor(ns, 'podinfo', 2) });
+  await env.admin.custom.createNamespacedCustomObject({ ...KEDA, namespace: ns, body: userScaledObject(ns) });
+  const canary = await env.createCanary(
     canaryFor(ns, 'podinfo', {
       autoscalerRef: {
         apiVersion: 'keda.sh/v1alpha1',
@@ -121,25 +108,30 @@ async function world(autoscalerRef: Partial<NonNullable<Canary['spec']['autoscal
 }
 
 const scaledObject = async (ns: string, name: string) =>
-  (await admin.custom.getNamespacedCustomObject({ ...KEDA, namespace: ns, name })) as ScaledObject;
+  (await env.admin.custom.getNamespacedCustomObject({ ...KEDA, namespace: ns, name })) as ScaledObject;
 
 async function editScaledObject(ns: string, edit: (so: ScaledObject) => void) {
   await retryOnConflict(async () => {
     const so = await scaledObject(ns, 'podinfo');
     edit(so);
-    await admin.custom.replaceNamespacedCustomObject({ ...KEDA, namespace: ns, name: 'podinfo', body: so });
+    await env.admin.custom.replaceNamespacedCustomObject({
+      ...KEDA,
+      namespace: ns,
+      name: 'podinfo',
+      body: so,
+    });
   });
 }
 
 const deployment = async (ns: string, name: string) =>
-  plain<V1Deployment>(await admin.apps.readNamespacedDeployment({ name, namespace: ns }));
+  plain<V1Deployment>(await env.admin.apps.readNamespacedDeployment({ name, namespace: ns }));
 
 /** initialize until the primary is ready (the target is then scaled to zero), bounded against a hang. */
 async function initialized(canary: Canary): Promise<void> {
   const deadline = Date.now() + 240_000;
   let result: Readiness;
   do {
-    result = await target.initialize(canary);
+    result = await env.target.initialize(canary);
     if (result.ready) return;
     await new Promise((r) => setTimeout(r, 250));
   } while (result.retriable && Date.now() < deadline);
@@ -199,7 +191,7 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
     expect(paused.spec.scaleTargetRef.name).toBe('podinfo');
 
     // Another tick writes neither ScaledObject.
-    await target.initialize(canary);
+    await env.target.initialize(canary);
     expect((await scaledObject(ns, 'podinfo')).metadata.resourceVersion).toBe(
       paused.metadata.resourceVersion,
     );
@@ -212,7 +204,7 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
     const { ns, canary } = await world();
     await initialized(canary);
     // Without a remembered count the canary starts at the ScaledObject's minReplicaCount (3), not at 1.
-    await admin.apps.patchNamespacedDeployment(
+    await env.admin.apps.patchNamespacedDeployment(
       {
         name: 'podinfo',
         namespace: ns,
@@ -220,21 +212,21 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
       },
       MERGE_PATCH,
     );
-    await target.scaleCanaryUp(canary);
+    await env.target.scaleCanaryUp(canary);
     expect((await deployment(ns, 'podinfo')).spec?.replicas).toBe(3);
     const resumed = await scaledObject(ns, 'podinfo');
     expect(resumed.metadata.annotations).not.toHaveProperty(PAUSED_REPLICAS_ANNOTATION);
     expect(resumed.metadata.annotations).toEqual({ 'scaledobject.keda.sh/transfer-hpa-ownership': 'true' });
-    await target.scaleCanaryUp(canary);
+    await env.target.scaleCanaryUp(canary);
     expect((await scaledObject(ns, 'podinfo')).metadata.resourceVersion).toBe(
       resumed.metadata.resourceVersion,
     );
 
-    await target.scaleCanaryToZero(canary);
+    await env.target.scaleCanaryToZero(canary);
     expect((await deployment(ns, 'podinfo')).spec?.replicas).toBe(0);
     const paused = await scaledObject(ns, 'podinfo');
     expect(paused.metadata.annotations?.[PAUSED_REPLICAS_ANNOTATION]).toBe('0');
-    await target.scaleCanaryToZero(canary);
+    await env.target.scaleCanaryToZero(canary);
     expect((await scaledObject(ns, 'podinfo')).metadata.resourceVersion).toBe(
       paused.metadata.resourceVersion,
     );
@@ -251,7 +243,7 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
       if (requests) requests.metadata.query = 'sum(rate(http_requests_total{app="podinfo"}[5m]))';
     });
 
-    await target.promote(canary);
+    await env.target.promote(canary);
     const copy = await scaledObject(ns, 'podinfo-primary');
     expect(copy.spec).toMatchObject({ pollingInterval: 30, maxReplicaCount: 12, minReplicaCount: 3 });
     expect(copy.spec.triggers[0]?.metadata.query).toBe(
@@ -263,7 +255,7 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
     // The primary's copy owns the primary's replica count: promotion leaves it alone.
     expect((await deployment(ns, 'podinfo-primary')).spec?.replicas).toBe(2);
 
-    await target.finalize(canary);
+    await env.target.finalize(canary);
     expect((await scaledObject(ns, 'podinfo')).metadata.annotations).not.toHaveProperty(
       PAUSED_REPLICAS_ANNOTATION,
     );
@@ -272,7 +264,7 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
 
   it("reports KEDA's own refusal of primaryScalerReplicas that break min <= max", async () => {
     const { ns, canary } = await world({ primaryScalerReplicas: { minReplicas: 11 } });
-    await expect(target.initialize(canary)).rejects.toThrow(
+    await expect(env.target.initialize(canary)).rejects.toThrow(
       /writing ScaledObject .*\/podinfo-primary: 422 Invalid: .*minReplicaCount must be less than or equal to maxReplicaCount/,
     );
     await expect(scaledObject(ns, 'podinfo-primary')).rejects.toThrow();
@@ -280,7 +272,7 @@ describe('deploymentTarget with a KEDA ScaledObject', () => {
 
   it('names the fix when the ScaledObject autoscalerRef names is missing', async () => {
     const { ns, canary } = await world({ name: 'missing' });
-    await expect(target.initialize(canary)).rejects.toThrow(
+    await expect(env.target.initialize(canary)).rejects.toThrow(
       `ScaledObject ${ns}/missing named by autoscalerRef not found — create it or remove autoscalerRef`,
     );
   });
