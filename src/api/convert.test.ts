@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertFlagger } from './convert.js';
-import { validateDocuments } from './validate.js';
+import { validateDocuments } from '../validation/validate.js';
 
 const examples = join(import.meta.dirname, '..', '..', 'examples', 'flagger');
 const files = readdirSync(examples).filter((f) => f.endsWith('.yaml'));

@@ -3,7 +3,7 @@
  * the state directory) are errors that name the field and the fix.
  */
 import { describe, expect, it } from 'vitest';
-import { validateDocuments, type Problem } from './validate.js';
+import { validateDocuments, type Problem } from '../validation/validate.js';
 
 const canary = (overrides: { analysis?: string; local?: string; name?: string; extra?: string } = {}) => `
 apiVersion: aviary.dev/v1beta1

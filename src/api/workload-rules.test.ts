@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateDocuments } from './validate.js';
+import { validateDocuments } from '../validation/validate.js';
 
 const canary = (workload: string) => `apiVersion: aviary.dev/v1beta1
 kind: Canary

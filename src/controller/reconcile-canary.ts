@@ -7,7 +7,7 @@
  */
 import { isError } from '../api/problems.js';
 import type { Canary } from '../api/types.js';
-import { validateObject } from '../api/validate.js';
+import { validateObject } from '../validation/validate.js';
 import type { EnginePorts } from '../engine/ports.js';
 import { reconcileFailedCondition } from '../engine/status.js';
 import { fixOf, toAviaryError, type AviaryError } from '../errors.js';

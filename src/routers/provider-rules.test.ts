@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateDocuments } from '../api/validate.js';
+import { validateDocuments } from '../validation/validate.js';
 
 const canary = (provider: string, extra = '', analysis = 'stepWeight: 10') => `apiVersion: aviary.dev/v1beta1
 kind: Canary

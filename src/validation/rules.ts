@@ -9,21 +9,21 @@ import {
   KUBERNETES_BLUE_GREEN_ITERATIONS,
   maxWeight,
   TOTAL_WEIGHT,
-} from './defaults.js';
-import { formatDuration, parseDuration } from './duration.js';
+} from '../api/defaults.js';
+import { formatDuration, parseDuration } from '../api/duration.js';
 import { hasMetricReader, METRIC_PROVIDERS, OTHER_READERS } from '../metrics/providers/index.js';
-import { BUILTIN_METRICS, isBuiltinMetric } from './builtin-metrics.js';
-import { MAX_LABEL, nameProblem } from './names.js';
-import type { FieldProblem } from './problems.js';
-import { routingRules } from './routing-rules.js';
-import { workloadRules } from './workload-rules.js';
+import { BUILTIN_METRICS, isBuiltinMetric } from '../api/builtin-metrics.js';
+import { MAX_LABEL, nameProblem } from '../api/names.js';
+import type { FieldProblem } from '../api/problems.js';
+import { routingRules } from '../api/routing-rules.js';
+import { workloadRules } from '../api/workload-rules.js';
 import type {
   AlertProviderSpec,
   CanaryAnalysis,
   CanaryMetric,
   CanarySpec,
   MetricTemplateSpec,
-} from './types.js';
+} from '../api/types.js';
 
 export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
 /** Flagger keeps progressDeadlineSeconds in an int32. */

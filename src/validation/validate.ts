@@ -6,10 +6,10 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import { AviaryError } from '../errors.js';
-import { API_VERSION } from './api-version.js';
-import { durationLimitProblems } from './duration-rules.js';
-import { capProblems, inputLimitProblems, LIMITS, moreProblems, tooLarge } from './limits.js';
-import { metadataNameRules } from './names.js';
+import { API_VERSION } from '../api/api-version.js';
+import { durationLimitProblems } from '../api/duration-rules.js';
+import { capProblems, inputLimitProblems, LIMITS, moreProblems, tooLarge } from '../api/limits.js';
+import { metadataNameRules } from '../api/names.js';
 import {
   closest,
   formatProblem,
@@ -17,16 +17,16 @@ import {
   isError,
   type FieldProblem,
   type Problem,
-} from './problems.js';
+} from '../api/problems.js';
 import { providerProblems } from '../routers/provider-rules.js';
 import { alertProviderRules, canaryRules, metricTemplateRules } from './rules.js';
-import { schemaProblems, unknownFieldProblems } from './schema-errors.js';
-import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from './schema/index.js';
-import type { AlertProvider, Canary, MetricTemplate } from './types.js';
-import { duplicateKeys, parseYamlStream } from './yaml-stream.js';
+import { schemaProblems, unknownFieldProblems } from '../api/schema-errors.js';
+import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from '../api/schema/index.js';
+import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
+import { duplicateKeys, parseYamlStream } from '../api/yaml-stream.js';
 
-export type { Problem, Severity } from './problems.js';
-export { formatProblem, isError } from './problems.js';
+export type { Problem, Severity } from '../api/problems.js';
+export { formatProblem, isError } from '../api/problems.js';
 
 interface KindSpec {
   schema: TSchema;

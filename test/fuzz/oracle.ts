@@ -4,7 +4,7 @@
  * with no error, a problem without a fix, an accepted duration that overflows a timer).
  */
 import { parseDuration } from '../../src/api/duration.js';
-import { validateDocuments, type ValidationResult } from '../../src/api/validate.js';
+import { validateDocuments, type ValidationResult } from '../../src/validation/validate.js';
 
 /** Node's setTimeout fires at once (with a TimeoutOverflowWarning) above this. */
 export const TIMER_LIMIT_MS = 2 ** 31 - 1;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/api/limits.js';
-import { validateDocuments } from '../../src/api/validate.js';
+import { validateDocuments } from '../../src/validation/validate.js';
 import { aliasBomb, fuzzCases, seedDocuments } from './generate.js';
 import { runCase } from './oracle.js';
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { MetricTemplate } from '../../src/api/types.js';
-import { validateDocuments } from '../../src/api/validate.js';
+import { validateDocuments } from '../../src/validation/validate.js';
 import { hasMetricReader } from '../../src/metrics/providers/index.js';
 import { renderQuery, templateModel } from '../../src/metrics/template.js';
 import { canary } from './fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { metricTemplateRules } from '../../src/api/rules.js';
+import { metricTemplateRules } from '../../src/validation/rules.js';
 import { METRIC_PROVIDER_TYPES } from '../../src/api/schema/metric-template.js';
-import { validateDocuments } from '../../src/api/validate.js';
+import { validateDocuments } from '../../src/validation/validate.js';
 import { hasMetricReader, METRIC_PROVIDERS } from '../../src/metrics/providers/index.js';
 
 describe('the metric provider registry', () => {

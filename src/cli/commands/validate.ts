@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .requiredOption('-f, --filename <file>', 'YAML file to check ("-" for stdin); repeatable', collect, [])
     .option('--no-warnings', 'print errors only')
     .action(async (opts: { filename: string[]; warnings: boolean }) => {
-      const { formatProblem, validateDocuments } = await import('../../api/validate.js');
+      const { formatProblem, validateDocuments } = await import('../../validation/validate.js');
       let errors = 0;
       let warnings = 0;
       let valid = 0;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AlertProvider, Canary, MetricTemplate } from '../../api/types.js';
-import { InvalidSpecError, parseCanary, validateDocuments } from '../../api/validate.js';
+import { InvalidSpecError, parseCanary, validateDocuments } from '../../validation/validate.js';
 import { AviaryError, unreadable } from '../../errors.js';
 
 export interface LocalManifests {
