@@ -9,7 +9,7 @@ import { analysisIntervalMs, namespaceOf } from '../api/defaults.js';
 import type { Canary } from '../api/types.js';
 import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
-import { INTENT_ANNOTATION } from '../intents/intent.js';
+import { INTENT_ANNOTATION } from '../api/intent.js';
 import { canaryStore } from '../kube/canary-store.js';
 import type { KubeClients } from '../kube/client.js';
 import { LeaderElector } from '../kube/leader-election.js';

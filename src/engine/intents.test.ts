@@ -4,7 +4,7 @@
  * is reported once, and a pause also holds a release waiting at its confirm-rollout gate.
  */
 import { describe, expect, it } from 'vitest';
-import { INTENT_ANNOTATION, newIntent, serializeIntent, type IntentKind } from '../intents/intent.js';
+import { INTENT_ANNOTATION, newIntent, serializeIntent, type IntentKind } from '../api/intent.js';
 import { createWorld, podinfoCanary, type World } from './testing/index.js';
 
 function ask(world: World, kind: IntentKind, user = 'alice'): string {

@@ -11,7 +11,7 @@
  *   retry   Failed -> Progressing (the same revision analysed again from zero traffic)
  */
 import type { CanaryStatus, Phase } from '../api/types.js';
-import { INTENT_ANNOTATION, parseIntent, type Intent, type IntentKind } from '../intents/intent.js';
+import { INTENT_ANNOTATION, parseIntent, type Intent, type IntentKind } from '../api/intent.js';
 import { promote } from './actions/promote.js';
 import { rollback } from './actions/rollback.js';
 import { startRollout } from './actions/start-rollout.js';

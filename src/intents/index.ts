@@ -12,8 +12,8 @@ export {
   parseIntent,
   requestMessage,
   serializeIntent,
-} from './intent.js';
-export type { Intent, IntentKind, IntentSink } from './intent.js';
+} from '../api/intent.js';
+export type { Intent, IntentKind, IntentSink } from '../api/intent.js';
 export { kubeIntents, type KubeIntentOptions } from './kube.js';
 export { localIntents, localUser } from './local.js';
 export { appendEvent, localPaths, readEvents } from './local-files.js';

@@ -16,7 +16,7 @@ import {
   serializeIntent,
   type Intent,
   type IntentSink,
-} from './intent.js';
+} from '../api/intent.js';
 import { requestReason } from './reason.js';
 import { whoAmI } from './who-am-i.js';
 import { namespaceOf } from '../api/defaults.js';

@@ -5,7 +5,7 @@
 import { access, rename, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { AviaryError } from '../errors.js';
-import { newIntent, requestMessage, serializeIntent, type IntentSink } from './intent.js';
+import { newIntent, requestMessage, serializeIntent, type IntentSink } from '../api/intent.js';
 import { appendEvent, localPaths } from './local-files.js';
 import { requestReason } from './reason.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTENT_ANNOTATION } from '../../src/intents/intent.js';
+import { INTENT_ANNOTATION } from '../../src/api/intent.js';
 import { GROUP, VERSION } from '../../src/kube/client.js';
 import { testCluster } from '../cluster/index.js';
 import { NAME, readCanary, releaseObjects } from './release.js';

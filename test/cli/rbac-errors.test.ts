@@ -3,7 +3,7 @@
  * steer them, and the refusal says which role to bind (not the controller's).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTENT_ANNOTATION } from '../../src/intents/intent.js';
+import { INTENT_ANNOTATION } from '../../src/api/intent.js';
 import { GROUP, VERSION } from '../../src/kube/client.js';
 import { testCluster } from '../cluster/index.js';
 import { NAME, readCanary, releaseObjects, userWithRole } from './release.js';

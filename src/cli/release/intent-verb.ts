@@ -3,7 +3,7 @@
  * own name and description. The spec is never edited (src/intents); the engine acts at its next tick.
  */
 import type { Command } from 'commander';
-import type { IntentKind } from '../../intents/intent.js';
+import type { IntentKind } from '../../api/intent.js';
 import { addTargetFlags, type TargetFlags } from './target.js';
 
 export function registerIntentVerb(program: Command, kind: IntentKind, description: string): void {

@@ -24,7 +24,7 @@ import { ProcessRecordFile } from './orphans.js';
 import { restoreFromStatus } from './restore.js';
 import { FileStatusStore } from './state-file.js';
 import { AviaryError } from '../../errors.js';
-import { INTENT_ANNOTATION } from '../../intents/intent.js';
+import { INTENT_ANNOTATION } from '../../api/intent.js';
 import { appendEvent, readIntentText, writeCanaryCopy } from '../../intents/local-files.js';
 
 export interface LocalReleaseOptions {
