@@ -9,8 +9,7 @@ import { progressDeadlineMs, readyThreshold, namespaceOf } from '../../api/defau
 import type { Canary } from '../../api/types.js';
 import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { MERGE_PATCH, plain, type KubeClients } from '../../kube/client.js';
-import { isAlreadyExists, isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
+import type { KubeClients } from '../../kube/client.js';
 import {
   checksums,
   copyConfigsToPrimary,
@@ -20,9 +19,9 @@ import {
 import { daemonSetReadiness } from './daemonset-readiness.js';
 import type { DeploymentTargetOptions } from './deployment-target.js';
 import { digest } from './digest.js';
-import { primaryName } from './metadata.js';
 import { primaryMetadata, primaryPodTemplate } from './primary-deployment.js';
 import { selectorLabelOf as selectorOf } from './selector-label.js';
+import { DAEMONSETS, workloadObjects } from './workload-objects.js';
 
 /** The node selector that keeps a scaled-to-zero DaemonSet's pods off every node. */
 export const SCALE_TO_ZERO_NODE_SELECTOR = 'aviary.dev/scale-to-zero';
@@ -46,29 +45,8 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
   const trackedConfigs: typeof trackConfigs = (...args) =>
     options.configTracking === false ? Promise.resolve([]) : trackConfigs(...args);
 
-  async function readDaemonSet(namespace: string, name: string): Promise<V1DaemonSet | undefined> {
-    try {
-      return plain<V1DaemonSet>(await clients.apps.readNamespacedDaemonSet({ name, namespace }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw toKubeError(err, `reading daemonset ${namespace}/${name}`);
-    }
-  }
-
-  async function readTarget(canary: Canary): Promise<V1DaemonSet> {
-    const namespace = namespaceOf(canary);
-    const name = canary.spec.targetRef.name;
-    const target = await readDaemonSet(namespace, name);
-    if (!target)
-      throw new AviaryError(
-        'NOT_FOUND',
-        `daemonset ${namespace}/${name} named by targetRef not found — create it or fix spec.targetRef.name`,
-      );
-    return target;
-  }
-
-  const readPrimary = (canary: Canary) =>
-    readDaemonSet(namespaceOf(canary), primaryName(canary.spec.targetRef.name));
+  const daemonSets = workloadObjects(clients, DAEMONSETS);
+  const { readTarget, readPrimary } = daemonSets;
 
   const readiness = (canary: Canary, ds: V1DaemonSet, percent: number | undefined): Readiness =>
     daemonSetReadiness(ds, {
@@ -79,29 +57,13 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
     });
 
   /** Sets (`true`) or removes (`null`) the scale-to-zero node selector on the target, if it changes anything. */
-  async function setScaledToZero(canary: Canary, scaledToZero: boolean): Promise<void> {
-    const namespace = namespaceOf(canary);
-    const name = canary.spec.targetRef.name;
-    try {
-      await retryOnConflict(async () => {
-        const current = await readTarget(canary);
-        const has = SCALE_TO_ZERO_NODE_SELECTOR in (current.spec?.template.spec?.nodeSelector ?? {});
-        if (has === scaledToZero) return;
-        const body = {
-          metadata: { resourceVersion: current.metadata?.resourceVersion },
-          spec: {
-            template: {
-              spec: { nodeSelector: { [SCALE_TO_ZERO_NODE_SELECTOR]: scaledToZero ? 'true' : null } },
-            },
-          },
-        };
-        await clients.apps.patchNamespacedDaemonSet({ name, namespace, body }, MERGE_PATCH);
-      });
-    } catch (err) {
-      if (err instanceof AviaryError) throw err;
-      throw toKubeError(err, `patching daemonset ${namespace}/${name}`);
-    }
-  }
+  const setScaledToZero = (canary: Canary, scaledToZero: boolean) =>
+    daemonSets.patch(canary, canary.spec.targetRef.name, (current) => {
+      const has = SCALE_TO_ZERO_NODE_SELECTOR in (current.spec?.template.spec?.nodeSelector ?? {});
+      if (has === scaledToZero) return undefined;
+      const nodeSelector = { [SCALE_TO_ZERO_NODE_SELECTOR]: scaledToZero ? 'true' : null };
+      return { spec: { template: { spec: { nodeSelector } } } };
+    });
 
   /** The primary's spec fields Flagger carries from the target, besides the template. */
   const copiedSpec = (target: V1DaemonSet) => ({
@@ -134,7 +96,6 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
   }
 
   async function createPrimary(canary: Canary, target: V1DaemonSet): Promise<V1DaemonSet> {
-    const namespace = namespaceOf(canary);
     const sel = selectorLabelOf(target);
     const body: V1DaemonSet = {
       apiVersion: 'apps/v1',
@@ -146,15 +107,7 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
         template: await primaryTemplate(canary, target),
       },
     };
-    try {
-      return plain<V1DaemonSet>(await clients.apps.createNamespacedDaemonSet({ namespace, body }));
-    } catch (err) {
-      if (isAlreadyExists(err)) {
-        const existing = await readPrimary(canary);
-        if (existing) return existing;
-      }
-      throw toKubeError(err, `creating daemonset ${namespace}/${body.metadata?.name ?? ''}`);
-    }
+    return daemonSets.createPrimary(canary, body);
   }
 
   return {
@@ -180,12 +133,7 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
 
     async primaryReadiness(canary) {
       const primary = await readPrimary(canary);
-      if (!primary)
-        return {
-          ready: false,
-          retriable: true,
-          reason: `daemonset ${primaryName(canary.spec.targetRef.name)} not found — waiting for initialization`,
-        };
+      if (!primary) return daemonSets.primaryMissing(canary);
       return readiness(canary, primary, canary.spec.analysis.primaryReadyThreshold);
     },
 
@@ -197,36 +145,10 @@ export function daemonSetTarget(clients: KubeClients, options: DeploymentTargetO
     scaleCanaryToZero: (canary) => setScaledToZero(canary, true),
 
     async promote(canary) {
-      const namespace = namespaceOf(canary);
-      const name = primaryName(canary.spec.targetRef.name);
       const target = await readTarget(canary);
       const template = await primaryTemplate(canary, target);
       const meta = primaryMetadata(canary, target, selectorLabelOf(target), options.includeLabelPrefixes);
-      try {
-        await retryOnConflict(async () => {
-          const primary = await readPrimary(canary);
-          if (!primary?.spec)
-            throw new AviaryError(
-              'NOT_FOUND',
-              `daemonset ${namespace}/${name} not found — the canary must be initialized before promotion`,
-            );
-          const body: V1DaemonSet = {
-            ...primary,
-            metadata: {
-              ...primary.metadata,
-              labels: meta.labels,
-              annotations: meta.annotations,
-              ownerReferences: meta.ownerReferences,
-            },
-            spec: { ...primary.spec, ...copiedSpec(target), template },
-          };
-          delete body.status;
-          await clients.apps.replaceNamespacedDaemonSet({ name, namespace, body });
-        });
-      } catch (err) {
-        if (err instanceof AviaryError) throw err;
-        throw toKubeError(err, `promoting daemonset ${namespace}/${name}`);
-      }
+      await daemonSets.replacePrimary(canary, meta, (spec) => ({ ...spec, ...copiedSpec(target), template }));
     },
 
     // revertOnDeletion: the target runs on its nodes again; the primary is garbage-collected with the Canary.

@@ -7,8 +7,7 @@ import { progressDeadlineMs, readyThreshold, namespaceOf } from '../../api/defau
 import type { Canary } from '../../api/types.js';
 import type { Readiness, Revision, WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { MERGE_PATCH, plain, type KubeClients } from '../../kube/client.js';
-import { isAlreadyExists, isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
+import type { KubeClients } from '../../kube/client.js';
 import {
   checksums,
   copyConfigsToPrimary,
@@ -22,6 +21,7 @@ import { newPrimaryDeployment, primaryMetadata, primaryPodTemplate } from './pri
 import { deploymentReadiness } from './readiness.js';
 import { REPLICAS_ANNOTATION, rememberedReplicas, scaleUpReplicas } from './replicas.js';
 import { selectorLabelOf as selectorOf, type SelectorLabel } from './selector-label.js';
+import { DEPLOYMENTS, workloadObjects } from './workload-objects.js';
 
 export interface DeploymentTargetOptions {
   /** Clock for the progress deadline (ms since the epoch). */
@@ -55,31 +55,8 @@ export function deploymentTarget(
   const trackedConfigs: typeof trackConfigs = (...args) =>
     options.configTracking === false ? Promise.resolve([]) : trackConfigs(...args);
 
-  async function readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
-    try {
-      return plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw toKubeError(err, `reading deployment ${namespace}/${name}`);
-    }
-  }
-
-  async function readTarget(canary: Canary): Promise<V1Deployment> {
-    const ref = canary.spec.targetRef;
-    if (ref.kind !== 'Deployment')
-      throw new AviaryError(
-        'INVALID_SPEC',
-        `targetRef kind ${ref.kind} is not handled by the Deployment target`,
-      );
-    const namespace = namespaceOf(canary);
-    const target = await readDeployment(namespace, ref.name);
-    if (!target)
-      throw new AviaryError(
-        'NOT_FOUND',
-        `deployment ${namespace}/${ref.name} named by targetRef not found — create it or fix spec.targetRef.name`,
-      );
-    return target;
-  }
+  const deployments = workloadObjects(clients, DEPLOYMENTS);
+  const { readTarget, readPrimary } = deployments;
 
   const autoscalerOf = (canary: Canary) =>
     autoscalerFor({ clients, canary, includeLabelPrefixes: options.includeLabelPrefixes });
@@ -90,47 +67,16 @@ export function deploymentTarget(
     return autoscaler && { minReplicas: await autoscaler.minReplicas() };
   }
 
-  const readPrimary = (canary: Canary) =>
-    readDeployment(namespaceOf(canary), primaryName(canary.spec.targetRef.name));
-
   const rule = (canary: Canary, percent: number | undefined) => ({
     thresholdPercent: readyThreshold(percent),
     deadlineMs: progressDeadlineMs(canary.spec),
     nowMs: now(),
   });
 
-  /** Merge-patches a deployment, guarded by the resourceVersion it was computed from. */
-  async function patchDeployment(
-    canary: Canary,
-    name: string,
-    change: (current: V1Deployment) => Record<string, unknown> | undefined,
-  ): Promise<void> {
-    const namespace = namespaceOf(canary);
-    try {
-      await retryOnConflict(async () => {
-        const current = await readDeployment(namespace, name);
-        if (!current) throw new AviaryError('NOT_FOUND', `deployment ${namespace}/${name} not found`);
-        const patch = change(current);
-        if (!patch) return;
-        const metadata = {
-          ...(patch.metadata as object | undefined),
-          resourceVersion: current.metadata?.resourceVersion,
-        };
-        await clients.apps.patchNamespacedDeployment(
-          { name, namespace, body: { ...patch, metadata } },
-          MERGE_PATCH,
-        );
-      });
-    } catch (err) {
-      if (err instanceof AviaryError) throw err;
-      throw toKubeError(err, `patching deployment ${namespace}/${name}`);
-    }
-  }
-
   async function scaleTargetToZero(canary: Canary): Promise<void> {
     // A ScaledObject would scale the target straight back up (Flagger's PauseTargetScaler).
     await autoscalerOf(canary)?.pause();
-    await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
+    await deployments.patch(canary, canary.spec.targetRef.name, (target) => {
       const replicas = target.spec?.replicas ?? 1;
       if (replicas === 0) return undefined;
       return {
@@ -158,15 +104,7 @@ export function deploymentTarget(
       scaleUpReplicas({ target, autoscaler }),
       options.includeLabelPrefixes,
     );
-    try {
-      return plain<V1Deployment>(await clients.apps.createNamespacedDeployment({ namespace, body }));
-    } catch (err) {
-      if (isAlreadyExists(err)) {
-        const existing = await readPrimary(canary);
-        if (existing) return existing;
-      }
-      throw toKubeError(err, `creating deployment ${namespace}/${body.metadata?.name ?? ''}`);
-    }
+    return deployments.createPrimary(canary, body);
   }
 
   return {
@@ -198,12 +136,7 @@ export function deploymentTarget(
 
     async primaryReadiness(canary): Promise<Readiness> {
       const primary = await readPrimary(canary);
-      if (!primary)
-        return {
-          ready: false,
-          retriable: true,
-          reason: `deployment ${primaryName(canary.spec.targetRef.name)} not found — waiting for initialization`,
-        };
+      if (!primary) return deployments.primaryMissing(canary);
       return deploymentReadiness(primary, rule(canary, canary.spec.analysis.primaryReadyThreshold));
     },
 
@@ -219,7 +152,7 @@ export function deploymentTarget(
       await autoscalerOf(canary)?.resume();
       const primary = canary.spec.autoscalerRef ? undefined : await readPrimary(canary);
       const autoscaler = await autoscalerFacts(canary);
-      await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
+      await deployments.patch(canary, canary.spec.targetRef.name, (target) => {
         if ((target.spec?.replicas ?? 0) > 0) return undefined;
         return { spec: { replicas: scaleUpReplicas({ target, primary, autoscaler }) } };
       });
@@ -242,43 +175,21 @@ export function deploymentTarget(
         primaryPodSpec(podSpec, tracked),
         options.rolloutId?.(),
       );
+      const meta = primaryMetadata(canary, target, sel, options.includeLabelPrefixes);
+      await deployments.replacePrimary(canary, meta, (primary) => {
+        const spec = { ...primary, template };
+        const from = target.spec;
+        if (from?.progressDeadlineSeconds !== undefined)
+          spec.progressDeadlineSeconds = from.progressDeadlineSeconds;
+        if (from?.minReadySeconds !== undefined) spec.minReadySeconds = from.minReadySeconds;
+        if (from?.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = from.revisionHistoryLimit;
+        if (from?.strategy !== undefined) spec.strategy = from.strategy;
+        // With an autoscaler the primary's copy of it (HPA or ScaledObject) owns its replica count.
+        const replicas = (from?.replicas ?? 0) > 0 ? from?.replicas : rememberedReplicas(target);
+        if (!canary.spec.autoscalerRef && replicas) spec.replicas = replicas;
+        return spec;
+      });
       const name = primaryName(canary.spec.targetRef.name);
-      try {
-        await retryOnConflict(async () => {
-          const primary = await readPrimary(canary);
-          if (!primary?.spec)
-            throw new AviaryError(
-              'NOT_FOUND',
-              `deployment ${namespace}/${name} not found — the canary must be initialized before promotion`,
-            );
-          const spec = { ...primary.spec, template };
-          const from = target.spec;
-          if (from?.progressDeadlineSeconds !== undefined)
-            spec.progressDeadlineSeconds = from.progressDeadlineSeconds;
-          if (from?.minReadySeconds !== undefined) spec.minReadySeconds = from.minReadySeconds;
-          if (from?.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = from.revisionHistoryLimit;
-          if (from?.strategy !== undefined) spec.strategy = from.strategy;
-          // With an autoscaler the primary's copy of it (HPA or ScaledObject) owns its replica count.
-          const replicas = (from?.replicas ?? 0) > 0 ? from?.replicas : rememberedReplicas(target);
-          if (!canary.spec.autoscalerRef && replicas) spec.replicas = replicas;
-          const meta = primaryMetadata(canary, target, sel, options.includeLabelPrefixes);
-          const body: V1Deployment = {
-            ...primary,
-            metadata: {
-              ...primary.metadata,
-              labels: meta.labels,
-              annotations: meta.annotations,
-              ownerReferences: meta.ownerReferences,
-            },
-            spec,
-          };
-          delete body.status;
-          await clients.apps.replaceNamespacedDeployment({ name, namespace, body });
-        });
-      } catch (err) {
-        if (err instanceof AviaryError) throw err;
-        throw toKubeError(err, `promoting deployment ${namespace}/${name}`);
-      }
       await autoscalerOf(canary)?.reconcilePrimary(name);
     },
 
@@ -290,7 +201,7 @@ export function deploymentTarget(
       await autoscalerOf(canary)?.resume();
       const primary = await readPrimary(canary);
       const autoscaler = await autoscalerFacts(canary);
-      await patchDeployment(canary, canary.spec.targetRef.name, (target) => {
+      await deployments.patch(canary, canary.spec.targetRef.name, (target) => {
         const primaryReplicas = primary?.spec?.replicas ?? 0;
         const replicas = primaryReplicas > 0 ? primaryReplicas : scaleUpReplicas({ target, autoscaler });
         const remembered = target.metadata?.annotations?.[REPLICAS_ANNOTATION] !== undefined;
