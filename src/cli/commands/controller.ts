@@ -60,38 +60,49 @@ function bool(flag: string) {
   };
 }
 
+/** Flags that fall back to an environment variable (the chart sets them so); the help names the variable. */
+const ENV_FLAGS: readonly (readonly [flags: string, description: string, env: string, fallback?: string])[] =
+  [
+    ['--namespace <ns>', 'watch only this namespace (default: all)', 'WATCH_NAMESPACE', ''],
+    ['--metrics-addr <host:port>', 'serve /metrics and /healthz here', 'METRICS_ADDR', ':8080'],
+    ['--metrics-server <url>', 'Prometheus for builtin metrics', 'METRICS_SERVER', 'http://prometheus:9090'],
+    ['--mesh-provider <name>', 'provider for Canaries without spec.provider', 'MESH_PROVIDER', 'istio'],
+    ['--log-level <level>', 'debug, info, warn or error', 'LOG_LEVEL', 'info'],
+    [
+      '--leader-election-namespace <ns>',
+      'namespace of the Lease',
+      'LEADER_ELECTION_NAMESPACE',
+      'aviary-system',
+    ],
+    ['--leader-election-id <name>', 'name of the Lease', 'LEADER_ELECTION_ID', 'aviary-controller'],
+    [
+      '--leader-election-lease-duration <duration>',
+      'how long a dead leader keeps the Lease before another replica takes over (default 15s; renewals every 2/15 of it)',
+      'LEADER_ELECTION_LEASE_DURATION',
+    ],
+    ['--slack-url <url>', 'Slack webhook for canaries without alerts', 'SLACK_URL'],
+    ['--slack-channel <name>', 'Slack channel', 'SLACK_CHANNEL'],
+    ['--slack-user <name>', 'Slack user name', 'SLACK_USER'],
+    [
+      '--event-webhook <url>',
+      'post every event of canaries without an event webhook here',
+      'EVENT_WEBHOOK_URL',
+    ],
+    ['--msteams-url <url>', 'MS Teams webhook for canaries without alerts', 'MSTEAMS_URL'],
+    ['--slack-proxy-url <url>', 'HTTP proxy for the Slack webhook of --slack-url', 'SLACK_PROXY_URL'],
+    ['--cluster-name <name>', 'shown as the Cluster field in every alert', 'CLUSTER_NAME'],
+  ];
+
 export function register(program: Command): void {
-  program
-    .command('controller')
+  const command = program.command('controller');
+  for (const [flags, description, env, fallback] of ENV_FLAGS) {
+    command.option(flags, `${description} [env ${env}]`, process.env[env] ?? fallback);
+  }
+  command
     .description('run the Kubernetes operator: watch Canaries and drive their releases')
     .option(
       '--kubeconfig <file>',
       'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)',
-    )
-    .option(
-      '--namespace <ns>',
-      'watch only this namespace (default: all) [env WATCH_NAMESPACE]',
-      process.env.WATCH_NAMESPACE ?? '',
-    )
-    .option(
-      '--metrics-addr <host:port>',
-      'serve /metrics and /healthz here [env METRICS_ADDR]',
-      process.env.METRICS_ADDR ?? ':8080',
-    )
-    .option(
-      '--metrics-server <url>',
-      'Prometheus for builtin metrics [env METRICS_SERVER]',
-      process.env.METRICS_SERVER ?? 'http://prometheus:9090',
-    )
-    .option(
-      '--mesh-provider <name>',
-      'provider for Canaries without spec.provider [env MESH_PROVIDER]',
-      process.env.MESH_PROVIDER ?? 'istio',
-    )
-    .option(
-      '--log-level <level>',
-      'debug, info, warn or error [env LOG_LEVEL]',
-      process.env.LOG_LEVEL ?? 'info',
     )
     .option(
       '--leader-election',
@@ -99,46 +110,9 @@ export function register(program: Command): void {
       process.env.LEADER_ELECTION === 'true',
     )
     .option(
-      '--leader-election-namespace <ns>',
-      'namespace of the Lease [env LEADER_ELECTION_NAMESPACE]',
-      process.env.LEADER_ELECTION_NAMESPACE ?? 'aviary-system',
-    )
-    .option(
-      '--leader-election-id <name>',
-      'name of the Lease [env LEADER_ELECTION_ID]',
-      process.env.LEADER_ELECTION_ID ?? 'aviary-controller',
-    )
-    .option(
-      '--leader-election-lease-duration <duration>',
-      'how long a dead leader keeps the Lease before another replica takes over (default 15s; renewals every 2/15 of it) [env LEADER_ELECTION_LEASE_DURATION]',
-      process.env.LEADER_ELECTION_LEASE_DURATION,
-    )
-    .option(
       '--min-interval <duration>',
       'floor of analysis intervals (Flagger: 10s); lower only for tests',
       process.env.MIN_INTERVAL,
-    )
-    .option(
-      '--slack-url <url>',
-      'Slack webhook for canaries without alerts [env SLACK_URL]',
-      process.env.SLACK_URL,
-    )
-    .option('--slack-channel <name>', 'Slack channel [env SLACK_CHANNEL]', process.env.SLACK_CHANNEL)
-    .option('--slack-user <name>', 'Slack user name [env SLACK_USER]', process.env.SLACK_USER)
-    .option(
-      '--event-webhook <url>',
-      'post every event of canaries without an event webhook here [env EVENT_WEBHOOK_URL]',
-      process.env.EVENT_WEBHOOK_URL,
-    )
-    .option(
-      '--msteams-url <url>',
-      'MS Teams webhook for canaries without alerts [env MSTEAMS_URL]',
-      process.env.MSTEAMS_URL,
-    )
-    .option(
-      '--slack-proxy-url <url>',
-      'HTTP proxy for the Slack webhook of --slack-url [env SLACK_PROXY_URL]',
-      process.env.SLACK_PROXY_URL,
     )
     .option(
       '--include-label-prefix <prefixes>',
@@ -160,11 +134,6 @@ export function register(program: Command): void {
       'track and copy the ConfigMaps and Secrets the pods use (true or false)',
       bool('--enable-config-tracking'),
       true,
-    )
-    .option(
-      '--cluster-name <name>',
-      'shown as the Cluster field in every alert [env CLUSTER_NAME]',
-      process.env.CLUSTER_NAME,
     )
     .option(
       '--no-cross-namespace-refs',
