@@ -16,11 +16,3 @@ export {
   thresholdBounds,
 } from './threshold.js';
 export type { Bounds } from './threshold.js';
-export type {
-  MetricQuery,
-  MetricReading,
-  MetricSource,
-  OutcomeReading,
-  TemplateResolver,
-  VersionSample,
-} from './metric-source.js';
