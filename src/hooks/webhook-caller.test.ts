@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary, CanaryWebhook } from '../api/types.js';
+import { podinfoCanary } from '../engine/testing/fixtures.js';
 import { canaryChecksum } from './checksum.js';
 import { hooksOfType, hookTimeoutMs } from '../api/webhook-defaults.js';
 import { closedPort, startTlsReceiver, closedAfterEach } from './testing.js';
@@ -10,22 +11,12 @@ const fast = new HttpWebhookCaller({ backoff: { baseMs: 10, maxMs: 40 } });
 const { receiver, track } = closedAfterEach();
 
 function canary(status: Record<string, unknown> = {}, webhooks: CanaryWebhook[] = []): Canary {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      analysis: { webhooks },
-    },
-    status: {
-      phase: 'Progressing',
-      lastAppliedSpec: 'abc123',
-      trackedConfigs: { 'configmap/cfg': 'h1' },
-      ...status,
-    },
-  } as unknown as Canary;
+  const status0 = {
+    phase: 'Progressing',
+    lastAppliedSpec: 'abc123',
+    trackedConfigs: { 'configmap/cfg': 'h1' },
+  };
+  return { ...podinfoCanary({ webhooks }), status: { ...status0, ...status } } as Canary;
 }
 
 /** Hook literal with a loosely typed `type` (the schema's inferred union type is not usable yet). */

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { AlertProviderSpec, Canary, CanaryAlert } from '../api/types.js';
+import type { AlertProviderSpec, CanaryAlert } from '../api/types.js';
+import { podinfoCanary } from '../engine/testing/fixtures.js';
 import type { Notification, Severity } from '../engine/ports.js';
 import { closedPort, startProxy, type RecordingProxy, closedAfterEach } from '../hooks/testing.js';
 import { createNotifier, type NotifierOptions } from './notifier.js';
@@ -11,16 +12,7 @@ import { severityMatches } from './severity.js';
 const { receiver, track } = closedAfterEach();
 
 function notification(severity: Severity, alerts?: CanaryAlert[]): Notification {
-  const canary = {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      analysis: alerts ? { alerts } : {},
-    },
-  } as unknown as Canary;
+  const canary = podinfoCanary(alerts ? { alerts } : {});
   return {
     canary,
     severity,

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { AlertProviderSpec, Canary, CanaryAlert } from '../api/types.js';
+import { podinfoCanary } from '../engine/testing/fixtures.js';
 import type { Notification, Severity } from '../engine/ports.js';
 import { closedAfterEach } from '../hooks/testing.js';
 import { alertOf } from './alert.js';
@@ -14,16 +15,7 @@ const silent = pino({ level: 'silent' });
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 function canaryWith(alerts: CanaryAlert[]): Canary {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      analysis: { alerts },
-    },
-  } as unknown as Canary;
+  return podinfoCanary({ alerts });
 }
 
 function notification(severity: Severity, alerts: CanaryAlert[]): Notification {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../api/types.js';
+import { podinfoCanary } from '../../engine/testing/fixtures.js';
 import { mergeMatches, MERGED_MATCH_FIELDS } from '../shared/match.js';
 import { buildVirtualServiceSpec, routesOf } from './virtual-service.js';
 
@@ -7,17 +8,7 @@ function canary(
   overrides: Partial<Canary['spec']> = {},
   analysis: Partial<Canary['spec']['analysis']> = {},
 ): Canary {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898 },
-      analysis: { interval: '1m', threshold: 5, maxWeight: 50, stepWeight: 10, ...analysis },
-      ...overrides,
-    },
-  };
+  return podinfoCanary(analysis, overrides);
 }
 
 const split = (primaryWeight: number, canaryWeight: number, mirrored = false) => ({
