@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Canary } from '../../api/types.js';
+import { podinfoCanary } from '../../engine/testing/fixtures.js';
 import {
   imageTag,
   meshProblems,
@@ -13,17 +14,7 @@ function canary(
   service: Partial<Canary['spec']['service']>,
   analysis: Partial<Canary['spec']['analysis']> = {},
 ): Canary {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name: 'podinfo', namespace: 'test' },
-    spec: {
-      provider: 'istio',
-      targetRef: { kind: 'Deployment', name: 'podinfo' },
-      service: { port: 9898, ...service },
-      analysis: { interval: '1m', threshold: 5, stepWeight: 10, ...analysis },
-    },
-  };
+  return podinfoCanary(analysis, { provider: 'istio', service: { port: 9898, ...service } });
 }
 
 const gateway: IstioGateway = {
