@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../errors.js';
-import { main } from '../main.js';
+import { runMain } from '../testing/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'validate-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,23 +15,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function validate(...files: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(['node', 'aviary', 'validate', ...files.flatMap((f) => ['-f', f])]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const validate = (...files: string[]) => runMain('validate', ...files.flatMap((f) => ['-f', f]));
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
