@@ -28,17 +28,17 @@ export interface PostOptions {
 
 export type FailureKind = 'status' | 'timeout' | 'connection' | 'invalid-request';
 
-export type PostOutcome =
-  | { ok: true; status: number; bodyHead: string; attempts: number }
-  | {
-      ok: false;
-      kind: FailureKind;
-      /** One line: `500 Internal Server Error: <body head>`, `timed out after 10s`, `connection refused (...)`. */
-      detail: string;
-      status?: number;
-      bodyHead?: string;
-      attempts: number;
-    };
+type PostSuccess = { ok: true; status: number; bodyHead: string };
+type PostFailure = {
+  ok: false;
+  kind: FailureKind;
+  /** One line: `500 Internal Server Error: <body head>`, `timed out after 10s`, `connection refused (...)`. */
+  detail: string;
+  status?: number;
+  bodyHead?: string;
+};
+
+export type PostOutcome = (PostSuccess | PostFailure) & { attempts: number };
 
 /** How much of a response body ends up in a reason: enough to read a stack trace's first lines. */
 export const BODY_HEAD_LINES = 5;
@@ -97,17 +97,8 @@ export async function postJson(url: string, body: unknown, options: PostOptions)
   }
 }
 
-type AttemptResult =
-  | { ok: true; status: number; bodyHead: string }
-  | {
-      ok: false;
-      kind: FailureKind;
-      detail: string;
-      status?: number;
-      bodyHead?: string;
-      transient: boolean;
-      retryAfterMs?: number;
-    };
+/** One attempt; a failure says whether another attempt may succeed, and when the receiver asked for it. */
+type AttemptResult = PostSuccess | (PostFailure & { transient: boolean; retryAfterMs?: number });
 
 async function attemptOnce(
   target: URL,
