@@ -38,6 +38,8 @@ export interface WeightedObject<Spec, T extends RoutingObject<Spec> = RoutingObj
   build(canary: Canary, routes: Routes, existing: T | undefined): Promise<Desired<Spec>> | Desired<Spec>;
   /** The split the object holds, or undefined when it holds none Aviary can read. */
   routesOf(object: T, canary: Canary): Routes | undefined;
+  /** Why routesOf read no split from the object, when the kind can say more than "none". */
+  noSplit?(object: T): string;
 }
 
 export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
@@ -84,7 +86,7 @@ export function weightedObjectRouter<Spec, T extends RoutingObject<Spec>>(
       if (!routes)
         throw new AviaryError(
           'ROUTE_NOT_APPLIED',
-          `${api.kind} ${object.name(canary)} holds no split between the primary and the canary`,
+          `${api.kind} ${object.name(canary)} ${object.noSplit?.(live) ?? 'holds no split between the primary and the canary'}`,
         );
       return routes;
     },
