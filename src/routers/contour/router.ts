@@ -9,7 +9,7 @@ import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/po
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
-import { isOwnedBy } from '../shared/owner.js';
+import { isOwnedBy } from '../../kube/owner.js';
 import {
   apexMetadata,
   customObjectApi,

@@ -10,7 +10,7 @@ import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } fr
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
-import { isOwnedBy } from '../shared/owner.js';
+import { isOwnedBy } from '../../kube/owner.js';
 import { cookiesOf } from '../shared/session-cookie.js';
 import {
   apexMetadata,

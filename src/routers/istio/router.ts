@@ -8,7 +8,7 @@ import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
-import { isOwnedBy } from '../shared/owner.js';
+import { isOwnedBy } from '../../kube/owner.js';
 import { cookiesOf } from '../shared/session-cookie.js';
 import {
   apexMetadata,

@@ -12,7 +12,7 @@ import type { Routes, TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, toKubeError } from '../../kube/failure.js';
-import { selectorLabelOf } from '../../targets/kubernetes/selector-label.js';
+import { selectorLabelOf } from '../../kube/selector-label.js';
 import type { RouterSettings } from '../entry.js';
 import { SERVICE_ROLES } from './service-spec.js';
 import { finalizeServices, reconcileServices } from './services.js';

@@ -6,9 +6,9 @@
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
-import type { SelectorLabel } from '../../targets/kubernetes/selector-label.js';
+import type { SelectorLabel } from '../../kube/selector-label.js';
 import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
-import { ownerReferenceTo } from '../shared/owner.js';
+import { ownerReferenceTo } from '../../kube/owner.js';
 
 export type ServiceRole = 'apex' | 'primary' | 'canary';
 export const SERVICE_ROLES: readonly ServiceRole[] = ['apex', 'primary', 'canary'];

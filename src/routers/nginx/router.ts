@@ -10,7 +10,7 @@ import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, toKubeError } from '../../kube/failure.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
 import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
-import { isOwnedBy } from '../shared/owner.js';
+import { isOwnedBy } from '../../kube/owner.js';
 import {
   restoreTakenOver,
   routingObjectMissing,

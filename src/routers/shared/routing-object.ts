@@ -9,7 +9,7 @@ import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
 import { GITOPS_ANNOTATIONS } from './gitops.js';
-import { isOwnedBy, ownerReferenceTo } from './owner.js';
+import { isOwnedBy, ownerReferenceTo } from '../../kube/owner.js';
 import { namespaceOf } from '../../api/defaults.js';
 
 /** Where the spec of an object Aviary took over is kept, to give it back on revertOnDeletion. */

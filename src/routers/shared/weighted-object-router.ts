@@ -8,7 +8,7 @@ import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { refuseUnsupported, type RouterCapabilities } from './capabilities.js';
-import { isOwnedBy } from './owner.js';
+import { isOwnedBy } from '../../kube/owner.js';
 import { serviceNames } from '../../api/defaults.js';
 import type { KubeClients } from '../../kube/client.js';
 import {

@@ -8,7 +8,7 @@ import type { Canary } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, retryOnConflict, toKubeError } from '../../kube/failure.js';
-import { ownerReferenceTo } from '../../routers/shared/owner.js';
+import { ownerReferenceTo } from '../../kube/owner.js';
 import { configKey, configRefs, renameConfigRefs, type ConfigRef } from './config-refs.js';
 import { digest } from './digest.js';
 import { copyableAnnotations, copyableLabels, primaryName } from './metadata.js';

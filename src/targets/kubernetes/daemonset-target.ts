@@ -20,7 +20,7 @@ import { daemonSetReadiness } from './daemonset-readiness.js';
 import type { DeploymentTargetOptions } from './deployment-target.js';
 import { digest } from './digest.js';
 import { primaryMetadata, primaryPodTemplate } from './primary-deployment.js';
-import { selectorLabelOf as selectorOf } from './selector-label.js';
+import { selectorLabelOf as selectorOf } from '../../kube/selector-label.js';
 import { DAEMONSETS, workloadObjects } from './workload-objects.js';
 
 /** The node selector that keeps a scaled-to-zero DaemonSet's pods off every node. */

@@ -20,7 +20,7 @@ import { primaryName } from './metadata.js';
 import { newPrimaryDeployment, primaryMetadata, primaryPodTemplate } from './primary-deployment.js';
 import { deploymentReadiness } from './readiness.js';
 import { REPLICAS_ANNOTATION, rememberedReplicas, scaleUpReplicas } from './replicas.js';
-import { selectorLabelOf as selectorOf, type SelectorLabel } from './selector-label.js';
+import { selectorLabelOf as selectorOf, type SelectorLabel } from '../../kube/selector-label.js';
 import { DEPLOYMENTS, workloadObjects } from './workload-objects.js';
 
 export interface DeploymentTargetOptions {

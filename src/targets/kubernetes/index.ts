@@ -5,5 +5,5 @@ export { kubernetesWorkloadTarget } from './workload-target.js';
 export { deploymentReadiness, type ReadinessRule } from './readiness.js';
 export { REPLICAS_ANNOTATION, scaleUpReplicas } from './replicas.js';
 export { ROLLOUT_ID_ANNOTATION } from './primary-deployment.js';
-export { SELECTOR_LABELS, selectorLabelOf, type SelectorLabel } from './selector-label.js';
+export { SELECTOR_LABELS, selectorLabelOf, type SelectorLabel } from '../../kube/selector-label.js';
 export { configRefs, type ConfigRef } from './config-refs.js';

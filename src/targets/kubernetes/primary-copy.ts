@@ -6,7 +6,7 @@ import { namespaceOf } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 import { retryOnConflict, toKubeError } from '../../kube/failure.js';
-import { ownerReferenceTo } from '../../routers/shared/owner.js';
+import { ownerReferenceTo } from '../../kube/owner.js';
 import { digest } from './digest.js';
 import { copyableAnnotations, copyableLabels, primaryName } from './metadata.js';
 import { includedLabels } from './primary-deployment.js';

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { V1Deployment, V1LabelSelector, V1PodSpec, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { Canary } from '../../api/types.js';
-import { ownerReferenceTo } from '../../routers/shared/owner.js';
+import { ownerReferenceTo } from '../../kube/owner.js';
 import { copyableAnnotations, copyableLabels, primaryName } from './metadata.js';
-import type { SelectorLabel } from './selector-label.js';
+import type { SelectorLabel } from '../../kube/selector-label.js';
 
 /** Pod-template annotation set on every promotion, so the primary always rolls out (Flagger's flagger-id). */
 export const ROLLOUT_ID_ANNOTATION = 'aviary.dev/rollout-id';

@@ -1,6 +1,6 @@
 /** The label that tells the target's pods from the primary's (Flagger's -selector-labels). */
 import type { V1Deployment } from '@kubernetes/client-node';
-import { AviaryError } from '../../errors.js';
+import { AviaryError } from '../errors.js';
 
 /** Checked in order (unless -selector-labels says otherwise); the first in the target's matchLabels is used. */
 export const SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'] as const;

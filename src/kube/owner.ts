@@ -1,4 +1,4 @@
-import type { Canary } from '../../api/types.js';
+import type { Canary } from '../api/types.js';
 
 /** Owner reference to the Canary, so Kubernetes garbage-collects what Aviary created with it. */
 export function ownerReferenceTo(canary: Canary) {
