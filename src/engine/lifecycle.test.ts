@@ -42,9 +42,11 @@ describe('rollback', () => {
     );
     // first interval is pre-rollout (weight 10), then five failing intervals hold the weight, then rollback
     expect(world.router.weights()).toEqual([10, 0]);
-    const halts = world.events.messages().filter((m) => m.startsWith('Halt advancement'));
+    const halts = world.events
+      .messages()
+      .filter((m) => m.startsWith('Halt podinfo.test advancement success rate'));
     expect(halts).toHaveLength(5);
-    expect(halts[0]).toBe('Halt advancement podinfo.test request-success-rate 94.12 < 99');
+    expect(halts[0]).toBe('Halt podinfo.test advancement success rate 94.12% < 99%');
     expect(world.events.warnings()).toContain('Rolling back podinfo.test failed checks threshold reached 5');
     expect(world.events.warnings()).toContain('Canary failed! Scaling down podinfo.test');
     const alert = world.notifier.notifications.at(-1);

@@ -8,6 +8,7 @@ import type { CanaryStatus, CheckResult } from '../../api/types.js';
 import { runCheckHooks } from '../actions/hooks.js';
 import { rollback } from '../actions/rollback.js';
 import { messages } from '../messages.js';
+import { metricHalt } from '../metric-halt.js';
 import { STRATEGIES } from '../strategies/index.js';
 import type { Tick } from '../tick.js';
 import { carryOut } from './carry-out.js';
@@ -59,7 +60,7 @@ export async function analysing(tick: Tick): Promise<CanaryStatus> {
   const verdict = verdictOf(checks);
   if (verdict === 'fail') {
     for (const check of checks.filter((c) => c.decision === 'fail')) {
-      await tick.event('Warning', messages.halt(tick.name, check.message));
+      await tick.event('Warning', metricHalt(tick.name, check, tick.analysis.metrics ?? []));
     }
     const conclusive = checks.find((c) => c.decision === 'fail' && c.final);
     if (conclusive) {
