@@ -61,8 +61,16 @@ export class Tick {
     return analysisIntervalMs(this.analysis, this.options.minimumIntervalMs);
   }
 
-  event(type: EventType, message: string): Promise<void> {
-    return this.ports.events.record(this.canary, type, 'Synced', message);
+  /**
+   * Records an event (and posts it to the event webhooks with the canary's phase). An event that reports
+   * a transition carries the phase it transitions to, as Flagger posts `Initialization done!`,
+   * `New revision detected!` and `Canary failed!`; every other event carries the phase the tick started in.
+   */
+  event(type: EventType, message: string, reportsPhase?: Phase): Promise<void> {
+    const canary = reportsPhase
+      ? { ...this.canary, status: { ...this.status, phase: reportsPhase } }
+      : this.canary;
+    return this.ports.events.record(canary, type, 'Synced', message);
   }
 
   notify(

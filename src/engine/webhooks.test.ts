@@ -195,6 +195,23 @@ describe('webhook gates', () => {
     });
   });
 
+  it("an event reporting a transition is posted with the phase it reports, every other with the tick's (Flagger)", async () => {
+    const world = withHook('event', {}, { threshold: 1 });
+    world.metrics.set('request-success-rate', { kind: 'value', value: 10, samples: 1000 });
+    await world.initializeThenDeploy();
+    await world.runUntil('Failed', 20);
+    const phaseOf = (prefix: string) =>
+      world.webhooks
+        .callsOf('event-hook')
+        .filter((c) => c.metadata?.eventMessage?.startsWith(prefix))
+        .map((c) => c.phase);
+    expect(phaseOf('Initialization done!')).toEqual(['Initialized']);
+    expect(phaseOf('New revision detected! Scaling up')).toEqual(['Progressing']);
+    expect(phaseOf('Starting canary analysis')).toEqual(['Progressing']);
+    expect(phaseOf('Rolling back')).toEqual(['Progressing']);
+    expect(phaseOf('Canary failed!')).toEqual(['Failed']);
+  });
+
   it('a canary without event hooks uses the controller-wide event webhook; one with its own does not', async () => {
     const world = createWorld({
       canary: podinfoCanary({}),

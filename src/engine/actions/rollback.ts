@@ -31,7 +31,7 @@ export async function rollback(tick: Tick, cause: RollbackCause, routes: Routes)
     fields: { Traffic: describeRoutes(routes), ...cause.fields },
   });
   await tick.ports.target.scaleCanaryToZero(tick.canary);
-  await tick.event('Warning', messages.canaryFailed(tick.name));
+  await tick.event('Warning', messages.canaryFailed(tick.name), 'Failed');
   await runPostRollout(tick, 'Failed');
   return tick.goto('Failed', {
     canaryWeight: 0,

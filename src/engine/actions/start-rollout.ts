@@ -31,7 +31,7 @@ export async function startRollout(tick: Tick, revision: Revision): Promise<Cana
     const outcome = await applyRoutes(tick, ALL_TO_PRIMARY);
     if (!outcome.applied) return tick.stay({ canaryWeight: outcome.routes.canaryWeight });
   }
-  await tick.event('Normal', messages.newRevision(tick.name));
+  await tick.event('Normal', messages.newRevision(tick.name), 'Progressing');
   await tick.notify('info', alerts.newRevision(), { phase: 'Progressing', canaryWeight: 0 });
   await tick.ports.target.scaleCanaryUp(tick.canary);
   return tick.goto('Progressing', revisionPatch(tick, revision));

@@ -26,7 +26,7 @@ export async function initializing(tick: Tick): Promise<CanaryStatus> {
   }
   await target.scaleCanaryToZero(tick.canary);
   await router.reconcile(tick.canary);
-  await tick.event('Normal', messages.initialized(tick.name));
+  await tick.event('Normal', messages.initialized(tick.name), 'Initialized');
   await tick.notify('info', alerts.initialized(tick.canary.spec.targetRef.kind), {
     phase: 'Initialized',
     canaryWeight: 0,
