@@ -3,6 +3,7 @@ import type { CanaryStatus } from '../../api/types.js';
 import { alerts, messages } from '../messages.js';
 import { ALL_TO_PRIMARY, type Revision } from '../ports.js';
 import { rotateCookies } from '../revision.js';
+import { rolloutFacts } from '../rollout-facts.js';
 import { freshAnalysis } from '../status.js';
 import type { Tick } from '../tick.js';
 import { alertGate, runGate } from './hooks.js';
@@ -32,7 +33,11 @@ export async function startRollout(tick: Tick, revision: Revision): Promise<Cana
     if (!outcome.applied) return tick.stay({ canaryWeight: outcome.routes.canaryWeight });
   }
   await tick.event('Normal', messages.newRevision(tick.name), 'Progressing');
-  await tick.notify('info', alerts.newRevision(), { phase: 'Progressing', canaryWeight: 0 });
+  await tick.notify('info', alerts.newRevision(), {
+    phase: 'Progressing',
+    canaryWeight: 0,
+    fields: rolloutFacts(tick.canary.spec),
+  });
   await tick.ports.target.scaleCanaryUp(tick.canary);
   return tick.goto('Progressing', revisionPatch(tick, revision));
 }

@@ -2,6 +2,7 @@
 import type { CanaryStatus } from '../../api/types.js';
 import { judgeReadiness } from '../actions/readiness.js';
 import { alerts, messages } from '../messages.js';
+import { rolloutFacts } from '../rollout-facts.js';
 import type { Tick } from '../tick.js';
 
 export async function initializing(tick: Tick): Promise<CanaryStatus> {
@@ -30,6 +31,7 @@ export async function initializing(tick: Tick): Promise<CanaryStatus> {
   await tick.notify('info', alerts.initialized(tick.canary.spec.targetRef.kind), {
     phase: 'Initialized',
     canaryWeight: 0,
+    fields: rolloutFacts(tick.canary.spec),
   });
   return tick.goto('Initialized', {
     canaryWeight: 0,
