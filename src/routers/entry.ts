@@ -5,7 +5,6 @@
  */
 import type { TrafficRouter } from '../engine/ports.js';
 import type { KubeClients } from '../kube/client.js';
-import type { LocalRuntime } from '../local/runtime.js';
 import type { RouterCapabilities } from './shared/capabilities.js';
 
 export interface ProviderCapabilities extends RouterCapabilities {
@@ -44,11 +43,14 @@ export interface KubernetesRouterEntry {
   copies?: { field: 'ingressRef' | 'routeRef'; apiVersion: string; kind: string };
 }
 
-/** `provider: local`: Aviary's own proxy on this machine. */
+/**
+ * `provider: local`: Aviary's own proxy on this machine. Only what it can express is declared here: the
+ * local runtime builds the router itself (src/local/engine-ports.ts), so the registry, which validation
+ * and the controller read, never depends on the local runtime.
+ */
 export interface LocalRouterEntry {
   runtime: 'local';
   capabilities: ProviderCapabilities;
-  create(runtime: LocalRuntime): TrafficRouter;
 }
 
 export type RouterEntry = KubernetesRouterEntry | LocalRouterEntry;

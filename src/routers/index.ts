@@ -15,7 +15,6 @@ import { refusingUnsupported } from './guarded.js';
 import { kubernetesRouter } from './kubernetes/index.js';
 import { knative } from './knative/index.js';
 import { kuma } from './kuma/index.js';
-import { LocalTrafficRouter } from '../local/adapters/local-router.js';
 import { nginxRouter } from './nginx/index.js';
 import { skipper } from './skipper/index.js';
 import { smiRouter, type SmiProvider } from './smi/index.js';
@@ -48,7 +47,7 @@ export const ROUTERS: Partial<Record<Provider, RouterEntry>> = {
     create: istioRouter,
     services: true,
   },
-  local: { runtime: 'local', capabilities: HTTP_MESH, create: (runtime) => new LocalTrafficRouter(runtime) },
+  local: { runtime: 'local', capabilities: HTTP_MESH },
   kubernetes: {
     runtime: 'kubernetes',
     // Plain ClusterIP Services: no split and nothing per request, but any protocol a Service carries.

@@ -1,12 +1,13 @@
 /**
- * The registry's `local` router (Aviary's own proxy on this machine) against what the registry declares
- * of it: the route table it holds is read back from the running proxy, and each declared capability
+ * The local router (Aviary's own proxy on this machine, as the local runtime builds it) against what the
+ * registry declares of it: the route table it holds is read back from the running proxy, and each declared capability
  * (A/B match, mirror, session affinity) is applied, not dropped. The Kubernetes contract's object checks
  * (owners, RBAC, admission) have no counterpart here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Canary, CanaryAnalysis } from '../../src/api/types.js';
 import type { Routes, TrafficRouter } from '../../src/engine/ports.js';
+import { LocalTrafficRouter } from '../../src/local/adapters/local-router.js';
 import { LocalRuntime } from '../../src/local/runtime.js';
 import { freePort } from '../../src/local/testing/free-port.js';
 import { localCanary } from '../../src/local/testing/local-canary.js';
@@ -37,7 +38,7 @@ async function world(
   runtime = new LocalRuntime();
   const base = localCanary(await freePort(), await freePort());
   const canary = { ...base, spec: { ...base.spec, analysis: { ...base.spec.analysis, ...analysis } } };
-  return { router: entry.create(runtime), canary };
+  return { router: new LocalTrafficRouter(runtime), canary };
 }
 
 describe('router contract: local', () => {
