@@ -23,6 +23,9 @@ export const messages = {
     `Halt ${n} advancement waiting for traffic increase approval ${hook}`,
   waitingPromotion: (n: string, hook: string) =>
     `Halt ${n} advancement waiting for promotion approval ${hook}`,
+  /** Pre-rollout, post-rollout and gate hooks that answer 2xx (`Confirm-rollout check <hook> passed`). */
+  hookPassed: (type: string, hook: string) =>
+    `${type.charAt(0).toUpperCase()}${type.slice(1)} check ${hook} passed`,
   notReady: (n: string, reason: string) => `Halt ${n} advancement: ${reason}`,
   promotionFailed: (n: string, reason: string) => `Promotion of ${n} failed, primary not ready: ${reason}`,
   suspended: () => 'skipping canary run as object is suspended',

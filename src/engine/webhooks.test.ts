@@ -34,6 +34,31 @@ describe('webhook gates', () => {
     expect(world.target.canary.replicas).toBe(2);
   });
 
+  it('each pre-rollout, gate and post-rollout hook that answers 2xx is reported as an event (Flagger)', async () => {
+    const hooks: CanaryWebhook[] = (
+      [
+        'pre-rollout',
+        'confirm-rollout',
+        'confirm-traffic-increase',
+        'confirm-promotion',
+        'post-rollout',
+        'rollout',
+      ] as const
+    ).map((type) => ({ name: `${type}-hook`, type, url: `http://flagger-loadtester.test/${type}` }));
+    const world = createWorld({ canary: podinfoCanary({ webhooks: hooks }) });
+    await world.initializeThenDeploy();
+    await world.runUntil('Succeeded', 30);
+    const passed = (type: string) =>
+      world.events.messages().filter((m) => m === `${type} check ${type.toLowerCase()}-hook passed`);
+    expect(passed('Pre-rollout')).toHaveLength(1);
+    expect(passed('Confirm-rollout')).toHaveLength(1);
+    expect(passed('Confirm-traffic-increase').length).toBeGreaterThan(0);
+    expect(passed('Confirm-promotion').length).toBeGreaterThan(0);
+    expect(passed('Post-rollout')).toHaveLength(1);
+    // rollout hooks are checks run every interval; Flagger does not report them passing
+    expect(passed('Rollout')).toEqual([]);
+  });
+
   it('a muted gate does not alert', async () => {
     const world = withHook('confirm-rollout', { muteAlert: true });
     world.webhooks.close('confirm-rollout-hook');

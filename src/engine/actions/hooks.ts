@@ -1,6 +1,7 @@
 /** Webhooks at Flagger's moments: gates that hold, checks that fail, rollback signals, post-rollout calls. */
 import type { CanaryWebhook, CheckResult, Phase, WebhookType } from '../../api/types.js';
 import { hooksOfType } from '../../api/webhook-defaults.js';
+import { messages } from '../messages.js';
 import type { Tick } from '../tick.js';
 
 /** Hooks of one type; a hook without a type (absent or "") is a `rollout` hook (Flagger). */
@@ -15,6 +16,7 @@ export async function runGate(tick: Tick, type: WebhookType, phase: Phase = tick
   for (const hook of hooksOf(tick, type)) {
     const result = await tick.ports.webhooks.call(tick.canary, hook, phase);
     if (!result.ok) return { open: false, hook, reason: result.reason };
+    await tick.event('Normal', messages.hookPassed(type, hook.name));
   }
   return { open: true };
 }
@@ -26,6 +28,8 @@ export async function runCheckHooks(tick: Tick, type: 'pre-rollout' | 'rollout')
     const result = await tick.ports.webhooks.call(tick.canary, hook, 'Progressing');
     if (result.ok) {
       results.push({ name: hook.name, decision: 'pass', message: `${type} check ${hook.name} passed` });
+      // Flagger reports a passing pre-rollout hook as an event; rollout hooks pass silently every interval.
+      if (type === 'pre-rollout') await tick.event('Normal', messages.hookPassed(type, hook.name));
       continue;
     }
     results.push({
@@ -51,6 +55,7 @@ export async function runPostRollout(tick: Tick, phase: 'Succeeded' | 'Failed'):
   for (const hook of hooksOf(tick, 'post-rollout')) {
     const result = await tick.ports.webhooks.call(tick.canary, hook, phase);
     if (!result.ok) await tick.event('Warning', `Post-rollout hook ${hook.name} failed: ${result.reason}`);
+    else await tick.event('Normal', messages.hookPassed('post-rollout', hook.name));
   }
 }
 
