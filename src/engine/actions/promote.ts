@@ -8,10 +8,15 @@ import { runPostRollout } from './hooks.js';
 import { ALL_TO_PRIMARY } from '../ports.js';
 import { applyRoutes, routeFailurePatch } from './routes.js';
 
-export async function promote(tick: Tick, patch: Partial<CanaryStatus> = {}): Promise<CanaryStatus> {
+/** Copies the canary's template (and configs) to the primary, and says so. */
+async function copyToPrimary(tick: Tick): Promise<void> {
   const primary = `${serviceNames(tick.canary.spec).primary}.${namespaceOf(tick.canary)}`;
   await tick.ports.target.promote(tick.canary);
   await tick.event('Normal', messages.copying(tick.name, primary));
+}
+
+export async function promote(tick: Tick, patch: Partial<CanaryStatus> = {}): Promise<CanaryStatus> {
+  await copyToPrimary(tick);
   // The primary now rolls out the new version; the progress deadline counts from here.
   return tick.goto('Promoting', { ...patch, progressStartedAt: tick.at });
 }
@@ -39,6 +44,6 @@ export async function succeed(tick: Tick, skipped: boolean): Promise<CanaryStatu
 export async function skipAnalysis(tick: Tick): Promise<CanaryStatus> {
   const outcome = await applyRoutes(tick, ALL_TO_PRIMARY);
   if (!outcome.applied) return tick.stay(routeFailurePatch(tick, outcome));
-  await tick.ports.target.promote(tick.canary);
+  await copyToPrimary(tick);
   return succeed(tick, true);
 }
