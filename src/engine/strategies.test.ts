@@ -159,6 +159,19 @@ describe('session affinity', () => {
     });
   });
 
+  it('the status retires the cookie in the tick that routes all traffic to the primary, so a reconcile keeps expiring it', async () => {
+    const world = createWorld({ canary: podinfoCanary({ sessionAffinity: { cookieName: 'canary' } }) });
+    await world.initializeThenDeploy('v2');
+    await world.runUntil((w) => (w.status.canaryWeight ?? 0) > 0, 10);
+    const cookie = world.status.sessionAffinityCookie;
+    await world.runUntil('Finalising', 20);
+    // The routing object already expires the cookie (the shift to the primary); a reconcile in
+    // Finalising rebuilds it from the status (routers' cookiesOf), which must say the same.
+    expect(world.router.options).toMatchObject({ previousCookie: cookie });
+    expect(world.status.sessionAffinityCookie).toBeUndefined();
+    expect(world.status.previousSessionAffinityCookie).toBe(cookie);
+  });
+
   it('with primaryCookieName hands the router a primary cookie too', async () => {
     const world = createWorld({
       canary: podinfoCanary({ sessionAffinity: { cookieName: 'canary', primaryCookieName: 'primary' } }),

@@ -251,6 +251,41 @@ describe('istio: the VirtualService as Flagger keeps it, on the real CRDs', () =
     expect(restored.metadata.ownerReferences ?? []).toEqual([]);
   });
 
+  it('after a session-affinity promotion, reconciles keep the rule that expires the canary cookie, as Flagger does', async () => {
+    const { ns, canary: stored, router } = await setUp('routers-istio-expire', {});
+    const cookie = 'flagger-cookie=c0ffee1234';
+    const sessionAffinity = { cookieName: 'flagger-cookie', maxAge: 21600 };
+    const analysis = { ...stored.spec.analysis, sessionAffinity };
+    // The status as the engine holds it while the canary has traffic.
+    const canary: Canary = {
+      ...stored,
+      spec: { ...stored.spec, analysis },
+      status: { phase: 'Promoting', sessionAffinityCookie: cookie },
+    };
+    const spec = async () =>
+      ((await admin.custom.getNamespacedCustomObject(vsApi(ns))) as { spec: unknown }).spec;
+    await router.reconcile(canary);
+    await router.setRoutes(
+      canary,
+      { primaryWeight: 90, canaryWeight: 10, mirrored: false },
+      { canaryCookie: cookie },
+    );
+    // Promotion: all traffic to the primary, the canary cookie expired (engine/actions/routes.ts).
+    await router.setRoutes(
+      canary,
+      { primaryWeight: 100, canaryWeight: 0, mirrored: false },
+      { canaryCookie: cookie, previousCookie: cookie },
+    );
+    const expiring = await spec();
+    expect(JSON.stringify(expiring)).toContain(`${cookie}; Max-Age=-1`);
+    // The ticks that follow reconcile first, from the status: the engine retires the cookie in the tick
+    // of the shift (engine/phases/promoting.ts), so Finalising and Succeeded keep the expiring rule.
+    for (const phase of ['Finalising', 'Succeeded'] as const) {
+      await router.reconcile({ ...canary, status: { phase, previousSessionAffinityCookie: cookie } });
+      expect(await spec()).toEqual(expiring);
+    }
+  });
+
   it('routes an appProtocol TCP service with a tcp route the API server accepts, and shifts it', async () => {
     const { ns, canary, router } = await setUp('routers-istio-tcp', {
       appProtocol: 'TCP',

@@ -10,6 +10,7 @@ import { judgeReadiness } from '../actions/readiness.js';
 import { failPromotion } from '../actions/rollback.js';
 import { applyRoutes, routeFailurePatch } from '../actions/routes.js';
 import { messages } from '../messages.js';
+import { retireCookies } from '../revision.js';
 import { ALL_TO_PRIMARY, type Routes } from '../ports.js';
 import type { Tick } from '../tick.js';
 
@@ -47,7 +48,9 @@ export function promoting(tick: Tick): Promise<CanaryStatus> {
       return tick.stay(weights);
     }
     await tick.event('Normal', messages.allToPrimary());
-    return tick.goto('Finalising', weights);
+    // The shift expired the canary's session cookie (routeOptions): the status says so at once, so every
+    // later write of the routing object (a reconcile, Finalising) keeps the rule that expires it.
+    return tick.goto('Finalising', { ...weights, ...retireCookies(tick.status) });
   });
 }
 
