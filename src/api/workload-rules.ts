@@ -6,12 +6,15 @@
 import type { FieldProblem } from './problems.js';
 import type { CanarySpec } from './types.js';
 
-const KNATIVE_API_GROUP = 'serving.knative.dev/';
+/** A targetRef naming a Knative Service (serving.knative.dev), not a core Service. */
+export function isKnativeService(targetRef: CanarySpec['targetRef']): boolean {
+  return targetRef.kind === 'Service' && (targetRef.apiVersion ?? '').startsWith('serving.knative.dev/');
+}
 
 export function workloadRules(spec: CanarySpec): FieldProblem[] {
   const out: FieldProblem[] = [];
   const { targetRef, autoscalerRef } = spec;
-  if (targetRef.kind === 'Service' && !targetRef.apiVersion?.startsWith(KNATIVE_API_GROUP))
+  if (targetRef.kind === 'Service' && !isKnativeService(targetRef))
     out.push({
       path: 'spec.targetRef.kind',
       message: "a core Service as the target (Flagger's ServiceController) is not supported by Aviary",

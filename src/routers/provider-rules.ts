@@ -6,7 +6,7 @@
 import type { FieldProblem } from '../api/problems.js';
 import type { CanarySpec, Provider } from '../api/types.js';
 import { AviaryError } from '../errors.js';
-import { isKnativeService } from '../targets/knative/index.js';
+import { isKnativeService } from '../api/workload-rules.js';
 import type { ProviderCapabilities } from './entry.js';
 import { ROUTERS, routedProviders } from './index.js';
 

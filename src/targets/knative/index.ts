@@ -1,9 +1,2 @@
-/** The Knative Service target. */
-import type { CanarySpec } from '../../api/types.js';
-
+/** The Knative Service target (a targetRef it takes: isKnativeService in src/api/workload-rules.ts). */
 export { knativeTarget } from './knative-target.js';
-
-/** A targetRef naming a Knative Service (serving.knative.dev), not a core Service. */
-export function isKnativeService(targetRef: CanarySpec['targetRef']): boolean {
-  return targetRef.kind === 'Service' && (targetRef.apiVersion ?? '').startsWith('serving.knative.dev/');
-}

@@ -7,7 +7,8 @@ import type { Canary } from '../../api/types.js';
 import type { WorkloadTarget } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
-import { isKnativeService, knativeTarget } from '../knative/index.js';
+import { isKnativeService } from '../../api/workload-rules.js';
+import { knativeTarget } from '../knative/index.js';
 import { daemonSetTarget } from './daemonset-target.js';
 import { deploymentTarget, type DeploymentTargetOptions } from './deployment-target.js';
 
