@@ -72,6 +72,23 @@ async function world(spec: Partial<Canary['spec']> = {}, replicas = 2) {
   return { ns, canary: await env.createCanary(canaryFor(ns, 'podinfo', spec)) };
 }
 
+/** world() with the HPA `podinfo` that its Canary's autoscalerRef names (extra autoscalerRef fields merged in). */
+async function worldWithHpa(autoscalerRef: Partial<NonNullable<Canary['spec']['autoscalerRef']>> = {}) {
+  const w = await world({
+    autoscalerRef: {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'podinfo',
+      ...autoscalerRef,
+    },
+  });
+  await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
+    namespace: w.ns,
+    body: hpaFor(w.ns, 'podinfo', 'podinfo'),
+  });
+  return w;
+}
+
 async function orUndefined<T>(read: () => Promise<unknown>): Promise<T | undefined> {
   try {
     return plain<T>(await read());
@@ -339,13 +356,7 @@ describe('deploymentTarget.initialize', () => {
   });
 
   it('is idempotent: a second and third call write nothing', async () => {
-    const { ns, canary } = await world({
-      autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
-    });
-    await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
-      namespace: ns,
-      body: hpaFor(ns, 'podinfo', 'podinfo'),
-    });
+    const { ns, canary } = await worldWithHpa();
     await initialized(canary);
     const before = await writtenState(ns);
     expect(await writesDuring(ns, () => env.target.initialize(canary))).toEqual([]);
@@ -366,18 +377,7 @@ describe('deploymentTarget.initialize', () => {
   });
 
   it('copies the HPA to <hpa>-primary targeting the primary, with primaryScalerReplicas, and follows changes', async () => {
-    const { ns, canary } = await world({
-      autoscalerRef: {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
-        name: 'podinfo',
-        primaryScalerReplicas: { maxReplicas: 6 },
-      },
-    });
-    await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
-      namespace: ns,
-      body: hpaFor(ns, 'podinfo', 'podinfo'),
-    });
+    const { ns, canary } = await worldWithHpa({ primaryScalerReplicas: { maxReplicas: 6 } });
     await initialized(canary);
     const copy = await hpa(ns, 'podinfo-primary');
     expect(copy?.spec).toMatchObject({
@@ -581,13 +581,7 @@ describe('deploymentTarget.promote', () => {
   });
 
   it('keeps the primary replica count when an autoscaler owns it', async () => {
-    const { ns, canary } = await world({
-      autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: 'podinfo' },
-    });
-    await env.admin.autoscaling.createNamespacedHorizontalPodAutoscaler({
-      namespace: ns,
-      body: hpaFor(ns, 'podinfo', 'podinfo'),
-    });
+    const { ns, canary } = await worldWithHpa();
     await initialized(canary);
     await patchTarget(ns, { spec: { replicas: 4 } });
     await env.target.promote(canary);
