@@ -110,8 +110,9 @@ describe('Supervisor', () => {
     const port = await freePort();
     const first = await s.start({ name: 'a', command: versionCommand(), port });
     expect((await first.waitReady(5000)).ready).toBe(true);
+    // The message names the holder, so the user knows what to stop.
     await expect(s.start({ name: 'b', command: versionCommand(), port })).rejects.toThrow(
-      /port \d+ is already in use/,
+      new RegExp(`port ${port} is already in use by another program \\(pid ${first.pid}: .*node`),
     );
   });
 

@@ -7,6 +7,7 @@ import { constants } from 'node:os';
 import { AviaryError } from '../../errors.js';
 import { crashPoint } from '../crash-point.js';
 import { ManagedProcess, type OutputListener, type ProcessDefinition } from './managed-process.js';
+import { portHolder } from './port-holder.js';
 import { portInUse } from './probe.js';
 
 /** The environment variable every version is started with; its value is the process's journal token. */
@@ -51,9 +52,11 @@ export class Supervisor {
   async start(definition: ProcessDefinition): Promise<ManagedProcess> {
     await this.stop(definition.name);
     if (await portInUse(definition.port)) {
+      const holder = portHolder(definition.port);
+      const who = holder ? ` (pid ${holder.pid}: ${holder.command})` : '';
       throw new AviaryError(
         'CONFLICT',
-        `cannot start ${definition.name}: port ${definition.port} is already in use by another program; ` +
+        `cannot start ${definition.name}: port ${definition.port} is already in use by another program${who}; ` +
           'stop it or choose another port in spec.local',
       );
     }
