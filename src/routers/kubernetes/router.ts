@@ -5,6 +5,10 @@
  * what the primary runs, not where the apex points. There is no live weight to read back, so getRoutes
  * reports what the blue/green phase implies, as Flagger does: all traffic on the canary once
  * iterations have started (status.iterations > 0), else all on the primary.
+ *
+ * With a core Service as the target (Flagger's KubernetesNoopRouter) the apex is the user's Service and
+ * the target copies it to `<apex>-primary` and `<apex>-canary` (src/targets/kubernetes/service-target.ts),
+ * so no Service is written or reverted here.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { Canary } from '../../api/types.js';
@@ -13,6 +17,7 @@ import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
 import { isNotFound, toKubeError } from '../../kube/failure.js';
 import { selectorLabelOf } from '../../kube/selector-label.js';
+import { isCoreService } from '../../api/workload-rules.js';
 import type { RouterSettings } from '../entry.js';
 import { SERVICE_ROLES } from './service-spec.js';
 import { finalizeServices, reconcileServices } from './services.js';
@@ -47,6 +52,7 @@ async function primaryServes(clients: KubeClients, canary: Canary): Promise<bool
 export function kubernetesRouter(clients: KubeClients, settings: RouterSettings = {}): TrafficRouter {
   return {
     async reconcile(canary) {
+      if (isCoreService(canary.spec.targetRef)) return;
       // The apex is pointed at the primary only once primary pods can serve (Flagger: after IsPrimaryReady),
       // so taking over a user's Service never leaves it selecting nothing.
       const { selector, podSpec } = await readWorkload(clients, canary, settings.selectorLabels);
@@ -76,6 +82,7 @@ export function kubernetesRouter(clients: KubeClients, settings: RouterSettings 
     },
 
     async finalize(canary) {
+      if (isCoreService(canary.spec.targetRef)) return;
       const { selector } = await readWorkload(clients, canary, settings.selectorLabels);
       await finalizeServices(clients, canary, selector);
     },

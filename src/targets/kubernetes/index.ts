@@ -1,6 +1,7 @@
-/** The Kubernetes workload targets: Deployment and DaemonSet, picked per Canary by targetRef.kind. */
+/** The Kubernetes workload targets: Deployment, DaemonSet and core Service, picked per Canary by targetRef.kind. */
 export { deploymentTarget, type DeploymentTargetOptions } from './deployment-target.js';
 export { daemonSetTarget } from './daemonset-target.js';
+export { serviceTarget } from './service-target.js';
 export { kubernetesWorkloadTarget } from './workload-target.js';
 export { deploymentReadiness, type ReadinessRule } from './readiness.js';
 export { REPLICAS_ANNOTATION, scaleUpReplicas } from './replicas.js';

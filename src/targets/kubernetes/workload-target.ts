@@ -1,7 +1,8 @@
 /**
  * The Kubernetes workload target for any Canary: each call goes to the target for the Canary's
- * `targetRef` (Deployment, DaemonSet or Knative Service, as Flagger's factory picks its controller). Kinds without a
- * target are refused by `aviary validate`; one that still arrives here is an INVALID_SPEC naming the fix.
+ * `targetRef` (Deployment, DaemonSet, core Service or Knative Service, as Flagger's factory picks its
+ * controller). Kinds without a target are refused by `aviary validate`; one that still arrives here is an
+ * INVALID_SPEC naming the fix.
  */
 import type { Canary } from '../../api/types.js';
 import type { WorkloadTarget } from '../../engine/ports.js';
@@ -11,6 +12,7 @@ import { isKnativeService } from '../../api/workload-rules.js';
 import { knativeTarget } from '../knative/index.js';
 import { daemonSetTarget } from './daemonset-target.js';
 import { deploymentTarget, type DeploymentTargetOptions } from './deployment-target.js';
+import { serviceTarget } from './service-target.js';
 
 export function kubernetesWorkloadTarget(
   clients: KubeClients,
@@ -19,6 +21,7 @@ export function kubernetesWorkloadTarget(
   const targets: Record<string, WorkloadTarget> = {
     Deployment: deploymentTarget(clients, options),
     DaemonSet: daemonSetTarget(clients, options),
+    Service: serviceTarget(clients, options),
   };
   const knative = knativeTarget(clients);
   const targetFor = (canary: Canary): WorkloadTarget => {
@@ -28,7 +31,7 @@ export function kubernetesWorkloadTarget(
     if (!target)
       throw new AviaryError(
         'INVALID_SPEC',
-        `spec.targetRef.kind ${kind} has no Kubernetes target — point targetRef at a Deployment or a DaemonSet`,
+        `spec.targetRef.kind ${kind} has no Kubernetes target — point targetRef at a Deployment, a DaemonSet or a Service`,
       );
     return target;
   };

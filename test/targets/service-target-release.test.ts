@@ -1,0 +1,224 @@
+/**
+ * A release whose target is a core Service, end to end on the real control plane: a real `aviary
+ * controller` process (deploy/rbac's grants) with provider istio, as Flagger runs a Service target
+ * behind a mesh. Initialization creates `web-primary` and `web-canary` as copies of the user's `web`
+ * Service and a VirtualService splitting `web` between them; a change to `web`'s spec is a new
+ * revision whose split follows stepWeight in the VirtualService, and promotion gives the primary the
+ * new spec. A revision whose rollout check fails is rolled back: all traffic on the primary, which
+ * keeps the last promoted spec. The user's Service is the apex and is never written.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { V1Service } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Canary } from '../../src/api/types.js';
+import { GROUP, VERSION, plain, type KubeClients } from '../../src/kube/client.js';
+import { testCluster } from '../cluster/index.js';
+import { waitFor } from '../cli/run-cli.js';
+import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+
+const cluster = testCluster();
+const STEP = 20;
+const MAX = 40;
+let admin: KubeClients;
+let namespace = '';
+let controller: ControllerProcess | undefined;
+let checks: Server | undefined;
+/** What the rollout check answers: the failing revision's analysis gets 500s. */
+let checkStatus = 200;
+
+interface Destination {
+  destination: { host: string };
+  weight?: number;
+}
+interface VirtualService {
+  spec: { hosts?: string[]; http?: { route: Destination[] }[] };
+}
+
+const readCanary = async () =>
+  (await admin.custom.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'canaries',
+    namespace,
+    name: 'web',
+  })) as Canary;
+
+const service = async (name: string) =>
+  plain<V1Service>(await admin.core.readNamespacedService({ name, namespace }));
+
+async function virtualService(): Promise<VirtualService | undefined> {
+  try {
+    return (await admin.custom.getNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      plural: 'virtualservices',
+      namespace,
+      name: 'web',
+    })) as VirtualService;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The canary's weight in the VirtualService's (last, weighted) route. */
+const canaryWeightOf = (vs: VirtualService) =>
+  vs.spec.http?.at(-1)?.route.find((d) => d.destination.host === 'web-canary')?.weight ?? 0;
+
+/** Polls the VirtualService and keeps each canary weight it holds, in order, until stopped. */
+function recordWeights() {
+  const seen: number[] = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const vs = await virtualService();
+      if (vs) {
+        const weight = canaryWeightOf(vs);
+        if (seen.at(-1) !== weight) seen.push(weight);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      return seen;
+    },
+  };
+}
+
+async function untilPhase(phase: string, timeoutMs = 90_000): Promise<Canary> {
+  return waitFor(`phase ${phase}`, readCanary, (c) => c.status?.phase === phase, timeoutMs).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}\n${controller?.tail() ?? ''}`);
+    },
+  );
+}
+
+async function setSelector(app: string) {
+  const patched = await cluster.kubectl([
+    'patch',
+    'service',
+    'web',
+    '-n',
+    namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify({ spec: { selector: { app } } }),
+  ]);
+  if (patched.code !== 0) throw new Error(`patching service web failed: ${patched.stderr}`);
+}
+
+beforeAll(async () => {
+  admin = cluster.adminClients();
+  namespace = await cluster.newNamespace('svc-release');
+  checks = createServer((_req, res) => {
+    res.statusCode = checkStatus;
+    res.end();
+  });
+  await new Promise<void>((resolve) => checks!.listen(0, '127.0.0.1', resolve));
+  const checkUrl = `http://127.0.0.1:${(checks.address() as AddressInfo).port}/check`;
+  const objects = [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace, labels: { app: 'web' } },
+      spec: { selector: { app: 'web-blue' }, ports: [{ name: 'http', port: 80, targetPort: 9898 }] },
+    },
+    {
+      apiVersion: 'aviary.dev/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'web', namespace },
+      spec: {
+        provider: 'istio',
+        targetRef: { apiVersion: 'v1', kind: 'Service', name: 'web' },
+        progressDeadlineSeconds: 60,
+        service: { port: 80 },
+        analysis: {
+          interval: '1s',
+          threshold: 2,
+          stepWeight: STEP,
+          maxWeight: MAX,
+          webhooks: [{ name: 'check', type: 'rollout', url: checkUrl, timeout: '2s' }],
+        },
+      },
+    },
+  ];
+  const applied = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
+    stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
+  if (applied.code !== 0) throw new Error(`applying the release failed: ${applied.stderr}`);
+  controller = spawnController({
+    kubeconfig: await cluster.controllerKubeconfig(),
+    namespace,
+    // No metric is analysed: nothing is ever asked of this address.
+    metricsServer: 'http://127.0.0.1:9',
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await controller?.kill();
+  checks?.close();
+  if (namespace) await cluster.deleteNamespace(namespace);
+});
+
+describe('a release of a core Service target, driven by the controller', () => {
+  it('initializes: the primary and canary Services are copies of the target, routed by a VirtualService', async () => {
+    const initialized = await untilPhase('Initialized');
+    expect(initialized.status?.canaryWeight).toBe(0);
+    for (const name of ['web-primary', 'web-canary']) {
+      const copy = await service(name);
+      expect(copy.spec?.selector, name).toEqual({ app: 'web-blue' });
+      expect(copy.metadata?.ownerReferences?.[0], name).toMatchObject({ kind: 'Canary', name: 'web' });
+    }
+    const apex = await service('web');
+    expect(apex.metadata?.ownerReferences, 'the apex stays the user’s').toBeUndefined();
+    expect(apex.spec?.selector).toEqual({ app: 'web-blue' });
+    const vs = await virtualService();
+    expect(vs?.spec.hosts).toContain('web');
+    expect(vs?.spec.http?.at(-1)?.route.map((d) => [d.destination.host, d.weight])).toEqual([
+      ['web-primary', 100],
+      ['web-canary', 0],
+    ]);
+    const deployments = await admin.apps.listNamespacedDeployment({ namespace });
+    expect(deployments.items, 'no workload is Aviary’s').toEqual([]);
+  });
+
+  it('a change to the target Service progresses by stepWeight and is promoted to the primary', async () => {
+    const weights = recordWeights();
+    await setSelector('web-green');
+    const succeeded = await untilPhase('Succeeded');
+    const seen = await weights.stop();
+    expect(seen, 'the VirtualService split, in order').toEqual([0, STEP, MAX, 0]);
+    expect((await service('web-primary')).spec?.selector).toEqual({ app: 'web-green' });
+    expect((await service('web-canary')).spec?.selector).toEqual({ app: 'web-green' });
+    expect((await service('web')).metadata?.ownerReferences).toBeUndefined();
+    expect(succeeded.status?.lastPromotedSpec).toBe(succeeded.status?.lastAppliedSpec);
+  });
+
+  it('a revision whose checks fail is rolled back: all traffic on the primary, which keeps its spec', async () => {
+    checkStatus = 500;
+    const weights = recordWeights();
+    await setSelector('web-red');
+    const failed = await untilPhase('Failed');
+    const seen = await weights.stop();
+    expect(failed.status?.canaryWeight).toBe(0);
+    expect(seen.at(-1), 'after the rollback').toBe(0);
+    expect(Math.max(...seen), 'never past the first step: two failed checks end it').toBeLessThanOrEqual(
+      STEP,
+    );
+    expect((await service('web-primary')).spec?.selector).toEqual({ app: 'web-green' });
+    expect((await service('web-canary')).spec?.selector, 'the canary copy follows the target').toEqual({
+      app: 'web-red',
+    });
+    const events = await admin.core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.kind=Canary,involvedObject.name=web',
+    });
+    expect(events.items.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^Canary failed! Scaling down web\./),
+    );
+  });
+});
