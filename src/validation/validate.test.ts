@@ -47,6 +47,17 @@ describe('validateDocuments', () => {
     ]);
   });
 
+  it('reads a field left empty (null) as absent, as the API server prunes it; a null list item stays an error', () => {
+    // Flagger's podinfo chart renders `webhooks:` with nothing under it when no webhook is enabled
+    const empty = canary('interval: 1m\nstepWeight: 10\nwebhooks:');
+    expect(validateDocuments(empty).problems).toEqual([]);
+    expect(parseCanary(validateDocuments(empty).documents[0]?.object).spec.analysis).not.toHaveProperty(
+      'webhooks',
+    );
+    const [problem] = errorsOf(canary('interval: 1m\nstepWeight: 10\nwebhooks: [null]'));
+    expect(problem?.path).toBe('spec.analysis.webhooks[0]');
+  });
+
   it('names the field, the allowed values and a likely fix for a typo in an enum', () => {
     const [problem] = errorsOf(valid.replace('provider: istio', 'provider: istoi'));
     expect(problem).toMatchObject({ path: 'spec.provider', kind: 'Canary', name: 'podinfo', line: 7 });

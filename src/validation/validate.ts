@@ -142,11 +142,12 @@ export function validateObject(object: unknown): { problems: FieldProblem[]; che
   // bounds first: what follows clones and recurses, and 3,000 levels or 50,000 items would overflow it
   const limits = inputLimitProblems(object);
   if (limits.length > 0) return { checked: true, problems: limits };
-  const shape = schemaProblems(spec.schema, object);
+  const present = withoutNullFields(record);
+  const shape = schemaProblems(spec.schema, present);
   const problems = [
     ...shape,
-    ...unknownFieldProblems(spec.schema, object),
-    ...ruleProblems(spec, object, shape),
+    ...unknownFieldProblems(spec.schema, present),
+    ...ruleProblems(spec, present, shape),
   ];
   return {
     checked: true,
@@ -154,6 +155,26 @@ export function validateObject(object: unknown): { problems: FieldProblem[]; che
       moreProblems(hidden, errors, 'in this document'),
     ),
   };
+}
+
+/**
+ * `webhooks:` with nothing after it is null. The API server prunes null fields the CRD does not mark
+ * nullable (none of Aviary's are, nor Flagger's) before it validates, so a null field is an absent one;
+ * a null list item is not pruned and stays an error. Returns `value` itself when it holds no null field.
+ */
+function withoutNullFields<T extends object>(value: T): T {
+  const entries = Object.entries(value);
+  const kept = entries
+    .filter(([, v]) => v !== null || Array.isArray(value))
+    .map(([k, v]: [string, unknown]): [string, unknown] => [k, isObject(v) ? withoutNullFields(v) : v]);
+  const same =
+    kept.length === entries.length && kept.every(([k, v]) => (value as Record<string, unknown>)[k] === v);
+  if (same) return value;
+  return (Array.isArray(value) ? kept.map(([, v]) => v) : Object.fromEntries(kept)) as T;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
@@ -354,7 +375,7 @@ export function parseCanary(object: unknown): Canary {
       });
     throw new InvalidSpecError(all);
   }
-  return object as Canary;
+  return withoutNullFields(object as object) as Canary;
 }
 
 export class InvalidSpecError extends AviaryError {
