@@ -6,7 +6,7 @@
  * seconds, the API requests it made per second (the API server's audit log), and how long a new
  * revision of one canary waits before the controller acts on it while the others exist.
  *
- *   npx tsx bench/controller/run.ts [--sizes 100,1000,5000] [--settle 60]
+ *   npx tsx bench/controller/run.ts [--sizes 100,1000,5000] [--settle 60] [--node-options="--cpu-prof"]
  *
  * Each size gets its own namespace, deleted afterwards. Not part of the test suite.
  */
@@ -23,8 +23,14 @@ import { installControllerRbac, registerCrds } from '../../test/cluster/install.
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CONTROLLER_USER = 'system:serviceaccount:aviary-system:aviary';
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '100,1000,5000' }, settle: { type: 'string', default: '60' } },
+  options: {
+    sizes: { type: 'string', default: '100,1000,5000' },
+    settle: { type: 'string', default: '60' },
+    // e.g. --node-options="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the controller process.
+    'node-options': { type: 'string', default: '' },
+  },
 });
+const controllerNodeOptions = values['node-options'].split(' ').filter(Boolean);
 const sizes = values.sizes.split(',').map(Number);
 const settleSeconds = Number(values.settle);
 
@@ -215,6 +221,7 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
   const controller = spawn(
     process.execPath,
     [
+      ...controllerNodeOptions,
       path.join(REPO, 'bin/aviary.js'),
       'controller',
       '--kubeconfig',

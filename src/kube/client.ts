@@ -14,6 +14,8 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 
+import { reuseConnections } from './connection-reuse.js';
+
 export { GROUP, VERSION } from '../api/api-version.js';
 
 /** Without this option the typed APIs send json-patch; Aviary's patches are merge patches. */
@@ -39,6 +41,7 @@ export function loadKubeConfig(options: { kubeconfig?: string; context?: string 
 }
 
 export function makeClients(config: KubeConfig): KubeClients {
+  reuseConnections(config);
   return {
     config,
     core: config.makeApiClient(CoreV1Api),
