@@ -1,0 +1,102 @@
+/**
+ * Issue 11's yardstick: every Canary in Flagger's own repository (v1.44.0: its examples, chart, docs and
+ * e2e scripts, copied to test/fixtures/flagger-canaries) whose spec Flagger's own CRD accepts on the real
+ * API server is accepted by `aviary validate` after `aviary convert`, except the refusals
+ * docs/flagger-differences.md lists with their reason. The conversion keeps every field, and the
+ * converted manifest validates the same after a YAML round trip.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { testCluster } from '../cluster/index.js';
+import { convertThenValidate, validateText } from './aviary-cli.js';
+import { aviaryRefusals, unexcused } from './aviary-refusals.js';
+import { CORPUS, flaggerCanaries } from './corpus.js';
+import { FLAGGER_CRD_REFUSES } from './crd-refusals.js';
+import { expectedConversion } from './expected-conversion.js';
+import { flaggerCrdAccepts, registerFlaggerCrd, type CrdVerdict } from './flagger-crd.js';
+
+const corpus = flaggerCanaries();
+const refusals = aviaryRefusals();
+const crdVerdicts = new Map<string, CrdVerdict>();
+/** Manifests a refusal row excused, to find rows that no longer excuse anything. */
+const excusedBy = new Set<number>();
+let namespace = '';
+
+beforeAll(async () => {
+  const cluster = testCluster();
+  await registerFlaggerCrd(cluster);
+  namespace = await cluster.newNamespace('flagger-corpus');
+  const queue = [...corpus];
+  // four dry runs at a time: the API server is shared with every other test
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift())
+      crdVerdicts.set(next.name, await flaggerCrdAccepts(cluster, namespace, next.text));
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const refused = [...crdVerdicts].filter(([, v]) => !v.accepted);
+  console.log(
+    `Flagger's CRD: ${corpus.length - refused.length} of ${corpus.length} Canaries accepted, ${refused.length} refused:\n` +
+      refused.map(([name, v]) => `  ${name}: ${v.accepted ? '' : firstLines(v.reason)}`).join('\n'),
+  );
+}, 300_000);
+
+afterAll(async () => {
+  if (namespace) await testCluster().deleteNamespace(namespace);
+});
+
+describe("Flagger's own Canaries", () => {
+  it('are all in the corpus: as many as scripts/flagger-canaries.ts found in Flagger', () => {
+    const sources = JSON.parse(readFileSync(path.join(CORPUS, 'sources.json'), 'utf8')) as {
+      canaries: number;
+      unreadable: unknown[];
+    };
+    expect(corpus.length).toBe(sources.canaries);
+    expect(sources.unreadable).toEqual([]);
+  });
+
+  it("Flagger's CRD refuses exactly the manifests crd-refusals.ts lists, for the reasons it gives", () => {
+    const refused = Object.fromEntries(
+      [...crdVerdicts].filter(([, v]) => !v.accepted).map(([name, v]) => [name, v.accepted ? '' : v.reason]),
+    );
+    expect(Object.keys(refused).sort()).toEqual(Object.keys(FLAGGER_CRD_REFUSES).sort());
+    for (const [name, reason] of Object.entries(refused))
+      expect(reason, name).toMatch(FLAGGER_CRD_REFUSES[name] ?? /^$/);
+  });
+
+  it.each(corpus.map((c) => [c.name, c.text]))(
+    '%s: accepted by aviary validate after aviary convert, with every field kept',
+    async (name, text) => {
+      const crd = crdVerdicts.get(name);
+      expect(crd, `no verdict from Flagger's CRD for ${name}`).toBeDefined();
+      if (!crd?.accepted) {
+        expect(FLAGGER_CRD_REFUSES, `${name} is refused by Flagger's CRD`).toHaveProperty([name]);
+        return;
+      }
+      const aviary = await convertThenValidate(name, text);
+      expect(unexcused(refusals, name, aviary.errors), `aviary validate refuses ${name}`).toEqual([]);
+      refusals.forEach((r, i) => {
+        if (r.manifest.test(name) && aviary.errors.some((e) => r.error.test(e))) excusedBy.add(i);
+      });
+      expect(aviary.code).toBe(aviary.errors.length === 0 ? 0 : 1);
+
+      const converted = parse(aviary.converted) as Record<string, unknown>;
+      expect(converted, 'aviary convert changed more than the documented renames').toEqual(
+        expectedConversion(parse(text) as Record<string, unknown>),
+      );
+      const again = await validateText(`round-trip.${name}`, stringify(converted));
+      expect(again.problems, 'validate after a YAML round trip').toEqual(aviary.problems);
+      expect(again.code).toBe(aviary.code);
+    },
+  );
+
+  it('docs/flagger-differences.md lists no refusal that no manifest needs', () => {
+    const stale = refusals.filter((_, i) => !excusedBy.has(i)).map((r) => `${r.manifest} ${r.error}`);
+    expect(stale).toEqual([]);
+  });
+});
+
+function firstLines(text: string): string {
+  return text.split('\n').slice(0, 3).join(' ').slice(0, 240);
+}
