@@ -27,7 +27,8 @@ const HTTP_MESH = { ...WEIGHTS_ONLY, match: true, mirror: true, sessionAffinity:
 
 const gatewayApi = (version: 'v1' | 'v1beta1'): RouterEntry => ({
   runtime: 'kubernetes',
-  capabilities: { ...HTTP_MESH, cors: true },
+  // http-route.ts writes the sticky-primary rule for primaryCookieName, as Flagger's Gateway API router does
+  capabilities: { ...HTTP_MESH, primaryCookie: true, cors: true },
   create: (clients) => gatewayApiRouter(clients, version),
   services: true,
 });

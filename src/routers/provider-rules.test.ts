@@ -67,6 +67,13 @@ describe('aviary validate checks spec.provider against the router registry', () 
     expect(errors(yaml).map((p) => p.path)).toEqual(['spec.analysis.sessionAffinity']);
   });
 
+  it('accepts primaryCookieName on Gateway API, as Flagger does (its e2e test-session-affinity.sh sets it)', () => {
+    const analysis = 'stepWeight: 10\n    sessionAffinity: {cookieName: c, primaryCookieName: p}';
+    const gateway = '    gatewayRefs: [{name: gateway, namespace: gateways}]\n';
+    for (const provider of ['gatewayapi:v1', 'gatewayapi:v1beta1'])
+      expect(errors(canary(provider, gateway, analysis)), provider).toEqual([]);
+  });
+
   it('skipper and apisix need the object they copy named', () => {
     const [skipper] = errors(canary('skipper'));
     expect(skipper).toMatchObject({ path: 'spec.ingressRef' });
