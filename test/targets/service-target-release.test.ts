@@ -10,12 +10,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { V1Service } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import { GROUP, VERSION, plain, type KubeClients } from '../../src/kube/client.js';
 import { testCluster } from '../cluster/index.js';
 import { waitFor } from '../cli/run-cli.js';
 import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+
+vi.setConfig({ testTimeout: 150_000 });
 
 const cluster = testCluster();
 const STEP = 20;
@@ -35,13 +37,13 @@ interface VirtualService {
   spec: { hosts?: string[]; http?: { route: Destination[] }[] };
 }
 
-const readCanary = async () =>
+const readCanary = async (name: string) =>
   (await admin.custom.getNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     plural: 'canaries',
     namespace,
-    name: 'web',
+    name,
   })) as Canary;
 
 const service = async (name: string) =>
@@ -88,19 +90,20 @@ function recordWeights() {
   };
 }
 
-async function untilPhase(phase: string, timeoutMs = 90_000): Promise<Canary> {
-  return waitFor(`phase ${phase}`, readCanary, (c) => c.status?.phase === phase, timeoutMs).catch(
+async function untilPhase(phase: string, name = 'web', timeoutMs = 90_000): Promise<Canary> {
+  const read = () => readCanary(name);
+  return waitFor(`${name} phase ${phase}`, read, (c) => c.status?.phase === phase, timeoutMs).catch(
     (err: Error) => {
       throw new Error(`${err.message}\n${controller?.tail() ?? ''}`);
     },
   );
 }
 
-async function setSelector(app: string) {
+async function setSelector(app: string, name = 'web') {
   const patched = await cluster.kubectl([
     'patch',
     'service',
-    'web',
+    name,
     '-n',
     namespace,
     '--type',
@@ -108,7 +111,7 @@ async function setSelector(app: string) {
     '-p',
     JSON.stringify({ spec: { selector: { app } } }),
   ]);
-  if (patched.code !== 0) throw new Error(`patching service web failed: ${patched.stderr}`);
+  if (patched.code !== 0) throw new Error(`patching service ${name} failed: ${patched.stderr}`);
 }
 
 beforeAll(async () => {
@@ -143,6 +146,24 @@ beforeAll(async () => {
           maxWeight: MAX,
           webhooks: [{ name: 'check', type: 'rollout', url: checkUrl, timeout: '2s' }],
         },
+      },
+    },
+    // provider kubernetes cannot split: blue/green by iterations, and no Service is the router's.
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'api', namespace },
+      spec: { selector: { app: 'api-blue' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    },
+    {
+      apiVersion: 'aviary.dev/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'api', namespace },
+      spec: {
+        provider: 'kubernetes',
+        targetRef: { apiVersion: 'v1', kind: 'Service', name: 'api' },
+        service: { port: 80 },
+        analysis: { interval: '1s', threshold: 2, iterations: 2 },
       },
     },
   ];
@@ -220,5 +241,33 @@ describe('a release of a core Service target, driven by the controller', () => {
     expect(events.items.map((e) => e.message)).toContainEqual(
       expect.stringMatching(/^Canary failed! Scaling down web\./),
     );
+  });
+
+  it('provider kubernetes: the same release as blue/green, the user’s Service untouched and no routing object', async () => {
+    await untilPhase('Initialized', 'api');
+    expect((await service('api-primary')).spec?.selector).toEqual({ app: 'api-blue' });
+    await setSelector('api-green', 'api');
+    await untilPhase('Progressing', 'api');
+    const succeeded = await untilPhase('Succeeded', 'api');
+    expect(succeeded.status?.iterations ?? 0).toBe(0);
+    expect((await service('api-primary')).spec?.selector).toEqual({ app: 'api-green' });
+    const apex = await service('api');
+    expect(apex.metadata?.ownerReferences).toBeUndefined();
+    expect(apex.spec?.selector).toEqual({ app: 'api-green' });
+    const services = await admin.core.listNamespacedService({ namespace });
+    expect(services.items.map((s) => s.metadata?.name).sort()).toEqual([
+      'api',
+      'api-canary',
+      'api-primary',
+      'web',
+      'web-canary',
+      'web-primary',
+    ]);
+    const events = await admin.core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.kind=Canary,involvedObject.name=api',
+    });
+    const messages = events.items.map((e) => e.message ?? '');
+    expect(messages).toContainEqual(expect.stringMatching(/^Advance api\.\S+ canary iteration 2\/2$/));
   });
 });

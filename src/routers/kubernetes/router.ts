@@ -4,14 +4,17 @@
  * tests call it directly) while `<apex>` keeps selecting the primary's pods, and promotion switches
  * what the primary runs, not where the apex points. There is no live weight to read back, so getRoutes
  * reports what the blue/green phase implies, as Flagger does: all traffic on the canary once
- * iterations have started (status.iterations > 0), else all on the primary.
+ * iterations have started (status.iterations > 0), else all on the primary. Unlike Flagger's NopRouter,
+ * that holds only while the analysis runs (Progressing, WaitingPromotion): from Promoting on, the
+ * engine routes everything back to the primary and reads the split back, and a router still reporting
+ * the canary would keep the release in Promoting forever.
  *
  * With a core Service as the target (Flagger's KubernetesNoopRouter) the apex is the user's Service and
  * the target copies it to `<apex>-primary` and `<apex>-canary` (src/targets/kubernetes/service-target.ts),
  * so no Service is written or reverted here.
  */
 import type { V1Deployment } from '@kubernetes/client-node';
-import type { Canary } from '../../api/types.js';
+import type { Canary, Phase } from '../../api/types.js';
 import type { Routes, TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
 import { plain, type KubeClients } from '../../kube/client.js';
@@ -49,6 +52,9 @@ async function primaryServes(clients: KubeClients, canary: Canary): Promise<bool
   }
 }
 
+/** The phases in which a blue/green canary holds the traffic. */
+const ANALYSING_PHASES = new Set<Phase>(['Progressing', 'WaitingPromotion']);
+
 export function kubernetesRouter(clients: KubeClients, settings: RouterSettings = {}): TrafficRouter {
   return {
     async reconcile(canary) {
@@ -73,7 +79,8 @@ export function kubernetesRouter(clients: KubeClients, settings: RouterSettings 
     },
 
     getRoutes(canary): Promise<Routes> {
-      const onCanary = (canary.status?.iterations ?? 0) > 0;
+      const analysing = ANALYSING_PHASES.has(canary.status?.phase ?? 'Initializing');
+      const onCanary = analysing && (canary.status?.iterations ?? 0) > 0;
       return Promise.resolve({
         primaryWeight: onCanary ? 0 : 100,
         canaryWeight: onCanary ? 100 : 0,
