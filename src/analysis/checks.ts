@@ -42,9 +42,12 @@ export function metricInterval(metric: CanaryMetric): { text: string; ms: number
   return { text, ms: parseDuration(text) ?? 60_000 };
 }
 
-type Resolved = { template?: MetricTemplate } | { failure: string };
+export type Resolved = { template?: MetricTemplate } | { failure: string };
 
-async function resolveTemplate(metric: CanaryMetric, context: CheckContext): Promise<Resolved> {
+export async function resolveTemplate(
+  metric: CanaryMetric,
+  context: Pick<CheckContext, 'canary' | 'templates'>,
+): Promise<Resolved> {
   const ref = metric.templateRef;
   if (!ref) return {};
   const namespace = ref.namespace ?? namespaceOf(context.canary);

@@ -33,6 +33,13 @@ export interface MetricQuery {
   intervalMs: number;
 }
 
+/**
+ * Whether the server a metric is read from answers (Flagger's IsOnline). `server` names the provider and
+ * its address (`Prometheus at http://prometheus:9090`); an offline `reason` says what failed and what to fix.
+ */
+export type ProviderCheck =
+  { server: string; online: true } | { server: string; online: false; reason: string };
+
 export interface MetricSource {
   /** Runs one metric check over its interval. Must resolve (never reject) with a reading. */
   read(query: MetricQuery): Promise<MetricReading>;
@@ -41,6 +48,12 @@ export interface MetricSource {
    * cannot split by version (a custom template query) omit it.
    */
   outcomes?(canary: Canary, metric: CanaryMetric, sinceMs: number): Promise<OutcomeReading>;
+  /**
+   * Asks the server `query.metric` is read from whether it answers: one cheap request bounded by the
+   * source's timeout and retries. Must resolve. Undefined when the metric has no server to ask (the local
+   * router's own counters, in the same process); sources with no server at all omit the method.
+   */
+  online?(query: MetricQuery): Promise<ProviderCheck | undefined>;
 }
 
 /** Resolves a metric's templateRef to the MetricTemplate (Kubernetes: from the informer cache). */

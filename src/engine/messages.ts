@@ -27,6 +27,8 @@ export const messages = {
   hookPassed: (type: string, hook: string) =>
     `${type.charAt(0).toUpperCase()}${type.slice(1)} check ${hook} passed`,
   notReady: (n: string, reason: string) => `Halt ${n} advancement: ${reason}`,
+  providersAvailable: () => 'all the metrics providers are available!',
+  providersOffline: (lines: readonly string[]) => `Error checking metric providers: ${lines.join('; ')}`,
   promotionFailed: (n: string, reason: string) => `Promotion of ${n} failed, primary not ready: ${reason}`,
   suspended: () => 'skipping canary run as object is suspended',
   terminating: (n: string) => `Terminating canary ${n}`,

@@ -101,6 +101,7 @@ export type {
   MetricReading,
   MetricSource,
   OutcomeReading,
+  ProviderCheck,
   TemplateResolver,
   VersionSample,
 } from '../analysis/metric-source.js';

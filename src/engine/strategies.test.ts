@@ -19,6 +19,7 @@ describe('canary strategy', () => {
       'Succeeded',
     ]);
     expect(world.events.messages()).toEqual([
+      'all the metrics providers are available!',
       'Initialization done! podinfo.test',
       'New revision detected! Scaling up podinfo.test',
       'Starting canary analysis for podinfo.test',

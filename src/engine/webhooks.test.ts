@@ -212,7 +212,7 @@ describe('webhook gates', () => {
     await world.tick();
     const calls = world.webhooks.callsOf('event-hook');
     expect(calls.map((c) => c.metadata?.eventMessage)).toEqual(world.events.messages());
-    expect(calls[1]?.metadata).toEqual({
+    expect(calls[2]?.metadata).toEqual({
       team: 'web',
       eventMessage: 'New revision detected! Scaling up podinfo.test',
       eventType: 'Normal',

@@ -4,7 +4,7 @@
  * recomputes the SigV4 signature from what the server received.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOW, canary, read, source, template } from './fixtures.js';
+import { NOW, canary, online, read, source, template } from './fixtures.js';
 import { recordingServer, type RecordingServer } from './recording-server.js';
 import { checkSigV4 } from './sigv4.js';
 
@@ -169,5 +169,29 @@ describe('cloudwatch (AWS SDK v3)', () => {
     });
     const body = JSON.parse(server.requests.at(-1)!.body) as { StartTime: number; EndTime: number };
     expect(body.EndTime - body.StartTime).toBe(180);
+  });
+
+  it('online: an empty GetMetricData reaches CloudWatch signed (its 400 is an answer); AccessDenied is offline', async () => {
+    server.answer(() => ({
+      status: 400,
+      headers: { 'x-amzn-query-error': 'ValidationError;Sender' },
+      body: {
+        __type: 'com.amazon.coral.validate#ValidationException',
+        message: 'MetricDataQueries must be specified',
+      },
+    }));
+    expect(await online(source(), t())).toMatchObject({ online: true });
+    const sent = server.requests.at(-1)!;
+    expect(sent.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
+    expect(JSON.parse(sent.body)).toMatchObject({ MetricDataQueries: [] });
+    server.answer(() => ({
+      status: 403,
+      headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
+      body: { __type: 'com.amazon.coral.service#AccessDeniedException', message: 'not authorized' },
+    }));
+    expect(await online(source(), t())).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/cloudwatch:GetMetricData/),
+    });
   });
 });

@@ -3,7 +3,7 @@
  * (https://docs.datadoghq.com/api/latest/metrics/#query-timeseries-points): no Datadog runs here.
  */
 import { describe, expect, it } from 'vitest';
-import { NOW, canary, read, source, template } from './fixtures.js';
+import { NOW, canary, online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { dd: { datadog_api_key: 'api-key-1234', datadog_application_key: 'app-key-5678' } };
@@ -145,5 +145,20 @@ describe('datadog', () => {
       value: 97,
       samples: 1000,
     });
+  });
+
+  it("online: Flagger's key validation endpoint answering 200; a refused key is offline and redacted", async () => {
+    server.answer(() => ({ body: { valid: true } }));
+    expect(await online(source({ secrets }), t())).toMatchObject({ online: true });
+    const sent = server.requests.at(-1)!;
+    expect(sent.path).toBe('/api/v1/validate');
+    expect(sent.headers['dd-api-key']).toBe('api-key-1234');
+    server.answer(() => ({ status: 403, body: { errors: ['Forbidden api-key-1234'] } }));
+    const check = await online(source({ secrets }), t());
+    expect(check).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/HTTP 403.*check datadog_api_key/),
+    });
+    expect(JSON.stringify(check)).not.toContain('api-key-1234');
   });
 });

@@ -4,7 +4,7 @@
  * runs here.
  */
 import { describe, expect, it } from 'vitest';
-import { NOW, canary, read, source, template } from './fixtures.js';
+import { NOW, canary, online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { dt: { dynatrace_token: 'dt0c01.ABC.secret' } };
@@ -90,5 +90,21 @@ describe('dynatrace', () => {
     );
     const sent = server.requests.at(-1)!;
     expect(Number(sent.query.get('to')) - Number(sent.query.get('from'))).toBe(240_000);
+  });
+
+  it("online: Flagger's one-descriptor listing with the token; a refused token is offline", async () => {
+    server.answer(() => ({
+      body: { totalCount: 1, metrics: [{ metricId: 'builtin:service.errors.total.rate' }] },
+    }));
+    expect(await online(source({ secrets }), t())).toMatchObject({ online: true });
+    const sent = server.requests.at(-1)!;
+    expect(sent.path).toBe('/e/abc12345/api/v2/metrics');
+    expect(sent.query.get('pageSize')).toBe('1');
+    expect(sent.headers['authorization']).toBe('Api-Token dt0c01.ABC.secret');
+    server.answer(() => ({ status: 401, body: { error: { code: 401, message: 'Token is missing' } } }));
+    expect(await online(source({ secrets }), t())).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/HTTP 401.*check dynatrace_token/),
+    });
   });
 });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExternalQuery, parseQuantity } from '../../src/metrics/providers/externalmetrics.js';
 import { testCluster } from '../cluster/index.js';
-import { read, source, template } from './fixtures.js';
+import { online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const server = suiteServer();
@@ -85,5 +85,23 @@ describe('externalmetrics', () => {
       parseQuantity('1e3'),
       parseQuantity('x'),
     ]).toEqual([0.25, 2000, 1024, 1000, NaN]);
+  });
+
+  it('online: the real API server without an adapter is offline naming the APIService; an adapter that answers is online', async () => {
+    const cluster = testCluster();
+    const controller = source({ kubeConfig: cluster.kubeConfig(await cluster.controllerKubeconfig()) });
+    expect(
+      await online(controller, template({ type: 'externalmetrics' }, 'default/queue_depth')),
+    ).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(
+        /External Metrics API.*kubectl get apiservice v1beta1.external.metrics.k8s.io/,
+      ),
+    });
+    server.answer(() => ({
+      body: { kind: 'APIResourceList', groupVersion: 'external.metrics.k8s.io/v1beta1', resources: [] },
+    }));
+    expect(await online(source({ secrets }), t())).toMatchObject({ online: true });
+    expect(server.requests.at(-1)!.path).toBe('/apis/external.metrics.k8s.io/v1beta1');
   });
 });

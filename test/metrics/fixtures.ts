@@ -1,7 +1,7 @@
 /** A Canary, MetricTemplates and the provider source wired the way the controller wires them. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Canary, CanaryMetric, MetricTemplate } from '../../src/api/types.js';
-import type { MetricReading, MetricSource } from '../../src/engine/ports.js';
+import type { MetricReading, MetricSource, ProviderCheck } from '../../src/engine/ports.js';
 import { createProviderMetricSource } from '../../src/metrics/providers/source.js';
 
 export const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -59,5 +59,16 @@ export function read(
     metric: { name: 'custom', interval: '1m', templateRef: { name: t.metadata.name }, ...metric },
     template: t,
     intervalMs: 60_000,
+  });
+}
+
+/** The source's online check for a metric reading `t` (what the engine asks at initialization). */
+export async function online(src: MetricSource, t: MetricTemplate): Promise<ProviderCheck | undefined> {
+  if (!src.online) throw new Error('this source has no online check');
+  return src.online({
+    canary,
+    metric: { name: 'custom', templateRef: { name: t.metadata.name } },
+    template: t,
+    intervalMs: 0,
   });
 }

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithPrimaryRunner } from '../../src/analysis/compare-with-primary.js';
-import { canary, read, source, template } from './fixtures.js';
+import { closedPort } from '../../src/hooks/testing.js';
+import { canary, online, read, source, template } from './fixtures.js';
 import { startGraphite, type RunningGraphite } from './graphite-server.js';
 
 let graphite: RunningGraphite;
@@ -146,6 +147,21 @@ describe('graphite (real carbon-cache and graphite-web)', () => {
       value: 8,
       primaryValue: 0.1,
       samples: 5000,
+    });
+  });
+
+  it("online: graphite-web renders Flagger's probe target; a port with nothing listening is offline", async () => {
+    expect(await online(real(), template({ type: 'graphite', address: graphite.url }, 'target=x'))).toEqual({
+      server: `graphite of MetricTemplate graphite-t at ${graphite.url}`,
+      online: true,
+    });
+    const down = await closedPort();
+    const closed = template({ type: 'graphite', address: down }, 'target=x');
+    expect(await online(real(), closed)).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(
+        /cannot reach Graphite at http:\/\/127.0.0.1:\d+: .*ECONNREFUSED.*check the MetricTemplate's spec.provider/,
+      ),
     });
   });
 });

@@ -5,7 +5,7 @@
  * cannot answer the query Flagger sends and is not used.
  */
 import { describe, expect, it } from 'vitest';
-import { read, source, template } from './fixtures.js';
+import { online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { influx: { token: 'influx-token-1234', org: 'aviary-org' } };
@@ -69,6 +69,20 @@ describe('influxdb (Flux)', () => {
     expect(await read(source({ secrets }), t())).toMatchObject({
       kind: 'error',
       reason: expect.stringMatching(/has no Flux API.*1\.8\+/),
+    });
+  });
+
+  it('online: lists one bucket through the Flux API with the token; a refused token is offline', async () => {
+    server.answer(() => ({ body: csv([',_result,0,,,,']) }));
+    expect(await online(source({ secrets }), t())).toMatchObject({ online: true });
+    const sent = server.requests.at(-1)!;
+    expect(sent.path).toBe('/api/v2/query');
+    expect(JSON.parse(sent.body)).toMatchObject({ query: 'buckets() |> limit(n: 1)', type: 'flux' });
+    expect(sent.headers['authorization']).toBe('Token influx-token-1234');
+    server.answer(() => ({ status: 401, body: { code: 'unauthorized', message: 'unauthorized access' } }));
+    expect(await online(source({ secrets }), t())).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/HTTP 401.*check token and org/),
     });
   });
 });

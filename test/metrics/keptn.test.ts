@@ -7,7 +7,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseKeptnQuery } from '../../src/metrics/providers/keptn.js';
 import { testCluster } from '../cluster/index.js';
-import { canary, read, source, template } from './fixtures.js';
+import { canary, online, read, source, template } from './fixtures.js';
 
 const cluster = testCluster();
 let ns = '';
@@ -99,5 +99,11 @@ describe('keptn (real API server, Keptn CRDs)', () => {
   it('a malformed query names the expected form', () => {
     expect(() => parseKeptnQuery('metric/ns/name')).toThrow(/must start with keptnmetric or analysis/);
     expect(() => parseKeptnQuery('keptnmetric/ns')).toThrow(/<keptnmetric\|analysis>\/<namespace>\/<name>/);
+  });
+
+  it("online: the API server serves Keptn's metrics API (its CRDs are registered here)", async () => {
+    expect(await online(keptn(), template({ type: 'keptn' }, 'keptnmetric/x/y'))).toMatchObject({
+      online: true,
+    });
   });
 });

@@ -4,7 +4,7 @@
  * no New Relic runs here.
  */
 import { describe, expect, it } from 'vitest';
-import { NOW, canary, read, source, template } from './fixtures.js';
+import { NOW, canary, online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { nr: { newrelic_account_id: '1234567', newrelic_query_key: 'NRIQ-query-key' } };
@@ -93,5 +93,19 @@ describe('newrelic', () => {
       },
     );
     expect(server.requests.at(-1)!.query.get('nrql')).toMatch(/SINCE 300 seconds ago$/);
+  });
+
+  it('online: one NRQL count over the last minute with the query key; a refused key is offline', async () => {
+    server.answer(() => ({ body: { results: [{ count: 42 }] } }));
+    expect(await online(source({ secrets }), t('SELECT 1'))).toMatchObject({ online: true });
+    const sent = server.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/accounts/1234567/query');
+    expect(sent.query.get('nrql')).toBe('SELECT count(*) FROM Metric SINCE 1 minute ago');
+    expect(sent.headers['x-query-key']).toBe('NRIQ-query-key');
+    server.answer(() => ({ status: 403, body: { error: 'Invalid query key' } }));
+    expect(await online(source({ secrets }), t('SELECT 1'))).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/HTTP 403.*check newrelic_query_key/),
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { streamAddress } from '../../src/metrics/providers/splunk.js';
-import { NOW, canary, read, source, template } from './fixtures.js';
+import { NOW, canary, online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const secrets = { sf: { sf_token_key: 'sf-token-abcdef' } };
@@ -108,5 +108,18 @@ describe('splunk (SignalFlow)', () => {
     });
     const sent = server.requests.at(-1)!;
     expect(Number(sent.query.get('stop')) - Number(sent.query.get('start'))).toBe(60_000);
+  });
+
+  it("online: Flagger's one-metric listing on the REST API with the token; a refused token is offline", async () => {
+    server.answer(() => ({ body: { count: 1, results: [{ name: 'requests' }] } }));
+    expect(await online(source({ secrets }), t())).toMatchObject({ online: true });
+    const sent = server.requests.at(-1)!;
+    expect(`${sent.method} ${sent.path}?${sent.query.toString()}`).toBe('GET /v2/metric?limit=1');
+    expect(sent.headers['x-sf-token']).toBe('sf-token-abcdef');
+    server.answer(() => ({ status: 401, body: { message: 'unauthorized' } }));
+    expect(await online(source({ secrets }), t())).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/HTTP 401.*check sf_token_key/),
+    });
   });
 });

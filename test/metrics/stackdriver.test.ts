@@ -6,7 +6,7 @@
  */
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { read, source, template } from './fixtures.js';
+import { online, read, source, template } from './fixtures.js';
 import { suiteServer } from './recording-server.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -91,5 +91,22 @@ describe('stackdriver (Google Cloud Monitoring client)', () => {
       reason: expect.stringMatching(/"serviceAccountKey" is not a service account JSON key/),
     });
     expect(JSON.stringify(reading)).not.toContain('not-json-secret');
+  });
+
+  it('online: an empty query reaches the API authenticated (its INVALID_ARGUMENT is an answer); a refused account is offline', async () => {
+    server.answer(() => ({
+      status: 400,
+      body: { error: { code: 400, message: 'Query is empty', status: 'INVALID_ARGUMENT' } },
+    }));
+    expect(await online(source({ secrets, timeoutMs: 5000 }), t())).toMatchObject({ online: true });
+    expect(JSON.parse(server.requests.at(-1)!.body)).toMatchObject({ query: '' });
+    server.answer(() => ({
+      status: 403,
+      body: { error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } },
+    }));
+    expect(await online(source({ secrets, timeoutMs: 5000 }), t())).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/roles\/monitoring.viewer/),
+    });
   });
 });

@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Canary, CanaryMetric, MetricTemplate } from '../../src/api/types.js';
-import type { MetricReading } from '../../src/engine/ports.js';
+import type { MetricReading, MetricSource } from '../../src/engine/ports.js';
+import { createWorld } from '../../src/engine/testing/index.js';
+import { closedPort } from '../../src/hooks/testing.js';
 import {
   istioTraffic,
   requirePrometheus,
@@ -193,5 +195,52 @@ describe.skipIf(!available)('Prometheus metric source with a real Prometheus', (
       reason: expect.stringContaining('no requests counted for the canary'),
     });
     expect(result.kind !== 'outcomes' && result.reason).toContain('has destination_workload=~"podinfo"');
+  });
+
+  it('online: vector(1) answered by the real Prometheus; a closed port, or a template pointing at one, is offline with the fix', async () => {
+    const builtin = { canary: canary('test'), metric: { name: 'request-success-rate' }, intervalMs: 0 };
+    expect(await source.online!(builtin)).toEqual({
+      server: `Prometheus at ${prometheus.url}`,
+      online: true,
+    });
+
+    const down = await closedPort();
+    const closed = createPrometheusMetricSource({ address: down, retryDelayMs: 10 });
+    expect(await closed.online!(builtin)).toMatchObject({
+      server: `Prometheus at ${down}`,
+      online: false,
+      reason: expect.stringMatching(
+        /cannot reach Prometheus at http:\/\/127.0.0.1:\d+.*ECONNREFUSED.*check spec.metricsServer or the controller's --metrics-server/,
+      ),
+    });
+    const template: MetricTemplate = {
+      apiVersion: 'aviary.dev/v1beta1',
+      kind: 'MetricTemplate',
+      metadata: { name: 'elsewhere', namespace: 'test' },
+      spec: { provider: { type: 'prometheus', address: down }, query: 'up' },
+    };
+    const viaTemplate = { ...builtin, metric: { name: 'up', templateRef: { name: 'elsewhere' } }, template };
+    expect(await source.online!(viaTemplate)).toMatchObject({
+      online: false,
+      reason: expect.stringMatching(/check spec.provider.address of MetricTemplate elsewhere$/),
+    });
+  });
+
+  it('the engine initializing a canary says the real Prometheus is available, and names an unreachable one', async () => {
+    const initialize = async (metrics: MetricSource) => {
+      const world = createWorld({ wrap: (ports) => ({ ...ports, metrics }) });
+      await world.runUntil('Initialized', 5);
+      return world.events.events.filter((e) => e.message !== 'Initialization done! podinfo.test');
+    };
+    expect(await initialize(source)).toEqual([
+      { type: 'Normal', reason: 'Synced', message: 'all the metrics providers are available!' },
+    ]);
+    const down = await closedPort();
+    const unreachable = createPrometheusMetricSource({ address: down, retryDelayMs: 10 });
+    const [warning] = await initialize(unreachable);
+    expect(warning?.type).toBe('Warning');
+    expect(warning?.message).toMatch(
+      /^Error checking metric providers: Prometheus at http:\/\/127.0.0.1:(\d+) is offline: cannot reach Prometheus at http:\/\/127.0.0.1:\1: .*ECONNREFUSED.*; check spec.metricsServer or the controller's --metrics-server$/,
+    );
   });
 });

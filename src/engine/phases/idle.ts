@@ -3,6 +3,7 @@
  * revision is known and its confirm-rollout gate is asked again every interval.
  */
 import type { CanaryStatus } from '../../api/types.js';
+import { offlineProviders } from '../actions/providers.js';
 import { judgeReadiness } from '../actions/readiness.js';
 import { rollback } from '../actions/rollback.js';
 import { startRollout } from '../actions/start-rollout.js';
@@ -24,7 +25,10 @@ export async function waiting(tick: Tick): Promise<CanaryStatus> {
   return startWhenPrimaryReady(tick, await tick.ports.target.revision(tick.canary));
 }
 
-/** A canary is only started beside a healthy primary (Flagger checks the primary before every advance). */
+/**
+ * A canary is only started beside a healthy primary (Flagger checks the primary before every advance) and
+ * with every metrics server answering.
+ */
 async function startWhenPrimaryReady(tick: Tick, revision: Revision): Promise<CanaryStatus> {
   if (!tick.canary.spec.skipAnalysis) {
     const primary = judgeReadiness(tick, await tick.ports.target.primaryReadiness(tick.canary));
@@ -42,6 +46,12 @@ async function startWhenPrimaryReady(tick: Tick, revision: Revision): Promise<Ca
         { reason, event: reason, alert: `Rolling back, ${reason}`, severity: 'error' },
         routes,
       );
+    }
+    // No traffic goes to a canary whose metrics cannot be read: asked again every interval.
+    const offline = await offlineProviders(tick);
+    if (offline.length > 0) {
+      await tick.event('Warning', messages.notReady(tick.name, messages.providersOffline(offline)));
+      return tick.stay();
     }
   }
   return startRollout(tick, revision);

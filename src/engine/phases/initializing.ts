@@ -1,5 +1,6 @@
 /** Initializing: create the primary, wait until it is ready, take over routing, scale the canary to zero. */
 import type { CanaryStatus } from '../../api/types.js';
+import { offlineProviders } from '../actions/providers.js';
 import { judgeReadiness } from '../actions/readiness.js';
 import { alerts, messages } from '../messages.js';
 import { rolloutFacts } from '../rollout-facts.js';
@@ -24,6 +25,13 @@ export async function initializing(tick: Tick): Promise<CanaryStatus> {
       trackedConfigs: revision.trackedConfigs,
       progressStartedAt: undefined,
     });
+  }
+  // The primary runs what already ran, so an offline metrics server does not hold this step: it is
+  // reported now, and the next revision waits for it (./idle.ts).
+  if (!tick.canary.spec.skipAnalysis) {
+    const offline = await offlineProviders(tick);
+    if (offline.length === 0) await tick.event('Normal', messages.providersAvailable());
+    else await tick.event('Warning', messages.providersOffline(offline));
   }
   await target.scaleCanaryToZero(tick.canary);
   await router.reconcile(tick.canary);

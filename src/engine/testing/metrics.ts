@@ -1,5 +1,12 @@
 import type { Canary, CanaryMetric, MetricTemplate } from '../../api/types.js';
-import type { MetricQuery, MetricReading, MetricSource, OutcomeReading, TemplateResolver } from '../ports.js';
+import type {
+  MetricQuery,
+  MetricReading,
+  MetricSource,
+  OutcomeReading,
+  ProviderCheck,
+  TemplateResolver,
+} from '../ports.js';
 import { namespaceOf } from '../../api/defaults.js';
 
 /** One reading, a sequence (the last one repeats), or a function of the query and the call count. */
@@ -26,6 +33,10 @@ export class ScriptedMetrics implements MetricSource {
   private readonly scripts = new Map<string, MetricScript>();
   private readonly calls = new Map<string, number>();
   outcomesScript: ((canary: Canary, metric: CanaryMetric, sinceMs: number) => OutcomeReading) | undefined;
+  /** Set: the metrics server is offline for this reason. */
+  offline: string | undefined;
+  /** Metric names asked about by online(), in order. */
+  readonly onlineChecks: string[] = [];
 
   constructor(scripts: Record<string, MetricScript> = HEALTHY_METRICS) {
     for (const [name, script] of Object.entries(scripts)) this.set(name, script);
@@ -50,6 +61,14 @@ export class ScriptedMetrics implements MetricSource {
       return Promise.resolve(reading ?? noData('empty script'));
     }
     return Promise.resolve(script);
+  }
+
+  online(query: MetricQuery): Promise<ProviderCheck> {
+    this.onlineChecks.push(query.metric.name);
+    const server = 'Prometheus at http://prometheus:9090';
+    return Promise.resolve(
+      this.offline === undefined ? { server, online: true } : { server, online: false, reason: this.offline },
+    );
   }
 
   outcomes(canary: Canary, metric: CanaryMetric, sinceMs: number): Promise<OutcomeReading> {

@@ -6,7 +6,7 @@
  * metrics.
  */
 import type { MetricTemplate } from '../../api/types.js';
-import type { MetricQuery, MetricReading, MetricSource } from '../../engine/ports.js';
+import type { MetricQuery, MetricReading, MetricSource, ProviderCheck } from '../../engine/ports.js';
 import { createPrometheusMetricSource } from '../../metrics/prometheus/index.js';
 import { createProviderMetricSource } from '../../metrics/providers/source.js';
 
@@ -33,29 +33,34 @@ function prometheusOrLocal(local: MetricSource, secrets: Map<string, Record<stri
         return Promise.resolve(data ? { ...data } : undefined);
       },
     });
+  /** The Prometheus a template or inline query is read from; a reason when there is none; null for the router's own. */
+  const serverOf = (query: MetricQuery): MetricSource | string | null => {
+    if (query.template) {
+      const address = query.template.spec.provider.address ?? query.canary.spec.metricsServer;
+      if (query.template.spec.provider.type !== 'prometheus' || !address)
+        return `MetricTemplate ${query.template.metadata.name}: the local runtime runs templates of provider type prometheus with an address`;
+      return prometheus(address);
+    }
+    if (query.metric.query) {
+      const address = query.canary.spec.metricsServer;
+      if (!address)
+        return `metric ${query.metric.name}: an inline query needs spec.metricsServer (a Prometheus address)`;
+      return prometheus(address);
+    }
+    return null;
+  };
   return {
     read(query: MetricQuery): Promise<MetricReading> {
-      if (query.template) {
-        const address = query.template.spec.provider.address ?? query.canary.spec.metricsServer;
-        if (query.template.spec.provider.type !== 'prometheus' || !address) {
-          return Promise.resolve({
-            kind: 'error',
-            reason: `MetricTemplate ${query.template.metadata.name}: the local runtime runs templates of provider type prometheus with an address`,
-          });
-        }
-        return prometheus(address).read(query);
-      }
-      if (query.metric.query) {
-        const address = query.canary.spec.metricsServer;
-        if (!address) {
-          return Promise.resolve({
-            kind: 'error',
-            reason: `metric ${query.metric.name}: an inline query needs spec.metricsServer (a Prometheus address)`,
-          });
-        }
-        return prometheus(address).read(query);
-      }
-      return local.read(query);
+      const server = serverOf(query);
+      if (typeof server === 'string') return Promise.resolve({ kind: 'error', reason: server });
+      return (server ?? local).read(query);
+    },
+    // The router's counters live in this process: only a Prometheus behind a template or query is asked.
+    online(query: MetricQuery): Promise<ProviderCheck | undefined> {
+      const server = serverOf(query);
+      if (typeof server === 'string')
+        return Promise.resolve({ server: 'metrics server', online: false, reason: server });
+      return server?.online?.(query) ?? Promise.resolve(undefined);
     },
     ...(local.outcomes ? { outcomes: local.outcomes.bind(local) } : {}),
   };

@@ -132,10 +132,16 @@ export class PrometheusClient {
     return Array.isArray(data) ? data.filter((v): v is string => typeof v === 'string') : [];
   }
 
-  /** Answers `vector(1)` with 1 (Flagger's IsOnline). */
-  async isOnline(): Promise<boolean> {
+  /** Resolves when Prometheus answers `vector(1)` with 1 (Flagger's IsOnline); throws AviaryError otherwise. */
+  async online(): Promise<void> {
     const data = await this.query('vector(1)');
-    return data.resultType === 'vector' && data.result[0]?.value[1] === '1';
+    const value = data.resultType === 'vector' ? data.result[0]?.value[1] : undefined;
+    if (value !== '1') {
+      throw new AviaryError(
+        'UNAVAILABLE',
+        `${this.address} answered vector(1) with ${JSON.stringify(value ?? data)}, not 1: is it a Prometheus query API?`,
+      );
+    }
   }
 
   /** GETs an API path and returns `data` from a `status: success` answer; throws AviaryError otherwise. */

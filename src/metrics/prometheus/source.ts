@@ -10,6 +10,7 @@ import type {
   MetricReading,
   MetricSource,
   OutcomeReading,
+  ProviderCheck,
   VersionSample,
 } from '../../engine/ports.js';
 import {
@@ -261,7 +262,28 @@ export function createPrometheusMetricSource(options: PrometheusMetricSourceOpti
     return sample;
   }
 
-  return { read, outcomes };
+  /** Asks the Prometheus the metric would be read from for `vector(1)` (Flagger's IsOnline). */
+  async function online(q: MetricQuery): Promise<ProviderCheck> {
+    const ownAddress = q.metric.templateRef ? q.template?.spec.provider.address : undefined;
+    let client = defaultClient();
+    try {
+      const p = await plan(q);
+      if (p.kind === 'custom') client = p.client;
+      await client.online();
+      return { server: `Prometheus at ${client.address}`, online: true };
+    } catch (err) {
+      const fix = ownAddress
+        ? `check spec.provider.address of MetricTemplate ${q.template?.metadata.name ?? ''}`
+        : "check spec.metricsServer or the controller's --metrics-server";
+      return {
+        server: `Prometheus at ${client.address}`,
+        online: false,
+        reason: `${errorText(err)}; ${fix}`,
+      };
+    }
+  }
+
+  return { read, outcomes, online };
 }
 
 function bucketsOf(data: QueryData): { le: number; count: number }[] {

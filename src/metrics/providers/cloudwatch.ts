@@ -39,35 +39,43 @@ export const cloudwatch: MetricProvider = {
       maxAttempts: context.retries + 1,
       requestHandler: { requestTimeout: context.timeoutMs, connectionTimeout: context.timeoutMs },
     });
+    const getMetricData = async (start: Date, end: Date, queries: MetricDataQuery[]) => {
+      try {
+        return await client.send(
+          new GetMetricDataCommand({
+            StartTime: start,
+            EndTime: end,
+            MaxDatapoints: 20,
+            MetricDataQueries: queries,
+          }),
+          { abortSignal: AbortSignal.timeout(context.timeoutMs * (context.retries + 1)) },
+        );
+      } catch (err) {
+        const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+        const status = e.$metadata?.httpStatusCode;
+        const message = `CloudWatch GetMetricData failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
+        if (status === 400) throw new AviaryError('INVALID_SPEC', message);
+        if (status === 403 || e.name === 'CredentialsProviderError') {
+          throw new AviaryError(
+            'FORBIDDEN',
+            `${message}; give the controller AWS credentials allowed cloudwatch:GetMetricData`,
+          );
+        }
+        throw new AviaryError(e.name === 'TimeoutError' ? 'TIMEOUT' : 'UNAVAILABLE', message);
+      }
+    };
     return Promise.resolve({
+      // Flagger's check: an empty GetMetricData reaches CloudWatch signed; its 400 (no queries) is an answer.
+      async online() {
+        const now = new Date(context.now());
+        await getMetricData(now, now, []).catch((err: unknown) => {
+          if (!(err instanceof AviaryError && err.code === 'INVALID_SPEC')) throw err;
+        });
+      },
       async read(query, window) {
         const end = new Date(context.now());
         const start = new Date(end.getTime() - lookbackMs(window));
-        let output;
-        try {
-          output = await client.send(
-            new GetMetricDataCommand({
-              StartTime: start,
-              EndTime: end,
-              MaxDatapoints: 20,
-              MetricDataQueries: parseQueries(query),
-            }),
-            { abortSignal: AbortSignal.timeout(context.timeoutMs * (context.retries + 1)) },
-          );
-        } catch (err) {
-          if (err instanceof AviaryError) throw err;
-          const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-          const status = e.$metadata?.httpStatusCode;
-          const message = `CloudWatch GetMetricData failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
-          if (status === 400) throw new AviaryError('INVALID_SPEC', message);
-          if (status === 403 || e.name === 'CredentialsProviderError') {
-            throw new AviaryError(
-              'FORBIDDEN',
-              `${message}; give the controller AWS credentials allowed cloudwatch:GetMetricData`,
-            );
-          }
-          throw new AviaryError(e.name === 'TimeoutError' ? 'TIMEOUT' : 'UNAVAILABLE', message);
-        }
+        const output = await getMetricData(start, end, parseQueries(query));
         const results = output.MetricDataResults ?? [];
         if (results.length > 1) {
           return tooMany(

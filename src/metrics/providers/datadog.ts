@@ -23,19 +23,24 @@ export const datadog: MetricProvider = {
       'DD-APPLICATION-KEY': secretKey(context, 'datadog', 'datadog_application_key'),
       accept: 'application/json',
     };
+    const call = (url: string) => ({
+      provider: 'Datadog',
+      url,
+      headers,
+      timeoutMs: context.timeoutMs,
+      retries: context.retries,
+    });
     return Promise.resolve({
+      // Flagger's check: the key validation endpoint answers 200.
+      async online() {
+        await fetchJson(call(`${address}/api/v1/validate`), 'datadog_api_key');
+      },
       async read(query, window) {
         const to = Math.floor(context.now() / 1000);
         const from = to - Math.floor(lookbackMs(window) / 1000);
         const params = new URLSearchParams({ from: String(from), to: String(to), query });
         const body = await fetchJson<Answer>(
-          {
-            provider: 'Datadog',
-            url: `${address}/api/v1/query?${params.toString()}`,
-            headers,
-            timeoutMs: context.timeoutMs,
-            retries: context.retries,
-          },
+          call(`${address}/api/v1/query?${params.toString()}`),
           'datadog_api_key and datadog_application_key',
         );
         if (body.status === 'error')

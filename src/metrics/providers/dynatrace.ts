@@ -19,7 +19,18 @@ export const dynatrace: MetricProvider = {
       Authorization: `Api-Token ${secretKey(context, 'dynatrace', 'dynatrace_token')}`,
       accept: 'application/json',
     };
+    const call = (url: string) => ({
+      provider: 'Dynatrace',
+      url,
+      headers,
+      timeoutMs: context.timeoutMs,
+      retries: context.retries,
+    });
     return Promise.resolve({
+      // Flagger's check: listing one metric descriptor answers 200.
+      async online() {
+        await fetchJson(call(`${address}/api/v2/metrics?pageSize=1`), 'dynatrace_token (scope metrics.read)');
+      },
       async read(query, window) {
         const to = context.now();
         // resolution=Inf folds the whole from..to range into one value: in count mode, exactly the interval.
@@ -30,13 +41,7 @@ export const dynatrace: MetricProvider = {
           to: String(to),
         });
         const body = await fetchJson<Answer>(
-          {
-            provider: 'Dynatrace',
-            url: `${address}/api/v2/metrics/query?${params.toString()}`,
-            headers,
-            timeoutMs: context.timeoutMs,
-            retries: context.retries,
-          },
+          call(`${address}/api/v2/metrics/query?${params.toString()}`),
           'dynatrace_token (scope metrics.read)',
         );
         const results = body.result ?? [];

@@ -82,6 +82,15 @@ export const externalmetrics: MetricProvider = {
   create(context) {
     const custom = configFor(context).makeApiClient(CustomObjectsApi);
     return Promise.resolve({
+      // The External Metrics API must be served (an adapter registered); Flagger lists a dummy metric instead.
+      async online() {
+        await kubeCall(
+          `the External Metrics API (external.metrics.k8s.io/v1beta1; is an adapter registered? kubectl get apiservice v1beta1.external.metrics.k8s.io)`,
+          () => custom.getAPIResources({ group: 'external.metrics.k8s.io', version: 'v1beta1' }),
+          context.timeoutMs,
+          context.retries,
+        );
+      },
       async read(query) {
         const q = parseExternalQuery(query);
         const what = `external metric ${q.namespace}/${q.metric}`;

@@ -23,7 +23,24 @@ export const graphite: MetricProvider = {
       const password = secretKey(context, 'graphite', 'password');
       headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     }
+    const render = async (params: URLSearchParams) => {
+      params.set('format', 'json');
+      const answer = await send({
+        provider: 'Graphite',
+        url: `${address}/render?${params.toString()}`,
+        headers,
+        timeoutMs: context.timeoutMs,
+        retries: context.retries,
+        insecureSkipVerify: context.provider.insecureSkipVerify,
+      });
+      if (answer.status >= 400) throw rejected('Graphite', answer, 'username and password');
+      return json<Answer>('Graphite', answer);
+    };
     return Promise.resolve({
+      // Flagger's check: rendering a target that need not exist answers (an empty list is fine).
+      async online() {
+        await render(new URLSearchParams({ target: 'test' }));
+      },
       async read(query, { mode }) {
         const params = new URLSearchParams(query.replace(/\s+/g, ''));
         if (!params.has('target')) {
@@ -32,17 +49,7 @@ export const graphite: MetricProvider = {
             `graphite query "${query}" has no target=...; write it as target=<series>&from=-1min`,
           );
         }
-        params.set('format', 'json');
-        const answer = await send({
-          provider: 'Graphite',
-          url: `${address}/render?${params.toString()}`,
-          headers,
-          timeoutMs: context.timeoutMs,
-          retries: context.retries,
-          insecureSkipVerify: context.provider.insecureSkipVerify,
-        });
-        if (answer.status >= 400) throw rejected('Graphite', answer, 'username and password');
-        const targets = json<Answer>('Graphite', answer);
+        const targets = await render(params);
         if (targets.length === 0)
           return noData(`Graphite found no series matching ${params.getAll('target').join(', ')}`);
         if (targets.length > 1) {

@@ -25,26 +25,33 @@ export const influxdb: MetricProvider = {
       headers['authorization'] = `Token ${secretKey(context, 'influxdb', 'token')}`;
       org = secretKey(context, 'influxdb', 'org');
     }
+    const flux = async (query: string) => {
+      const answer = await send({
+        provider: 'InfluxDB',
+        url: `${address}/api/v2/query${org ? `?${new URLSearchParams({ org }).toString()}` : ''}`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, type: 'flux', dialect: DIALECT }),
+        timeoutMs: context.timeoutMs,
+        retries: context.retries,
+        insecureSkipVerify: context.provider.insecureSkipVerify,
+      });
+      if (answer.status === 404) {
+        throw new AviaryError(
+          'NOT_FOUND',
+          `InfluxDB at ${address} has no Flux API (/api/v2/query answered 404: ${firstLine(answer.body)}); InfluxDB 2.x or 1.8+ with flux-enabled is needed`,
+        );
+      }
+      if (answer.status !== 200) throw rejected('InfluxDB', answer, 'token and org');
+      return answer.body;
+    };
     return Promise.resolve({
+      // Flagger reads a bucket named "default", which need not exist; listing one bucket needs none.
+      async online() {
+        await flux('buckets() |> limit(n: 1)');
+      },
       async read(query) {
-        const answer = await send({
-          provider: 'InfluxDB',
-          url: `${address}/api/v2/query${org ? `?${new URLSearchParams({ org }).toString()}` : ''}`,
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ query, type: 'flux', dialect: DIALECT }),
-          timeoutMs: context.timeoutMs,
-          retries: context.retries,
-          insecureSkipVerify: context.provider.insecureSkipVerify,
-        });
-        if (answer.status === 404) {
-          throw new AviaryError(
-            'NOT_FOUND',
-            `InfluxDB at ${address} has no Flux API (/api/v2/query answered 404: ${firstLine(answer.body)}); InfluxDB 2.x or 1.8+ with flux-enabled is needed`,
-          );
-        }
-        if (answer.status !== 200) throw rejected('InfluxDB', answer, 'token and org');
-        return valueOfCsv(answer.body);
+        return valueOfCsv(await flux(query));
       },
     });
   },

@@ -69,6 +69,12 @@ export const keptn: MetricProvider = {
       kubeCall(what, fn, context.timeoutMs, context.retries);
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     return Promise.resolve({
+      // Flagger's keptn check always passes; here the API server must serve Keptn's metrics API.
+      async online() {
+        await call(`the Keptn metrics API (${GROUP}/${VERSION}; is Keptn installed?)`, () =>
+          custom.getAPIResources({ group: GROUP, version: VERSION }),
+        );
+      },
       async read(query) {
         const q = parseKeptnQuery(query);
         const at = { group: GROUP, version: VERSION, namespace: q.namespace, plural: q.kind };

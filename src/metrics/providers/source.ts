@@ -13,6 +13,7 @@ import type {
   MetricReading,
   MetricSource,
   OutcomeReading,
+  ProviderCheck,
   TemplateResolver,
 } from '../../engine/ports.js';
 import { SecretRedactor } from '../../notify/redact.js';
@@ -193,7 +194,24 @@ export function createProviderMetricSource(options: ProviderSourceOptions): Metr
     }
   }
 
-  return { read, outcomes };
+  /** The template's server answers (its reader's online check); the rest is asked of the fallback. */
+  async function online(q: MetricQuery): Promise<ProviderCheck | undefined> {
+    if (!ours(q.template)) return options.fallback.online?.(q);
+    const { type, address } = q.template.spec.provider;
+    const server = `${type} of MetricTemplate ${q.template.metadata.name}${address ? ` at ${address}` : ''}`;
+    let redact = (s: string) => s;
+    try {
+      const entry = await readerFor(q.template);
+      redact = entry.redact;
+      await entry.reader.online();
+      return { server, online: true };
+    } catch (err) {
+      const fix = `check the MetricTemplate's spec.provider and its secret`;
+      return { server, online: false, reason: redact(`${errorText(err)}; ${fix}`) };
+    }
+  }
+
+  return { read, outcomes, online };
 }
 
 /** Readers must resolve; one that throws is turned into an error reading (the caller redacts it). */
@@ -203,5 +221,6 @@ function guarded(reader: MetricReader): MetricReader {
       reader
         .read(query, window)
         .catch((err: unknown) => ({ kind: 'error' as const, reason: errorText(err) })),
+    online: () => reader.online(),
   };
 }

@@ -29,6 +29,17 @@ export const splunk: MetricProvider = {
       'content-type': 'text/plain',
     };
     return Promise.resolve({
+      // Flagger's check: the REST API host (api.<realm>) lists one metric with the token.
+      async online() {
+        const answer = await send({
+          provider: 'Splunk Observability',
+          url: `${address.replace('://stream.', '://api.')}/v2/metric?limit=1`,
+          headers: { 'X-SF-Token': headers['X-SF-Token'] },
+          timeoutMs: context.timeoutMs,
+          retries: context.retries,
+        });
+        if (answer.status !== 200) throw rejected('Splunk Observability', answer, 'sf_token_key');
+      },
       async read(program, window) {
         const stop = context.now();
         const params = new URLSearchParams({

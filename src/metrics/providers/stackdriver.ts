@@ -47,27 +47,33 @@ export const stackdriver: MetricProvider = {
       ...(key ? { credentials: { client_email: key.client_email, private_key: key.private_key } } : {}),
       ...(project ? { projectId: project } : {}),
     });
+    const queryTimeSeries = async (query: string) => {
+      const name = `projects/${project ?? (await client.getProjectId())}`;
+      try {
+        const [rows] = await client.queryTimeSeries(
+          { name, query, pageSize: 2 },
+          { timeout: context.timeoutMs, maxRetries: context.retries, autoPaginate: false },
+        );
+        return rows;
+      } catch (err) {
+        const e = err as { code?: number; message?: string };
+        const message = `Cloud Monitoring rejected the query: ${e.message || String(err)}`;
+        // gRPC codes: 3 INVALID_ARGUMENT, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED, 4 DEADLINE_EXCEEDED
+        if (e.code === 3) throw new AviaryError('INVALID_SPEC', message);
+        if (e.code === 7 || e.code === 16)
+          throw new AviaryError('FORBIDDEN', `${message}; the service account needs roles/monitoring.viewer`);
+        throw new AviaryError(e.code === 4 ? 'TIMEOUT' : 'UNAVAILABLE', message);
+      }
+    };
     return Promise.resolve({
+      // Flagger's check: an empty query reaches the API authenticated; its INVALID_ARGUMENT is an answer.
+      async online() {
+        await queryTimeSeries('').catch((err: unknown) => {
+          if (!(err instanceof AviaryError && err.code === 'INVALID_SPEC')) throw err;
+        });
+      },
       async read(query) {
-        const name = `projects/${project ?? (await client.getProjectId())}`;
-        let rows;
-        try {
-          [rows] = await client.queryTimeSeries(
-            { name, query, pageSize: 2 },
-            { timeout: context.timeoutMs, maxRetries: context.retries, autoPaginate: false },
-          );
-        } catch (err) {
-          const e = err as { code?: number; message?: string };
-          const message = `Cloud Monitoring rejected the query: ${e.message || String(err)}`;
-          // gRPC codes: 3 INVALID_ARGUMENT, 7 PERMISSION_DENIED, 16 UNAUTHENTICATED, 4 DEADLINE_EXCEEDED
-          if (e.code === 3) throw new AviaryError('INVALID_SPEC', message);
-          if (e.code === 7 || e.code === 16)
-            throw new AviaryError(
-              'FORBIDDEN',
-              `${message}; the service account needs roles/monitoring.viewer`,
-            );
-          throw new AviaryError(e.code === 4 ? 'TIMEOUT' : 'UNAVAILABLE', message);
-        }
+        const rows = await queryTimeSeries(query);
         if (rows.length === 0)
           return noData('Cloud Monitoring returned no time series for the query in its window');
         if (rows.length > 1)

@@ -42,6 +42,11 @@ export function lookbackMs(window: ReadWindow): number {
 
 export interface MetricReader {
   read(query: string, window: ReadWindow): Promise<MetricReading>;
+  /**
+   * One cheap request that proves the server answers and takes the credentials (Flagger's IsOnline);
+   * resolves when it does, throws an AviaryError saying what failed otherwise.
+   */
+  online(): Promise<void>;
 }
 
 export interface MetricProvider {
