@@ -22,24 +22,33 @@ import { providerProblems } from '../routers/provider-rules.js';
 import { alertProviderRules, canaryRules, metricTemplateRules } from './rules.js';
 import { schemaProblems, unknownFieldProblems } from '../api/schema-errors.js';
 import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from '../api/schema/index.js';
-import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
+import type { AlertProvider, Canary, MetricTemplate, Provider } from '../api/types.js';
 import { duplicateKeys, parseYamlStream } from '../api/yaml-stream.js';
 
 export type { Problem, Severity } from '../api/problems.js';
 export { formatProblem, isError } from '../api/problems.js';
 
+/** What the object alone does not say. */
+export interface ObjectContext {
+  /**
+   * The controller's `--mesh-provider`: a Canary without spec.provider is checked against that router.
+   * Unset, such a Canary is checked against no router (which one runs it is not known here).
+   */
+  meshProvider?: Provider;
+}
+
 interface KindSpec {
   schema: TSchema;
-  rules: (object: never) => FieldProblem[];
+  rules: (object: never, context: ObjectContext) => FieldProblem[];
 }
 
 const KINDS: Record<string, KindSpec> = {
   Canary: {
     schema: CanaryDocument,
-    rules: (o: Canary) => [
+    rules: (o: Canary, { meshProvider }: ObjectContext) => [
       ...metadataNameRules(o.metadata),
       ...canaryRules(o.spec),
-      ...providerProblems(o.spec),
+      ...providerProblems(o.spec.provider || !meshProvider ? o.spec : { ...o.spec, provider: meshProvider }),
     ],
   },
   MetricTemplate: {
@@ -70,7 +79,7 @@ export interface ParsedDocument {
   valid: boolean;
 }
 
-export interface ValidateOptions {
+export interface ValidateOptions extends ObjectContext {
   /** Keep warnings in the result (default true). */
   warnings?: boolean;
 }
@@ -81,7 +90,10 @@ export interface ValidationResult {
 }
 
 /** Problems of one object, without positions. `checked` is false for non-Aviary documents. */
-export function validateObject(object: unknown): { problems: FieldProblem[]; checked: boolean } {
+export function validateObject(
+  object: unknown,
+  context: ObjectContext = {},
+): { problems: FieldProblem[]; checked: boolean } {
   if (object === null || typeof object !== 'object' || Array.isArray(object)) {
     return {
       checked: true,
@@ -147,7 +159,7 @@ export function validateObject(object: unknown): { problems: FieldProblem[]; che
   const problems = [
     ...shape,
     ...unknownFieldProblems(spec.schema, present),
-    ...ruleProblems(spec, present, shape),
+    ...ruleProblems(spec, present, shape, context),
   ];
   return {
     checked: true,
@@ -181,8 +193,13 @@ function isObject(value: unknown): value is object {
  * Cross-field rules also run when the schema found errors, so one pass shows everything: the rules see
  * a copy without the invalid values, and a rule that cannot run on what is left is skipped.
  */
-function ruleProblems(spec: KindSpec, object: object, shape: FieldProblem[]): FieldProblem[] {
-  const rules = (o: object) => [...spec.rules(o as never), ...durationLimitProblems(spec.schema, o)];
+function ruleProblems(
+  spec: KindSpec,
+  object: object,
+  shape: FieldProblem[],
+  context: ObjectContext,
+): FieldProblem[] {
+  const rules = (o: object) => [...spec.rules(o as never, context), ...durationLimitProblems(spec.schema, o)];
   if (shape.length === 0 && Value.Check(spec.schema, object)) return rules(object);
   try {
     const copy = structuredClone(object) as Record<string, unknown>;
@@ -245,7 +262,7 @@ export function validateDocuments(yamlText: string, opts: ValidateOptions = {}):
     }
     const object = read.value;
     const meta = identity(object);
-    const result = validateObject(object);
+    const result = validateObject(object, opts);
     for (const p of result.problems) {
       if (opts.warnings === false && !isError(p)) continue;
       problems.push({

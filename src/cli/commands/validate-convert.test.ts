@@ -75,6 +75,18 @@ describe('aviary validate', () => {
     );
   });
 
+  it('--mesh-provider checks a Canary without spec.provider against that router, as the controller runs it', async () => {
+    const mirrored = file('mirrored.yaml', canary('{iterations: 5, mirror: true}'));
+    expect((await run('validate', '-f', mirrored)).code).toBe(0);
+    const contour = await run('validate', '--mesh-provider', 'contour', '-f', mirrored);
+    expect(contour.code).toBe(1);
+    expect(contour.stdout).toContain('spec.analysis.mirror: provider contour cannot mirror');
+    expect((await run('validate', '--mesh-provider', 'istio', '-f', mirrored)).code).toBe(0);
+    const bad = await run('validate', '--mesh-provider', 'istoi', '-f', mirrored);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--mesh-provider: "istoi" is not one of istio,');
+  });
+
   it('reports a missing file', async () => {
     const result = await run('validate', '-f', join(dir, 'missing.yaml'));
     expect(result.code).toBe(1);

@@ -1,5 +1,6 @@
 /** `aviary validate -f FILE...`: checks manifests and prints every problem with its fix. */
 import type { Command } from 'commander';
+import type { Provider } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 
 export function register(program: Command): void {
@@ -8,8 +9,21 @@ export function register(program: Command): void {
     .description('check Canary, MetricTemplate and AlertProvider manifests; exits 1 on any error')
     .requiredOption('-f, --filename <file>', 'YAML file to check ("-" for stdin); repeatable', collect, [])
     .option('--no-warnings', 'print errors only')
-    .action(async (opts: { filename: string[]; warnings: boolean }) => {
-      const { formatProblem, validateDocuments } = await import('../../validation/validate.js');
+    .option(
+      '--mesh-provider <name>',
+      "the controller's --mesh-provider: check Canaries without spec.provider against that router",
+    )
+    .action(async (opts: { filename: string[]; warnings: boolean; meshProvider?: string }) => {
+      const [{ formatProblem, validateDocuments }, { PROVIDERS }] = await Promise.all([
+        import('../../validation/validate.js'),
+        import('../../api/schema/index.js'),
+      ]);
+      const meshProvider = opts.meshProvider as Provider | undefined;
+      if (meshProvider !== undefined && !(PROVIDERS as readonly string[]).includes(meshProvider))
+        throw new AviaryError(
+          'USAGE',
+          `--mesh-provider: "${meshProvider}" is not one of ${PROVIDERS.join(', ')}`,
+        );
       let errors = 0;
       let warnings = 0;
       let valid = 0;
@@ -22,7 +36,10 @@ export function register(program: Command): void {
           errors++;
           continue;
         }
-        const result = validateDocuments(text, { warnings: opts.warnings });
+        const result = validateDocuments(text, {
+          warnings: opts.warnings,
+          ...(meshProvider ? { meshProvider } : {}),
+        });
         for (const problem of result.problems) {
           process.stdout.write(`${formatProblem(problem, `${file}:`)}\n`);
           if (problem.severity === 'error') errors++;
