@@ -145,8 +145,8 @@ function procStats(pid: number): { rssMiB: number; cpuSeconds: number } {
   return { rssMiB: rssKiB / 1024, cpuSeconds: ticks / 100 };
 }
 
-/** p-quantile from a Prometheus histogram's cumulative buckets, interpolated within the bucket. */
-function histogramQuantile(metrics: string, name: string, q: number): number {
+/** A Prometheus histogram's cumulative buckets (summed over its label sets), by upper bound. */
+function histogramBuckets(metrics: string, name: string): Map<number, number> {
   const buckets = new Map<number, number>();
   for (const line of metrics.split('\n')) {
     const m = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\S+)`).exec(line);
@@ -154,6 +154,16 @@ function histogramQuantile(metrics: string, name: string, q: number): number {
     const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
     buckets.set(le, (buckets.get(le) ?? 0) + Number(m[2]));
   }
+  return buckets;
+}
+
+/** The observations between two scrapes of the same histogram. */
+function bucketsBetween(before: Map<number, number>, after: Map<number, number>): Map<number, number> {
+  return new Map([...after].map(([le, count]) => [le, count - (before.get(le) ?? 0)]));
+}
+
+/** p-quantile from cumulative buckets, interpolated within the bucket. */
+function histogramQuantile(buckets: Map<number, number>, q: number): number {
   const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
   const total = sorted.at(-1)?.[1] ?? 0;
   if (total === 0) return NaN;
@@ -193,8 +203,13 @@ interface Row {
   initializedSeconds: number;
   p50ms: number;
   p99ms: number;
+  /** Ticks of the settled window only: every canary idle, nothing to create. */
+  idleTicks: number;
+  idleP50ms: number;
+  idleP99ms: number;
   rssMiB: number;
   cpuSeconds: number;
+  cpuSettledPerMinute: number;
   apiPerSecondSettled: number;
   newRevisionWaitSeconds: number;
 }
@@ -263,8 +278,14 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
   // Settled: every canary idles at its 1m interval. The ticks that brought them to Initialized came
   // in one wave; wait one interval for the waves to pass, then count the controller's API calls.
   await sleep(60_000);
+  const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const TICKS = 'aviary_canary_duration_seconds';
   const windowStart = new Date();
+  const cpuBefore = procStats(controller.pid as number).cpuSeconds;
+  const ticksBefore = histogramBuckets(await scrape(), TICKS);
   await sleep(settleSeconds * 1000);
+  const idle = bucketsBetween(ticksBefore, histogramBuckets(await scrape(), TICKS));
+  const cpuSettled = procStats(controller.pid as number).cpuSeconds - cpuBefore;
   const windowEnd = new Date();
   const apiPerSecondSettled = auditCount(kubeconfig, namespace, windowStart, windowEnd) / settleSeconds;
 
@@ -294,17 +315,21 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
     await sleep(250);
   }
 
-  const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const all = histogramBuckets(await scrape(), TICKS);
   const stats = procStats(controller.pid as number);
   controller.kill('SIGTERM');
   await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
   return {
     canaries: n,
     initializedSeconds,
-    p50ms: histogramQuantile(metrics, 'aviary_canary_duration_seconds', 0.5) * 1000,
-    p99ms: histogramQuantile(metrics, 'aviary_canary_duration_seconds', 0.99) * 1000,
+    p50ms: histogramQuantile(all, 0.5) * 1000,
+    p99ms: histogramQuantile(all, 0.99) * 1000,
+    idleTicks: Math.max(0, ...idle.values()),
+    idleP50ms: histogramQuantile(idle, 0.5) * 1000,
+    idleP99ms: histogramQuantile(idle, 0.99) * 1000,
     rssMiB: stats.rssMiB,
     cpuSeconds: stats.cpuSeconds,
+    cpuSettledPerMinute: (cpuSettled * 60) / settleSeconds,
     apiPerSecondSettled,
     newRevisionWaitSeconds,
   };
@@ -322,11 +347,11 @@ for (const n of sizes) rows.push(await measure(n, kubeconfig));
 
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 console.log(
-  '| canaries | all Initialized (s) | reconcile p50 (ms) | reconcile p99 (ms) | controller RSS (MiB) | controller CPU (s) | API req/s settled | new revision acted on after (s) |',
+  '| canaries | all Initialized (s) | reconcile p50 / p99, whole run (ms) | idle ticks in window | idle tick p50 / p99 (ms) | RSS (MiB) | CPU (s) total | CPU s per minute idle | API req/s idle | new revision acted on after (s) |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(
-    `| ${r.canaries} | ${f(r.initializedSeconds)} | ${f(r.p50ms)} | ${f(r.p99ms)} | ${f(r.rssMiB, 0)} | ${f(r.cpuSeconds)} | ${f(r.apiPerSecondSettled)} | ${f(r.newRevisionWaitSeconds, 2)} |`,
+    `| ${r.canaries} | ${f(r.initializedSeconds)} | ${f(r.p50ms)} / ${f(r.p99ms)} | ${r.idleTicks} | ${f(r.idleP50ms)} / ${f(r.idleP99ms)} | ${f(r.rssMiB, 0)} | ${f(r.cpuSeconds)} | ${f(r.cpuSettledPerMinute, 2)} | ${f(r.apiPerSecondSettled)} | ${f(r.newRevisionWaitSeconds, 2)} |`,
   );
 }

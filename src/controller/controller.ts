@@ -11,6 +11,9 @@ import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
 import { INTENT_ANNOTATION } from '../api/intent.js';
 import { canaryStore } from '../kube/canary-store.js';
+import { cachedClients, CANARIES, DEPLOYMENTS, SERVICES } from '../kube/cached-clients.js';
+import { kindKey, objectCache } from '../kube/object-cache.js';
+import { ISTIO_GROUP, ISTIO_VERSION } from '../routers/istio/types.js';
 import type { KubeClients } from '../kube/client.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { startControllerHttp } from './http-server.js';
@@ -21,6 +24,16 @@ import { CanaryScheduler } from './scheduler.js';
 
 export type { ControllerLookups } from './informers.js';
 export type { Logger, ReconcileOutcome } from './reconcile-canary.js';
+
+/**
+ * Kinds a reconcile reads every tick besides Canaries and Deployments, watched from their first read:
+ * the Services and Istio's routing objects. Other routers' objects are read from the API server.
+ */
+const WATCHED_ON_FIRST_READ = [
+  SERVICES,
+  kindKey(ISTIO_GROUP, ISTIO_VERSION, 'virtualservices'),
+  kindKey(ISTIO_GROUP, ISTIO_VERSION, 'destinationrules'),
+];
 
 export interface ControllerOptions {
   clients: KubeClients;
@@ -37,8 +50,11 @@ export interface ControllerOptions {
   /** Floor for the analysis interval (Flagger: 10 s); tests lower it. */
   minimumIntervalMs?: number;
   log: Logger;
-  /** Builds the engine's ports for one Canary (router by provider, metric source, hooks, alerts, ...). */
-  portsFor(canary: Canary, lookups: ControllerLookups): EnginePorts;
+  /**
+   * Given the clients a reconcile uses (reads served from the controller's watches), what builds the
+   * engine's ports for one Canary (router by provider, metric source, hooks, alerts, ...).
+   */
+  portsFactory(clients: KubeClients): (canary: Canary, lookups: ControllerLookups) => EnginePorts;
   /** The engine's reconcile. */
   reconcile(canary: Canary, ports: EnginePorts): Promise<ReconcileOutcome>;
 }
@@ -114,12 +130,20 @@ export async function startController(options: ControllerOptions): Promise<Runni
     },
     (message) => log.warn(message),
   );
+  const cache = objectCache({
+    clients,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    informers: { [CANARIES]: informers.watches.canaries, [DEPLOYMENTS]: informers.watches.deployments },
+    lazyKinds: WATCHED_ON_FIRST_READ,
+    log: (message) => log.warn(message),
+  });
+  const reading = cachedClients(clients, cache);
   const reconciler = canaryReconciler({
-    store: canaryStore(clients),
+    store: canaryStore(reading),
     lookups: informers.lookups,
     metrics,
     log,
-    portsFor: options.portsFor,
+    portsFor: options.portsFactory(reading),
     reconcile: options.reconcile,
   });
   const scheduler = new CanaryScheduler(
@@ -218,6 +242,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       clearTimeout(resyncTimer);
       scheduler.stopAll();
       await elector?.stop();
+      await cache.stop();
       await informers.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },

@@ -21,6 +21,11 @@ export interface InformerHooks {
 
 export interface ControllerInformers {
   canaries(): Canary[];
+  /** The Canary and Deployment watches, whose caches also serve the reconcile's reads (kube/object-cache). */
+  watches: {
+    canaries: SupervisedInformer<KubernetesObject>;
+    deployments: SupervisedInformer<KubernetesObject>;
+  };
   lookups: ControllerLookups;
   /** Empty when every watch is up, else one line per watch that is down. */
   problems(): string[];
@@ -81,6 +86,7 @@ export function controllerInformers(
 
   return {
     canaries: () => canaries.list() as Canary[],
+    watches: { canaries, deployments },
     lookups: {
       metricTemplate: (ns, name) => templates.get(name, ns) as MetricTemplate | undefined,
       alertProvider: (ns, name) => alertProviders.get(name, ns) as AlertProvider | undefined,

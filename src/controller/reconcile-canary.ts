@@ -1,6 +1,7 @@
 /**
- * One scheduled run for one Canary: read it fresh from the API server, handle the finalizer
- * (revertOnDeletion), run the routing preflight once per spec generation, run the engine, record metrics.
+ * One scheduled run for one Canary: read it (as fresh as the API server's copy: kube/object-cache),
+ * handle the finalizer (revertOnDeletion), run the routing preflight once per spec generation, run the
+ * engine, record metrics.
  * A run that fails tells the user on the Canary itself: a Warning event and a `Reconciled` condition with
  * the error's stable code and what to do; the error then goes to the scheduler, whose back-off its code
  * decides.
@@ -107,7 +108,8 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     const [namespace, name] = key.split('/') as [string, string];
     let canary: Canary;
     try {
-      // Always the API server's copy, not the cache: the status written last tick must be seen.
+      // The store's clients serve it from the watch, or from the API server when the watch has not yet
+      // seen the status written last tick (kube/object-cache): that status must be seen.
       canary = await store.get(namespace, name);
     } catch (err) {
       if (isNotFound((err as { cause?: unknown }).cause)) return {};

@@ -3,9 +3,10 @@
  * the resourceVersion read just before it, retried on conflict: only the leader writes status, so a
  * conflict means a spec edit raced us, and re-applying our status on the fresh object is correct.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Canary, CanaryStatus } from '../api/types.js';
 import type { StatusStore } from '../engine/ports.js';
-import { GROUP, MERGE_PATCH, VERSION, type KubeClients } from './client.js';
+import { GROUP, MERGE_PATCH, plain, VERSION, type KubeClients } from './client.js';
 import { retryOnConflict, toKubeError } from './failure.js';
 import { namespaceOf } from '../api/defaults.js';
 
@@ -44,13 +45,17 @@ export function canaryStore(clients: KubeClients) {
       try {
         await retryOnConflict(async () => {
           const fresh = await get(namespace, name);
+          // As stored (no undefined members), so the comparison sees what a write would change.
+          const status = plain<CanaryStatus>({
+            ...next,
+            observedGeneration: fresh.metadata.generation ?? next.observedGeneration,
+          });
+          // An idle tick changes nothing: no write (a write would also wake every watcher of Canaries).
+          if (isDeepStrictEqual(fresh.status ?? {}, status)) return;
           // A full replace (not a merge patch) so fields the engine cleared are removed too.
           await clients.custom.replaceNamespacedCustomObjectStatus({
             ...ref(namespace, name),
-            body: {
-              ...fresh,
-              status: { ...next, observedGeneration: fresh.metadata.generation ?? next.observedGeneration },
-            },
+            body: { ...fresh, status },
           });
         });
       } catch (err) {

@@ -30,16 +30,25 @@ export interface InformerOptions<T> {
   log?: (message: string) => void;
 }
 
+/**
+ * managedFields are often the larger part of an object and nothing here reads them: dropped from what
+ * the cache holds (the event's object is the cached one). A write built from a cached object leaves
+ * them out, and the API server then keeps the stored ones.
+ */
+function slim<T extends KubernetesObject>(obj: T): T {
+  delete obj.metadata?.managedFields;
+  return obj;
+}
+
 export function superviseInformer<T extends KubernetesObject>(
   options: InformerOptions<T>,
 ): SupervisedInformer<T> {
-  const informer = makeInformer<T>(
-    options.clients.config,
-    options.path,
-    async () =>
-      // Lists come back as class instances with Dates; watch events are plain JSON. Keep one shape.
-      JSON.parse(JSON.stringify(await options.list())) as KubernetesListObject<T>,
-  );
+  const informer = makeInformer<T>(options.clients.config, options.path, async () => {
+    // Lists come back as class instances with Dates; watch events are plain JSON. Keep one shape.
+    const list = JSON.parse(JSON.stringify(await options.list())) as KubernetesListObject<T>;
+    list.items.forEach(slim);
+    return list;
+  });
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   let stopping = false;
   let healthy = false;
@@ -47,8 +56,8 @@ export function superviseInformer<T extends KubernetesObject>(
   let restartTimer: NodeJS.Timeout | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
 
-  informer.on('add', (obj) => options.handlers.onUpsert(obj));
-  informer.on('update', (obj) => options.handlers.onUpsert(obj));
+  informer.on('add', (obj) => options.handlers.onUpsert(slim(obj)));
+  informer.on('update', (obj) => options.handlers.onUpsert(slim(obj)));
   informer.on('delete', (obj) => options.handlers.onDelete(obj));
   informer.on('connect', () => {
     healthy = true;

@@ -222,15 +222,16 @@ export function register(program: Command): void {
               },
             }
           : undefined;
-      const portsFor = kubePortsFactory({
-        clients,
-        metricsServer: flags.metricsServer,
-        meshProvider,
-        log,
-        alertLog: log,
-        ...(fallbackAlerts ? { fallbackAlerts } : {}),
-        ...controllerSettings(flags),
-      });
+      const portsFactory = (reading: typeof clients) =>
+        kubePortsFactory({
+          clients: reading,
+          metricsServer: flags.metricsServer,
+          meshProvider,
+          log,
+          alertLog: log,
+          ...(fallbackAlerts ? { fallbackAlerts } : {}),
+          ...controllerSettings(flags),
+        });
       const engineOptions = {
         compareWithPrimary: compareWithPrimaryRunner.run,
         ...(flags.eventWebhook ? { eventWebhook: flags.eventWebhook } : {}),
@@ -258,7 +259,7 @@ export function register(program: Command): void {
           : {}),
         ...(minimumIntervalMs === undefined ? {} : { minimumIntervalMs }),
         log,
-        portsFor,
+        portsFactory,
         reconcile: (canary, ports) => reconcile(canary, ports, engineOptions),
       });
       const address = controller.server?.address();

@@ -1,0 +1,168 @@
+/**
+ * The controller's reads served from watches instead of the API server. An idle canary tick reads its
+ * Canary, the target and primary Deployments, three Services and the mesh's routing objects; before
+ * this cache each of those was a GET, every tick, for every canary (about 15 requests per canary per
+ * interval).
+ *
+ * A cached read must never act on older data than a GET would in a way anyone could notice:
+ * - Our own writes: the object a create/replace/patch returned is kept (`record`) and served while the
+ *   watch has only an older resourceVersion of it (client-go's MutationCache does the same).
+ * - A conflict (409) on a write marks the object (`suspect`): its next read goes to the API server.
+ * - An object the watch does not hold (not created yet, deleted, or the watch lagging behind someone's
+ *   create) is read from the API server, as is everything while a watch is down or still listing.
+ * Kinds are watched on their first read (`lazyKinds`), so a controller never lists what it never reads.
+ */
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeClients } from './client.js';
+import { superviseInformer, type SupervisedInformer } from './informer.js';
+
+/** `group/version/plural` (core group: `v1/services`). */
+export type CacheKind = string;
+
+export const kindKey = (group: string, version: string, plural: string): CacheKind =>
+  group ? `${group}/${version}/${plural}` : `${version}/${plural}`;
+
+/** Own writes older than this are dropped: by then the watch has them (or is down, and reads go live). */
+const OWN_WRITE_TTL_MS = 60_000;
+
+export interface ObjectCacheOptions {
+  clients: KubeClients;
+  /** Namespace watched; empty = all. */
+  namespace?: string;
+  /** Informers the controller runs anyway (Canaries, Deployments), by kind. */
+  informers: Record<CacheKind, SupervisedInformer<KubernetesObject>>;
+  /** Kinds watched from their first read on. */
+  lazyKinds: readonly CacheKind[];
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+export interface ObjectCache {
+  /** Whether reads of `kind` go through the cache at all. */
+  covers(kind: CacheKind): boolean;
+  /** The object as fresh as a GET would return it; `live` is that GET. */
+  read<T>(kind: CacheKind, namespace: string, name: string, live: () => Promise<T>): Promise<T>;
+  /** An object the API server returned from our write. */
+  record(kind: CacheKind, obj: unknown): void;
+  /** A write of this object met a conflict: read it from the API server next time. */
+  suspect(kind: CacheKind, namespace: string, name: string): void;
+  stop(): Promise<void>;
+}
+
+const rvOf = (obj: KubernetesObject | undefined) => {
+  const rv = obj?.metadata?.resourceVersion;
+  return rv && /^\d+$/.test(rv) ? BigInt(rv) : undefined;
+};
+
+export function objectCache(options: ObjectCacheOptions): ObjectCache {
+  const now = options.now ?? Date.now;
+  const informers = new Map(Object.entries(options.informers));
+  const lazy = new Set(options.lazyKinds);
+  const ownWrites = new Map<string, { obj: KubernetesObject; at: number }>();
+  const suspects = new Set<string>();
+  let lastSweep = now();
+  let stopped = false;
+
+  const keyOf = (kind: CacheKind, namespace: string, name: string) => `${kind} ${namespace}/${name}`;
+
+  /** The first list of a lazily watched kind: Services (core) or any custom resource. */
+  function listOf(group: string, version: string, plural: string) {
+    const { clients, namespace } = options;
+    return async () =>
+      (!group && plural === 'services'
+        ? namespace
+          ? await clients.core.listNamespacedService({ namespace })
+          : await clients.core.listServiceForAllNamespaces()
+        : namespace
+          ? await clients.custom.listNamespacedCustomObject({ group, version, plural, namespace })
+          : await clients.custom.listClusterCustomObject({
+              group,
+              version,
+              plural,
+            })) as KubernetesListObject<KubernetesObject>;
+  }
+
+  function watch(kind: CacheKind): SupervisedInformer<KubernetesObject> {
+    const parts = kind.split('/');
+    const [group, version, plural] = (parts.length === 3 ? parts : ['', ...parts]) as [
+      string,
+      string,
+      string,
+    ];
+    const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    const path = options.namespace
+      ? `${base}/namespaces/${options.namespace}/${plural}`
+      : `${base}/${plural}`;
+    const informer = superviseInformer<KubernetesObject>({
+      clients: options.clients,
+      path,
+      list: listOf(group, version, plural),
+      handlers: { onUpsert: () => {}, onDelete: () => {} },
+      ...(options.log ? { log: options.log } : {}),
+    });
+    informers.set(kind, informer);
+    void informer.start();
+    return informer;
+  }
+
+  function sweep(): void {
+    const at = now();
+    if (at - lastSweep < OWN_WRITE_TTL_MS) return;
+    lastSweep = at;
+    for (const [key, entry] of ownWrites) if (at - entry.at >= OWN_WRITE_TTL_MS) ownWrites.delete(key);
+  }
+
+  const cache: ObjectCache = {
+    covers: (kind) => informers.has(kind) || lazy.has(kind),
+
+    async read<T>(kind: CacheKind, namespace: string, name: string, live: () => Promise<T>): Promise<T> {
+      const key = keyOf(kind, namespace, name);
+      const informer = informers.get(kind) ?? (lazy.has(kind) && !stopped ? watch(kind) : undefined);
+      const goLive = async () => {
+        suspects.delete(key);
+        const fresh = await live();
+        cache.record(kind, fresh);
+        return fresh;
+      };
+      if (!informer?.healthy || suspects.has(key)) return goLive();
+      const watched = informer.get(name, namespace || undefined);
+      if (!watched) return goLive();
+      const mine = ownWrites.get(key);
+      let newest = watched;
+      if (mine) {
+        const ours = rvOf(mine.obj);
+        const theirs = rvOf(watched);
+        if (ours === undefined || theirs === undefined) return goLive();
+        if (ours > theirs) newest = mine.obj;
+        else ownWrites.delete(key);
+      }
+      // Callers may change what they get; the cache's copy must stay what the server holds.
+      return structuredClone(newest) as T;
+    },
+
+    record(kind, obj) {
+      if (!cache.covers(kind)) return;
+      const o = obj as KubernetesObject | undefined;
+      const name = o?.metadata?.name;
+      if (!name || rvOf(o) === undefined) return;
+      const plainObj = JSON.parse(JSON.stringify(o)) as KubernetesObject;
+      delete plainObj.metadata?.managedFields;
+      ownWrites.set(keyOf(kind, o.metadata?.namespace ?? '', name), { obj: plainObj, at: now() });
+      sweep();
+    },
+
+    suspect(kind, namespace, name) {
+      if (!cache.covers(kind)) return;
+      const key = keyOf(kind, namespace, name);
+      suspects.add(key);
+      ownWrites.delete(key);
+    },
+
+    async stop() {
+      stopped = true;
+      const started = [...informers].filter(([kind]) => lazy.has(kind)).map(([, i]) => i.stop());
+      await Promise.all(started);
+    },
+  };
+  return cache;
+}

@@ -1,0 +1,167 @@
+/**
+ * What a user sees of an idle controller on the real control plane: `aviary controller` as a process
+ * (the ServiceAccount aviary-system/aviary, deploy/rbac's grants) drives a handful of Istio Canaries
+ * over KWOK Deployments, analysing every second. Once they are Initialized:
+ * - their ticks ask the API server nothing and write nothing (the API server's audit log): the reads
+ *   come from the controller's watches, and an unchanged status is not written, so `kubectl get canary
+ *   -w` stays quiet (the Canaries' resourceVersions do not move);
+ * - a new revision of one canary, whose interval is an hour, is acted on when its Deployment changes:
+ *   the controller reads the new template from its cache at once, it does not wait for the interval.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRecords } from '../cluster/audit.js';
+import { CONTROLLER_USER, testCluster } from '../cluster/index.js';
+import type { KubeObject } from '../cluster/objects.js';
+import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+
+const cluster = testCluster();
+const CANARIES = 5;
+const names = Array.from({ length: CANARIES }, (_, i) => `app-${i}`);
+let namespace: string;
+let controller: ControllerProcess;
+let metricsUrl: string;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function deployment(name: string): KubeObject {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image: 'podinfo:1', ports: [{ containerPort: 9898 }] }] },
+      },
+    },
+  };
+}
+
+function canary(name: string): KubeObject {
+  return {
+    apiVersion: 'aviary.dev/v1beta1',
+    kind: 'Canary',
+    metadata: { name, namespace },
+    spec: {
+      provider: 'istio',
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      service: { port: 9898 },
+      analysis: { interval: '1s', threshold: 2, maxWeight: 30, stepWeight: 10 },
+    },
+  };
+}
+
+async function kubectl(...args: string[]): Promise<string> {
+  const result = await cluster.kubectl([...args, '-n', namespace]);
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+interface CanaryView {
+  metadata: { name: string; resourceVersion: string; generation: number };
+  status?: { phase?: string; observedGeneration?: number };
+}
+
+async function canaries(): Promise<CanaryView[]> {
+  return (JSON.parse(await kubectl('get', 'canaries', '-o', 'json')) as { items: CanaryView[] }).items;
+}
+
+/** Polls `check` every 500 ms until it returns a value; fails after `ms` with `what` and the log. */
+async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${ms} ms\n${controller.tail()}`);
+    await sleep(500);
+  }
+}
+
+/** Reconciles the controller has finished, from its own metrics. */
+async function ticks(): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('aviary_canary_duration_seconds_count{'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+beforeAll(async () => {
+  namespace = await cluster.newNamespace('idle-canaries');
+  controller = spawnController({
+    kubeconfig: await cluster.controllerKubeconfig(),
+    namespace,
+    // No metric in these analyses: nothing is ever queried.
+    metricsServer: 'http://127.0.0.1:9',
+  });
+  const started = await controller.waitForLog((line) => line.msg === 'controller started', 60_000);
+  metricsUrl = `http://${String(started.metrics)}`;
+  await cluster.kubectl(['apply', '-f', '-'], {
+    stdin: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [...names.map(deployment), ...names.map(canary)],
+    }),
+  });
+  await until('Canary Initialized, all of them', async () =>
+    (await canaries()).filter((c) => c.status?.phase === 'Initialized').length === CANARIES
+      ? true
+      : undefined,
+  );
+}, 240_000);
+
+afterAll(async () => {
+  await controller?.kill('SIGTERM');
+  if (namespace) await cluster.deleteNamespace(namespace);
+}, 60_000);
+
+describe('an idle controller', () => {
+  it('asks the API server nothing and writes nothing for Canaries that do not change', async () => {
+    const before = await canaries();
+    const since = new Date();
+    const ticksBefore = await ticks();
+    // Every canary ticks once a second: wait for at least three ticks of each.
+    await until('three ticks of every canary', async () =>
+      (await ticks()) >= ticksBefore + 3 * CANARIES ? true : undefined,
+    );
+    const after = await canaries();
+
+    const calls = auditRecords(cluster.kubeconfig, CONTROLLER_USER, since)
+      .filter((r) => r.namespace === namespace && r.verb !== 'watch' && r.verb !== 'list')
+      .map((r) => `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.name ?? ''}`);
+    expect(calls).toEqual([]);
+    const versions = (list: CanaryView[]) =>
+      Object.fromEntries(list.map((c) => [c.metadata.name, c.metadata.resourceVersion]));
+    expect(versions(after)).toEqual(versions(before));
+  }, 120_000);
+
+  it('acts on a new revision when its Deployment changes, not at the next interval', async () => {
+    const [subject, ...others] = names as [string, ...string[]];
+    await kubectl(
+      'patch',
+      'canary',
+      subject,
+      '--type=merge',
+      '-p',
+      '{"spec":{"analysis":{"interval":"1h"}}}',
+    );
+    // The spec change is seen (its generation in the status) before the revision ships.
+    await until('the hour-long interval observed', async () => {
+      const c = (await canaries()).find((x) => x.metadata.name === subject);
+      return c && c.status?.observedGeneration === c.metadata.generation ? true : undefined;
+    });
+    await kubectl('set', 'image', `deployment/${subject}`, 'app=podinfo:2');
+
+    // Bounded well under the hour: only the Deployment's watch event can have started it.
+    const phase = await until('the new revision acted on', async () => {
+      const c = (await canaries()).find((x) => x.metadata.name === subject);
+      return c?.status?.phase === 'Initialized' ? undefined : c?.status?.phase;
+    });
+    expect(phase).toBe('Progressing');
+    const idle = (await canaries()).filter((c) => others.includes(c.metadata.name));
+    expect(idle.map((c) => c.status?.phase)).toEqual(others.map(() => 'Initialized'));
+  }, 180_000);
+});
