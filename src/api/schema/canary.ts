@@ -44,15 +44,21 @@ export const PROVIDERS = [
 
 export const TargetRef = Type.Object(
   {
-    apiVersion: Type.Optional(Type.String({ description: 'API version of the workload, e.g. apps/v1.' })),
+    apiVersion: Type.Optional(
+      Type.String({
+        description:
+          'API version of the workload, e.g. apps/v1; v1 for a core Service, serving.knative.dev/v1 for a Knative Service.',
+      }),
+    ),
     kind: Type.Union([Type.Literal('Deployment'), Type.Literal('DaemonSet'), Type.Literal('Service')], {
-      description: 'Kind of the workload.',
+      description:
+        "Kind of the workload. A core Service is released by copying it to <name>-primary and <name>-canary (no pods are Aviary's); a Knative Service by its revisions.",
     }),
     name: Type.String({ minLength: 1, description: 'Name of the workload in the Canary namespace.' }),
   },
   {
     description:
-      'The workload released: Aviary copies it to <name>-primary and scales it to zero between releases.',
+      'The workload released: Aviary copies it to <name>-primary and scales it to zero between releases (a Service target: see kind).',
   },
 );
 
