@@ -42,7 +42,7 @@ async function world(spec: V1Service['spec'], service: Partial<Canary['spec']['s
     spec: {
       ...base.spec,
       targetRef: { apiVersion: 'v1', kind: 'Service', name: 'web' },
-      service: { ...base.spec.service, ...service },
+      service: { ...base.spec.service, port: 80, ...service },
     },
   });
   return { ns, canary };
@@ -181,6 +181,15 @@ describe('Service target (Flagger’s ServiceController)', () => {
     expect((await read(ns, 'web-primary')).spec?.externalName).toBe('blue.example.com');
     await env.target.promote(canary);
     expect((await read(ns, 'web-primary')).spec?.externalName).toBe('green.example.com');
+  });
+
+  it('a target Service without service.port is refused with the fix, before any copy is written', async () => {
+    const { ns, canary } = await world(CLUSTER_IP, { port: 8080 });
+    await expect(env.target.initialize(canary)).rejects.toThrow(
+      'spec.service.port 8080 is not a port of Service web (it has 80) — set service.port to the port the copies are to be reached on',
+    );
+    const services = await env.admin.core.listNamespacedService({ namespace: ns });
+    expect(services.items.map((s) => s.metadata?.name)).toEqual(['web']);
   });
 
   it('a missing target Service is NOT_FOUND with the fix', async () => {

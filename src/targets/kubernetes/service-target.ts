@@ -69,10 +69,25 @@ export function serviceTarget(
     }
   }
 
+  /**
+   * The router sends to `<name>-primary` and `<name>-canary` on service.port: a target Service without
+   * that port would validate, initialize and route to nothing (Flagger does not check).
+   */
+  function checkPort(canary: Canary, target: V1Service): void {
+    const ports = target.spec?.ports ?? [];
+    const wanted = canary.spec.service.port;
+    if (ports.length === 0 || ports.some((p) => p.port === wanted)) return;
+    throw new AviaryError(
+      'INVALID_SPEC',
+      `spec.service.port ${wanted} is not a port of Service ${canary.spec.targetRef.name} (it has ${ports.map((p) => p.port).join(', ')}) — set service.port to the port the copies are to be reached on`,
+    );
+  }
+
   return {
     async initialize(canary) {
       // Flagger's order: the canary copy follows the target on every tick, the primary is created once.
       const target = await readTarget(canary);
+      checkPort(canary, target);
       await writeCopy(canary, target, canaryName(canary.spec.targetRef.name), true);
       await writeCopy(canary, target, primaryName(canary.spec.targetRef.name), false);
       return READY;
