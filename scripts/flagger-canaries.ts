@@ -42,6 +42,53 @@ const CHART_RENDERS: Record<string, { name: string; set: string[] }[]> = {
   ],
 };
 
+/**
+ * The `-mesh-provider` Flagger runs with where a Canary comes from: Flagger's own words for that place
+ * (`meshProvider=X` / `mesh-provider=X` in the tutorial, or in the e2e suite's folder; else the
+ * `kustomize/<name>` overlay they install, whose patch sets it; for `artifacts/examples/<name>-*.yaml`
+ * that overlay), else the flag's default in cmd/flagger/main.go. Aviary's `validate --mesh-provider`
+ * gets the same, so a Canary without spec.provider is checked against the router that would run it.
+ */
+function meshProviderOf(
+  checkout: string,
+  files: string[],
+  source: string,
+): { provider: string; from: string } {
+  const read = (file: string) => readFileSync(join(checkout, file), 'utf8');
+  const flag = (text: string) => /(?:meshProvider|mesh-provider)=([\w:.-]+)/.exec(text)?.[1];
+  const overlay = (text: string) => {
+    for (const [, name] of text.matchAll(/kustomize\/([\w-]+)/g)) {
+      const patch = `kustomize/${name}/patch.yaml`;
+      const provider = files.includes(patch) ? flag(read(patch)) : undefined;
+      if (provider) return { provider, from: patch };
+    }
+    return undefined;
+  };
+  const suite = /^test\/[\w-]+\//.exec(source)?.[0];
+  // a tutorial or an e2e suite installs one Flagger; the FAQ, READMEs and changelog mention many
+  const tutorial = source.startsWith('docs/gitbook/tutorials/');
+  const places = suite
+    ? files.filter((f) => f.startsWith(suite) && /\.(sh|ya?ml)$/.test(f))
+    : tutorial
+      ? [source]
+      : [];
+  for (const place of places) {
+    const provider = flag(read(place));
+    if (provider) return { provider, from: place };
+  }
+  for (const place of places) {
+    const found = overlay(read(place));
+    if (found) return found;
+  }
+  const example = /^artifacts\/examples\/([a-z]+)-/.exec(source)?.[1];
+  const fromName = example ? overlay(`kustomize/${example}`) : undefined;
+  if (fromName) return fromName;
+  const main = 'cmd/flagger/main.go';
+  const provider = /"mesh-provider",\s*"([\w:.-]+)"/.exec(read(main))?.[1];
+  if (!provider) throw new Error(`${main}: no default for -mesh-provider`);
+  return { provider, from: `${main} (the flag's default)` };
+}
+
 interface Found {
   /** Path in Flagger's repository. */
   source: string;
@@ -84,11 +131,11 @@ function main(): void {
 
   rmSync(CANARIES, { recursive: true, force: true });
   mkdirSync(CANARIES, { recursive: true });
-  const names = new Set<string>();
+  const meshProviders: Record<string, { provider: string; from: string }> = {};
   for (const canary of found) {
     const name = `${canary.source.replaceAll('/', '__')}--${canary.suffix}.yaml`;
-    if (names.has(name)) throw new Error(`two Canaries would be written to ${name}`);
-    names.add(name);
+    if (meshProviders[name]) throw new Error(`two Canaries would be written to ${name}`);
+    meshProviders[name] = meshProviderOf(checkout, files, canary.source);
     const header = `# Flagger ${tag} (${commit.slice(0, 12)}) ${canary.source}, ${canary.where}\n`;
     writeFileSync(join(CANARIES, name), header + canary.text.replace(/\n*$/, '\n'));
   }
@@ -96,7 +143,7 @@ function main(): void {
   copyFileSync(join(checkout, 'artifacts/flagger/crd.yaml'), join(OUT, 'crd.yaml'));
   writeFileSync(
     join(OUT, 'sources.json'),
-    `${JSON.stringify({ commit, tag, canaries: found.length, unreadable }, null, 2)}\n`,
+    `${JSON.stringify({ commit, tag, canaries: found.length, unreadable, meshProviders }, null, 2)}\n`,
   );
   console.log(`wrote ${found.length} Canaries to ${relative(process.cwd(), CANARIES)}`);
   for (const u of unreadable) console.log(`not read: ${u.source} ${u.where}: ${u.reason}`);

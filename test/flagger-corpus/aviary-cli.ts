@@ -1,6 +1,6 @@
 /**
- * `aviary convert -f in.yaml -o out.yaml` then `aviary validate -f out.yaml`, in this process through
- * the CLI's own entry point (src/cli/main.ts), as a user would type them.
+ * `aviary convert -f in.yaml -o out.yaml` then `aviary validate --mesh-provider P -f out.yaml`, in this
+ * process through the CLI's own entry point (src/cli/main.ts), as a user would type them.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,20 +20,28 @@ export interface AviaryVerdict {
   errors: string[];
 }
 
-export async function convertThenValidate(name: string, text: string): Promise<AviaryVerdict> {
+export async function convertThenValidate(
+  name: string,
+  text: string,
+  meshProvider: string,
+): Promise<AviaryVerdict> {
   const input = path.join(dir, name);
   const output = path.join(dir, `converted.${name}`);
   writeFileSync(input, text);
   const convert = await runMain('convert', '-f', input, '-o', output);
   if (convert.code !== 0) throw new Error(`aviary convert -f ${name} failed: ${convert.stderr}`);
   const converted = readFileSync(output, 'utf8');
-  return { converted, ...(await validateText(`converted.${name}`, converted)) };
+  return { converted, ...(await validateText(`converted.${name}`, converted, meshProvider)) };
 }
 
-export async function validateText(name: string, text: string): Promise<Omit<AviaryVerdict, 'converted'>> {
+export async function validateText(
+  name: string,
+  text: string,
+  meshProvider: string,
+): Promise<Omit<AviaryVerdict, 'converted'>> {
   const file = path.join(dir, name);
   writeFileSync(file, text);
-  const result = await runMain('validate', '-f', file);
+  const result = await runMain('validate', '--mesh-provider', meshProvider, '-f', file);
   const problems = result.stdout
     .split('\n')
     .filter((line) => line.startsWith(`${file}:`))

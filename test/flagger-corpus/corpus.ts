@@ -12,12 +12,32 @@ export interface CorpusCanary {
   /** File name under canaries/: Flagger's path with `/` as `__`, then `--` and the line or render. */
   name: string;
   text: string;
+  /** The `-mesh-provider` Flagger runs this Canary with where it comes from (sources.json says why). */
+  meshProvider: string;
+}
+
+/** What scripts/flagger-canaries.ts wrote beside the Canaries. */
+export interface CorpusSources {
+  commit: string;
+  tag: string;
+  canaries: number;
+  unreadable: unknown[];
+  meshProviders: Record<string, { provider: string; from: string }>;
+}
+
+export function corpusSources(): CorpusSources {
+  return JSON.parse(readFileSync(path.join(CORPUS, 'sources.json'), 'utf8')) as CorpusSources;
 }
 
 export function flaggerCanaries(): CorpusCanary[] {
   const dir = path.join(CORPUS, 'canaries');
+  const { meshProviders } = corpusSources();
   return readdirSync(dir)
     .filter((name) => name.endsWith('.yaml'))
     .sort()
-    .map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
+    .map((name) => {
+      const meshProvider = meshProviders[name]?.provider;
+      if (!meshProvider) throw new Error(`${CORPUS}/sources.json: no mesh provider for ${name}`);
+      return { name, text: readFileSync(path.join(dir, name), 'utf8'), meshProvider };
+    });
 }

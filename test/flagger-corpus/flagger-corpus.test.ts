@@ -1,18 +1,17 @@
 /**
  * Issue 11's yardstick: every Canary in Flagger's own repository (v1.44.0: its examples, chart, docs and
  * e2e scripts, copied to test/fixtures/flagger-canaries) whose spec Flagger's own CRD accepts on the real
- * API server is accepted by `aviary validate` after `aviary convert`, except the refusals
+ * API server is accepted by `aviary validate` after `aviary convert`, given the `--mesh-provider` Flagger
+ * runs it with where it comes from (sources.json), except the refusals
  * docs/flagger-differences.md lists with their reason. The conversion keeps every field, and the
  * converted manifest validates the same after a YAML round trip.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { testCluster } from '../cluster/index.js';
 import { convertThenValidate, validateText } from './aviary-cli.js';
 import { aviaryRefusals, unexcused } from './aviary-refusals.js';
-import { CORPUS, flaggerCanaries } from './corpus.js';
+import { corpusSources, flaggerCanaries } from './corpus.js';
 import { FLAGGER_CRD_REFUSES } from './crd-refusals.js';
 import { expectedConversion } from './expected-conversion.js';
 import { flaggerCrdAccepts, registerFlaggerCrd, type CrdVerdict } from './flagger-crd.js';
@@ -48,10 +47,7 @@ afterAll(async () => {
 
 describe("Flagger's own Canaries", () => {
   it('are all in the corpus: as many as scripts/flagger-canaries.ts found in Flagger', () => {
-    const sources = JSON.parse(readFileSync(path.join(CORPUS, 'sources.json'), 'utf8')) as {
-      canaries: number;
-      unreadable: unknown[];
-    };
+    const sources = corpusSources();
     expect(corpus.length).toBe(sources.canaries);
     expect(sources.unreadable).toEqual([]);
   });
@@ -65,16 +61,16 @@ describe("Flagger's own Canaries", () => {
       expect(reason, name).toMatch(FLAGGER_CRD_REFUSES[name] ?? /^$/);
   });
 
-  it.each(corpus.map((c) => [c.name, c.text]))(
-    '%s: accepted by aviary validate after aviary convert, with every field kept',
-    async (name, text) => {
+  it.each(corpus.map((c) => [c.name, c.meshProvider, c.text]))(
+    '%s: accepted by aviary validate --mesh-provider %s after aviary convert, with every field kept',
+    async (name, meshProvider, text) => {
       const crd = crdVerdicts.get(name);
       expect(crd, `no verdict from Flagger's CRD for ${name}`).toBeDefined();
       if (!crd?.accepted) {
         expect(FLAGGER_CRD_REFUSES, `${name} is refused by Flagger's CRD`).toHaveProperty([name]);
         return;
       }
-      const aviary = await convertThenValidate(name, text);
+      const aviary = await convertThenValidate(name, text, meshProvider);
       expect(unexcused(refusals, name, aviary.errors), `aviary validate refuses ${name}`).toEqual([]);
       refusals.forEach((r, i) => {
         if (r.manifest.test(name) && aviary.errors.some((e) => r.error.test(e))) excusedBy.add(i);
@@ -85,7 +81,7 @@ describe("Flagger's own Canaries", () => {
       expect(converted, 'aviary convert changed more than the documented renames').toEqual(
         expectedConversion(parse(text) as Record<string, unknown>),
       );
-      const again = await validateText(`round-trip.${name}`, stringify(converted));
+      const again = await validateText(`round-trip.${name}`, stringify(converted), meshProvider);
       expect(again.problems, 'validate after a YAML round trip').toEqual(aviary.problems);
       expect(again.code).toBe(aviary.code);
     },
