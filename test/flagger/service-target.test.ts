@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testCluster } from '../cluster/index.js';
+import { serviceTargetObjects } from '../targets/service-target-objects.js';
 import { startFlagger, type FlaggerProcess } from './flagger-process.js';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -19,25 +20,13 @@ let flagger: FlaggerProcess | undefined;
 
 beforeAll(async () => {
   namespace = await cluster.newNamespace('flagger-svc');
-  const objects = [
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'web', namespace },
-      spec: { selector: { app: 'web-blue' }, ports: [{ name: 'http', port: 80, targetPort: 9898 }] },
-    },
-    {
-      apiVersion: 'flagger.app/v1beta1',
-      kind: 'Canary',
-      metadata: { name: 'web', namespace },
-      spec: {
-        provider: 'istio',
-        targetRef: { apiVersion: 'v1', kind: 'Service', name: 'web' },
-        service: { port: 80 },
-        analysis: { interval: '10s', threshold: 2, maxWeight: 40, stepWeight: 20 },
-      },
-    },
-  ];
+  const objects = serviceTargetObjects({
+    namespace,
+    name: 'web',
+    group: 'flagger.app',
+    provider: 'istio',
+    analysis: { interval: '10s', threshold: 2, maxWeight: 40, stepWeight: 20 },
+  });
   const applied = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
     stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
   });

@@ -16,6 +16,7 @@ import { GROUP, VERSION, plain, type KubeClients } from '../../src/kube/client.j
 import { testCluster } from '../cluster/index.js';
 import { waitFor } from '../cli/run-cli.js';
 import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+import { serviceTargetObjects } from './service-target-objects.js';
 
 vi.setConfig({ testTimeout: 150_000 });
 
@@ -124,48 +125,26 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => checks!.listen(0, '127.0.0.1', resolve));
   const checkUrl = `http://127.0.0.1:${(checks.address() as AddressInfo).port}/check`;
   const objects = [
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'web', namespace, labels: { app: 'web' } },
-      spec: { selector: { app: 'web-blue' }, ports: [{ name: 'http', port: 80, targetPort: 9898 }] },
-    },
-    {
-      apiVersion: 'aviary.dev/v1beta1',
-      kind: 'Canary',
-      metadata: { name: 'web', namespace },
-      spec: {
-        provider: 'istio',
-        targetRef: { apiVersion: 'v1', kind: 'Service', name: 'web' },
-        progressDeadlineSeconds: 60,
-        service: { port: 80 },
-        analysis: {
-          interval: '1s',
-          threshold: 2,
-          stepWeight: STEP,
-          maxWeight: MAX,
-          webhooks: [{ name: 'check', type: 'rollout', url: checkUrl, timeout: '2s' }],
-        },
+    ...serviceTargetObjects({
+      namespace,
+      name: 'web',
+      provider: 'istio',
+      spec: { progressDeadlineSeconds: 60 },
+      analysis: {
+        interval: '1s',
+        threshold: 2,
+        stepWeight: STEP,
+        maxWeight: MAX,
+        webhooks: [{ name: 'check', type: 'rollout', url: checkUrl, timeout: '2s' }],
       },
-    },
+    }),
     // provider kubernetes cannot split: blue/green by iterations, and no Service is the router's.
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'api', namespace },
-      spec: { selector: { app: 'api-blue' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-    },
-    {
-      apiVersion: 'aviary.dev/v1beta1',
-      kind: 'Canary',
-      metadata: { name: 'api', namespace },
-      spec: {
-        provider: 'kubernetes',
-        targetRef: { apiVersion: 'v1', kind: 'Service', name: 'api' },
-        service: { port: 80 },
-        analysis: { interval: '1s', threshold: 2, iterations: 2 },
-      },
-    },
+    ...serviceTargetObjects({
+      namespace,
+      name: 'api',
+      provider: 'kubernetes',
+      analysis: { interval: '1s', threshold: 2, iterations: 2 },
+    }),
   ];
   const applied = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
     stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
