@@ -3,8 +3,8 @@
  * e2e scripts, copied to test/fixtures/flagger-canaries) whose spec Flagger's own CRD accepts on the real
  * API server is accepted by `aviary validate` after `aviary convert`, given the `--mesh-provider` Flagger
  * runs it with where it comes from (sources.json), except the refusals
- * docs/flagger-differences.md lists with their reason. The conversion keeps every field, and the
- * converted manifest validates the same after a YAML round trip.
+ * docs/flagger-differences.md lists with their reason. The conversion keeps every field, the
+ * converted manifest validates the same after a YAML round trip, and Aviary's own CRD accepts it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -14,7 +14,8 @@ import { aviaryRefusals, unexcused } from './aviary-refusals.js';
 import { corpusSources, flaggerCanaries } from './corpus.js';
 import { FLAGGER_CRD_REFUSES } from './crd-refusals.js';
 import { expectedConversion } from './expected-conversion.js';
-import { flaggerCrdAccepts, registerFlaggerCrd, type CrdVerdict } from './flagger-crd.js';
+import { flaggerCrdAccepts, registerFlaggerCrd } from './flagger-crd.js';
+import { serverAccepts, type CrdVerdict } from './server-dry-run.js';
 
 const corpus = flaggerCanaries();
 const refusals = aviaryRefusals();
@@ -84,6 +85,11 @@ describe("Flagger's own Canaries", () => {
       const again = await validateText(`round-trip.${name}`, stringify(converted), meshProvider);
       expect(again.problems, 'validate after a YAML round trip').toEqual(aviary.problems);
       expect(again.code).toBe(aviary.code);
+      if (aviary.code === 0)
+        expect(
+          await serverAccepts(testCluster(), namespace, converted),
+          "Aviary's own CRD (deploy/crds) on the API server",
+        ).toEqual({ accepted: true });
     },
   );
 

@@ -1,13 +1,13 @@
 /**
  * Asks the real API server whether Flagger's own Canary CRD (v1.44.0, copied beside the corpus) accepts
  * a manifest: the CRD is registered under a group of its own, so it does not replace the v1.36.1 CRD
- * that test/flagger's Flagger process watches, and each manifest is created with a server-side dry run
- * the way `kubectl apply` sends it (strict field validation: an unknown field is refused).
+ * that test/flagger's Flagger process watches.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { TestCluster } from '../cluster/index.js';
+import { serverAccepts, type CrdVerdict } from './server-dry-run.js';
 import { CORPUS } from './corpus.js';
 
 /** Sorts after aviary.dev, so `kubectl get canary` keeps resolving as before for everyone else. */
@@ -42,30 +42,16 @@ export async function registerFlaggerCrd(cluster: TestCluster): Promise<void> {
   if (ready.code !== 0) throw new Error(`Flagger's Canary CRD not established: ${ready.stderr}`);
 }
 
-export type CrdVerdict = { accepted: true } | { accepted: false; reason: string };
-
-/**
- * `kubectl create --dry-run=server` of the manifest in `namespace`, its apiVersion moved to the test
- * group and its namespace (Flagger's examples say `test`) replaced by the fresh one.
- */
+/** Flagger's CRD's verdict on a Flagger manifest, its apiVersion moved to the test group. */
 export async function flaggerCrdAccepts(
   cluster: TestCluster,
   namespace: string,
   text: string,
 ): Promise<CrdVerdict> {
-  const object: unknown = parse(text);
-  if (!isPlainObject(object)) return { accepted: false, reason: 'not a YAML mapping' };
-  const version = String(object.apiVersion ?? '').replace(/^flagger\.app\//, `${CORPUS_GROUP}/`);
-  const metadata = isPlainObject(object.metadata) ? object.metadata : {};
-  const body = { ...object, apiVersion: version, metadata: { ...metadata, namespace } };
-  const result = await cluster.kubectl(
-    ['create', '--dry-run=server', '--validate=strict', '-o', 'name', '-f', '-'],
-    { stdin: JSON.stringify(body) },
+  const verdict = await serverAccepts(cluster, namespace, parse(text), (version) =>
+    version.replace(/^flagger\.app\//, `${CORPUS_GROUP}/`),
   );
-  if (result.code === 0) return { accepted: true };
-  return { accepted: false, reason: result.stderr.trim().replaceAll(CORPUS_GROUP, 'flagger.app') };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return verdict.accepted
+    ? verdict
+    : { accepted: false, reason: verdict.reason.replaceAll(CORPUS_GROUP, 'flagger.app') };
 }
