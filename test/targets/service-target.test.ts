@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Canary } from '../../src/api/types.js';
 import { plain } from '../../src/kube/client.js';
 import { retryOnConflict } from '../../src/kube/failure.js';
+import { serviceTarget } from '../../src/targets/kubernetes/service-target.js';
 import { canaryFor } from '../../src/targets/kubernetes/testing/fixtures.js';
 import { kubernetesWorkloadTarget } from '../../src/targets/kubernetes/workload-target.js';
 import { targetTest } from './target-test.js';
@@ -181,6 +182,13 @@ describe('Service target (Flagger’s ServiceController)', () => {
     expect((await read(ns, 'web-primary')).spec?.externalName).toBe('blue.example.com');
     await env.target.promote(canary);
     expect((await read(ns, 'web-primary')).spec?.externalName).toBe('green.example.com');
+  });
+
+  it('-include-label-prefix: only the labels it names are copied', async () => {
+    const { ns, canary } = await world(CLUSTER_IP);
+    await serviceTarget(env.controller, { includeLabelPrefixes: ['team'] }).initialize(canary);
+    for (const name of ['web-canary', 'web-primary'])
+      expect((await read(ns, name)).metadata?.labels, name).toEqual({ team: 'payments' });
   });
 
   it('a target Service without service.port is refused with the fix, before any copy is written', async () => {
