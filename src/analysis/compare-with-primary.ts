@@ -60,8 +60,10 @@ export const compareWithPrimaryRunner: CheckRunner = {
             { canary: canary.latenciesMs ?? [], primary: primary.latenciesMs ?? [], elapsedMs },
             latencyOptionsFromSpec(metric.name, spec),
           );
-    // A fail backed by evidence is final (rolls back at once); a fail for bad input is an ordinary failed check.
+    // A fail backed by evidence is final (rolls back at once). Counts the judge cannot use are a broken
+    // metric source, not too little traffic: an ordinary failed check, so inconclusive always means traffic.
     const result = judge === 'error-rate' ? asErrorPercent(toCheckResult(verdict)) : toCheckResult(verdict);
+    if (verdict.reason === 'invalid-input') return { ...result, decision: 'fail' };
     return verdict.decision === 'fail' && verdict.reason === 'evidence' ? { ...result, final: true } : result;
   },
 };

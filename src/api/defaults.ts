@@ -7,7 +7,6 @@ import type { CanaryAnalysis, CanarySpec, Provider } from './types.js';
 
 export const TOTAL_WEIGHT = 100;
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
-export const DEFAULT_MAX_INCONCLUSIVE = 5;
 export const DEFAULT_METRIC_INTERVAL = '1m';
 
 /** The namespace of an object whose manifest names none is Kubernetes' `default`. */
@@ -80,8 +79,13 @@ export function providerOf(spec: CanarySpec, fallback: Provider = 'istio'): Prov
   return spec.provider ?? (spec.local ? 'local' : fallback);
 }
 
-export function maxInconclusive(analysis: CanaryAnalysis): number {
-  return analysis.maxInconclusive ?? DEFAULT_MAX_INCONCLUSIVE;
+/**
+ * Aviary: consecutive inconclusive intervals before a release stops for insufficient traffic. Unset, as
+ * many as fit in the progress deadline: a step that cannot decide is a step that makes no progress, and
+ * the judge's guarantee holds however long it keeps looking, so waiting costs time, never accuracy.
+ */
+export function maxInconclusive(spec: CanarySpec, intervalMs: number): number {
+  return spec.analysis.maxInconclusive ?? Math.max(1, Math.ceil(progressDeadlineMs(spec) / intervalMs));
 }
 
 /** The local router's metrics port when spec.local.metricsPort is unset: listenPort + 1 (ephemeral with 0). */

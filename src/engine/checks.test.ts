@@ -9,7 +9,7 @@ const quiet = () =>
   });
 
 describe('too little traffic', () => {
-  it('holds the step without a failed check, then fails with "not enough traffic" after maxInconclusive intervals', async () => {
+  it('holds the step without a failed check, warning each interval, then rolls back for insufficient traffic after maxInconclusive intervals', async () => {
     const world = createWorld({ canary: quiet() });
     world.metrics.set('request-success-rate', value(100, 12));
     await world.initializeThenDeploy();
@@ -21,12 +21,54 @@ describe('too little traffic', () => {
     expect(world.status).toMatchObject({ phase: 'Progressing', canaryWeight: 10, inconclusiveChecks: 3 });
     expect(world.status.failedChecks ?? 0).toBe(0);
     expect(world.status.lastChecks?.[0]).toMatchObject({ decision: 'inconclusive', samples: 12 });
-    await world.tick();
-    const reason =
+    const why =
       'not enough traffic: 12 requests in 1m, need 100 — add a load-test webhook or lower minSamples';
-    expect(world.status).toMatchObject({ phase: 'Failed', failureReason: reason });
-    expect(world.events.warnings()).toContain(`Rolling back podinfo.test ${reason}`);
+    expect(world.events.warnings()).toEqual([
+      `Halt advancement podinfo.test, inconclusive interval 1/3: ${why}`,
+      `Halt advancement podinfo.test, inconclusive interval 2/3: ${why}`,
+      `Halt advancement podinfo.test, inconclusive interval 3/3: ${why}`,
+    ]);
+    await world.tick();
+    const held = `insufficient traffic: no decision after 3 intervals (3m): ${why}`;
+    expect(world.status).toMatchObject({
+      phase: 'Failed',
+      failureReason: `${held}; send the canary more traffic (a load-test webhook) or allow a longer wait (analysis.maxInconclusive)`,
+    });
+    expect(world.status.failedChecks ?? 0).toBe(0);
+    expect(world.events.warnings()).toContain(`Rolling back podinfo.test ${held}`);
+    const alert = world.notifier.notifications.find((n) => n.message.startsWith('Rolling back'));
+    expect(alert?.message).toMatch(
+      /^Rolling back, insufficient traffic to judge the canary \(no check failed\)/,
+    );
+    expect(alert?.fields).toMatchObject({ 'Inconclusive intervals': '3/3' });
     expect(world.router.routes?.canaryWeight).toBe(0);
+  });
+
+  it('unset, maxInconclusive is what fits in the progress deadline: 10 one-minute intervals by default, 5 with 300s', async () => {
+    for (const [deadline, intervals] of [
+      [undefined, 10],
+      [300, 5],
+    ] as const) {
+      const world = createWorld({
+        canary: podinfoCanary(
+          {
+            metrics: [
+              { name: 'request-success-rate', interval: '1m', thresholdRange: { min: 99 }, minSamples: 100 },
+            ],
+          },
+          deadline === undefined ? {} : { progressDeadlineSeconds: deadline },
+        ),
+      });
+      world.metrics.set('request-success-rate', value(100, 12));
+      await world.initializeThenDeploy();
+      await world.runUntil('Failed', 30);
+      expect(world.status.failureReason).toMatch(
+        new RegExp(`^insufficient traffic: no decision after ${intervals} intervals \\(${intervals}m\\)`),
+      );
+      expect(world.events.warnings()).toContain(
+        `Halt advancement podinfo.test, inconclusive interval ${intervals}/${intervals}: not enough traffic: 12 requests in 1m, need 100 — add a load-test webhook or lower minSamples`,
+      );
+    }
   });
 
   it('enough traffic again resets the inconclusive count', async () => {

@@ -18,6 +18,8 @@ export const messages = {
   skipped: (n: string) => `Promotion completed! Canary analysis was skipped for ${n}`,
   canaryFailed: (n: string) => `Canary failed! Scaling down ${n}`,
   halt: (n: string, why: string) => `Halt advancement ${n} ${why}`,
+  inconclusive: (n: string, count: number, limit: number, why: string) =>
+    `Halt advancement ${n}, inconclusive interval ${count}/${limit}: ${why}`,
   waitingRollout: (n: string, hook: string) => `Halt ${n} advancement waiting for approval ${hook}`,
   waitingTraffic: (n: string, hook: string) =>
     `Halt ${n} advancement waiting for traffic increase approval ${hook}`,

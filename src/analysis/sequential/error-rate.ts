@@ -27,6 +27,7 @@
 import { proportionConfidenceSequence } from './beta-binomial.js';
 import { duration, percent, percentagePoints, percentShort } from './format.js';
 import { type ErrorRateOptions, resolveErrorRateOptions } from './options.js';
+import { canaryRequestsToDecide, FORECAST_LIMIT } from './requests-needed.js';
 import { sampleShortfall } from './sample-shortfall.js';
 import type { Decision, Verdict, VerdictReason } from './verdict.js';
 
@@ -109,7 +110,8 @@ export function compareErrorRates(observation: ErrorRateObservation, options?: E
   }
   const canaryRate = canary.errors / canary.requests;
   const primaryRate = primary.errors / primary.requests;
-  const next = decision === 'inconclusive' ? ' (keep observing)' : '';
+  const next =
+    decision === 'inconclusive' ? ` (${trafficForecast(canary, primary, o, observation.elapsedMs)})` : '';
   const message =
     `${o.metric === 'error-rate' ? 'error rate' : o.metric} canary ${percent(canaryRate)} (n=${canary.requests}) ` +
     `vs primary ${percent(primaryRate)} (n=${primary.requests}): difference CI ` +
@@ -135,4 +137,30 @@ export function compareErrorRates(observation: ErrorRateObservation, options?: E
     alpha: o.alpha,
     message,
   };
+}
+
+/** What an inconclusive comparison is waiting for, in requests and (with the elapsed time) in time. */
+function trafficForecast(
+  canary: OutcomeCounts,
+  primary: OutcomeCounts,
+  o: { maxIncrease: number; alpha: number },
+  elapsedMs: number | undefined,
+): string {
+  const needed = canaryRequestsToDecide(canary, primary, o.maxIncrease, o.alpha);
+  if (needed === undefined) {
+    const difference = canary.errors / canary.requests - primary.errors / primary.requests;
+    return `more traffic may not decide this: the observed difference (${percentagePoints(difference)}) sits on the ${percentagePoints(o.maxIncrease)} margin, and at these rates even ${FORECAST_LIMIT.toLocaleString('en-US')} canary requests would not settle it`;
+  }
+  const more = Math.max(1, needed - canary.requests);
+  const perSecond = elapsedMs && elapsedMs > 0 ? (canary.requests * 1000) / elapsedMs : 0;
+  const wait =
+    perSecond > 0
+      ? `, about ${duration((more / perSecond) * 1000)} at the canary's ${perSecond.toFixed(1)} req/s`
+      : '';
+  return `not enough traffic yet: about ${roughly(needed)} canary requests would decide at these rates, ${roughly(more)} more${wait}`;
+}
+
+/** Two significant figures: a forecast is not more precise than that. */
+function roughly(n: number): string {
+  return Number(n.toPrecision(2)).toLocaleString('en-US');
 }

@@ -109,7 +109,7 @@ export function compareLatency(observation: LatencyObservation, options?: Latenc
   }
   const interval: Interval = { lo: divide(c.lo, p.hi), hi: divide(c.hi, p.lo) };
   const limit = `+${o.maxIncreasePercent}%` + (o.maxIncreaseMs > 0 ? ` +${millis(o.maxIncreaseMs)}` : '');
-  const next = decision === 'inconclusive' ? ' (keep observing)' : '';
+  const next = decision === 'inconclusive' ? ' (not enough traffic yet: keep observing)' : '';
   const message =
     `${o.metric} ${name} canary ${millis(canaryValue ?? Number.NaN)} [${millis(c.lo)}, ${millis(c.hi)}] (n=${canary.count}) ` +
     `vs primary ${millis(primaryValue ?? Number.NaN)} [${millis(p.lo)}, ${millis(p.hi)}] (n=${primary.count}): ` +

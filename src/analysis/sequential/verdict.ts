@@ -7,7 +7,9 @@ export type Decision = 'pass' | 'fail' | 'inconclusive';
 
 /**
  * Why the decision is what it is. Only `evidence` can carry pass or fail; the other reasons are always
- * inconclusive, and the engine counts them against `maxInconclusive` (nothing silently passes).
+ * inconclusive here (nothing silently passes). The check runner turns `invalid-input` into a failed check
+ * (a broken metric source); the rest is too little traffic, which the engine holds the step on, up to
+ * `maxInconclusive` intervals.
  */
 export type VerdictReason = 'evidence' | 'not-enough-samples' | 'no-data' | 'invalid-input';
 

@@ -439,12 +439,12 @@ export const CanaryAnalysis = Type.Object(
         description: 'Where release events are sent. Default: the controller-wide notifier.',
       }),
     ),
-    /** Aviary: consecutive inconclusive (too little data) intervals tolerated before the canary fails. Default 5. */
+    /** Aviary: consecutive inconclusive (too little traffic) intervals before the release stops. */
     maxInconclusive: Type.Optional(
       Type.Integer({
         minimum: 1,
         description:
-          'Aviary: consecutive inconclusive (too little data) ticks tolerated before the canary fails. Default: 5.',
+          'Aviary: consecutive inconclusive intervals (too little traffic to decide) during which the weight holds, each with a Warning saying how much traffic the decision needs; after them the canary is rolled back with the reason "insufficient traffic", never as a failed check and never promoted. Default: as many intervals as fit in progressDeadlineSeconds.',
       }),
     ),
   },

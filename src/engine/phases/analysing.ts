@@ -2,7 +2,7 @@
  * Progressing and WaitingPromotion: one analysis interval. First the guards (./guards.ts) — the first
  * that has something to say ends the tick — then the checks, then the strategy's step (./carry-out.ts).
  */
-import { providerOf, strategyOf } from '../../api/defaults.js';
+import { maxInconclusive, providerOf, strategyOf } from '../../api/defaults.js';
 import { defaultRunners, runMetricChecks, verdictOf } from '../../analysis/checks.js';
 import type { CanaryStatus, CheckResult } from '../../api/types.js';
 import { runCheckHooks } from '../actions/hooks.js';
@@ -78,10 +78,13 @@ export async function analysing(tick: Tick): Promise<CanaryStatus> {
     return tick.stay({ ...interval.patch, failedChecks: (tick.status.failedChecks ?? 0) + 1 });
   }
   if (verdict === 'inconclusive') {
+    // The weight holds and the evidence keeps accumulating; each interval says how long it may go on.
+    const count = (tick.status.inconclusiveChecks ?? 0) + 1;
+    const limit = maxInconclusive(tick.canary.spec, tick.intervalMs);
     for (const check of checks.filter((c) => c.decision === 'inconclusive')) {
-      await tick.event('Normal', messages.halt(tick.name, check.message));
+      await tick.event('Warning', messages.inconclusive(tick.name, count, limit, check.message));
     }
-    return tick.stay({ ...interval.patch, inconclusiveChecks: (tick.status.inconclusiveChecks ?? 0) + 1 });
+    return tick.stay({ ...interval.patch, inconclusiveChecks: count });
   }
   interval.patch.inconclusiveChecks = 0;
 

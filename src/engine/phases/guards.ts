@@ -3,6 +3,7 @@
  * a hold, a restart); the first that does wins, in the order of GUARDS.
  */
 import { failureThreshold, maxInconclusive } from '../../api/defaults.js';
+import { formatDuration } from '../../api/duration.js';
 import type { CheckResult } from '../../api/types.js';
 import { rollbackRequested } from '../actions/hooks.js';
 import { skipAnalysis } from '../actions/promote.js';
@@ -133,13 +134,27 @@ const failedChecksLimit: Guard = async ({ tick, routes }) => {
   );
 };
 
+/**
+ * Too little traffic to decide, for as long as allowed: the release stops, said as insufficient traffic
+ * (nothing showed the canary worse), never as a failed metric. Not promoted either: nothing showed it good.
+ */
 const inconclusiveLimit: Guard = async ({ tick, routes }) => {
-  const limit = maxInconclusive(tick.analysis);
-  if ((tick.status.inconclusiveChecks ?? 0) < limit) return undefined;
-  const reason = lastCheck(tick, 'inconclusive')?.message ?? `${limit} inconclusive intervals in a row`;
+  const limit = maxInconclusive(tick.canary.spec, tick.intervalMs);
+  const count = tick.status.inconclusiveChecks ?? 0;
+  if (count < limit) return undefined;
+  const last = lastCheck(tick, 'inconclusive');
+  const why = `no decision after ${count} intervals (${formatDuration(count * tick.intervalMs)})${last ? `: ${last.message}` : ''}`;
+  const fix =
+    'send the canary more traffic (a load-test webhook) or allow a longer wait (analysis.maxInconclusive)';
   return rollback(
     tick,
-    { reason, event: reason, alert: `Canary analysis failed: ${reason}`, severity: 'error' },
+    {
+      reason: `insufficient traffic: ${why}; ${fix}`,
+      event: `insufficient traffic: ${why}`,
+      alert: `Rolling back, insufficient traffic to judge the canary (no check failed): ${why}; ${fix}`,
+      severity: 'error',
+      fields: { 'Inconclusive intervals': `${count}/${limit}` },
+    },
     routes,
   );
 };
