@@ -14,7 +14,9 @@ import { aviaryRefusals, unexcused } from './aviary-refusals.js';
 import { corpusSources, flaggerCanaries } from './corpus.js';
 import { FLAGGER_CRD_REFUSES } from './crd-refusals.js';
 import { expectedConversion } from './expected-conversion.js';
-import { flaggerCrdAccepts, registerFlaggerCrd } from './flagger-crd.js';
+import { fieldPaths, missingFields, specSchema } from './crd-fields.js';
+import { tableRows } from './differences-doc.js';
+import { CORPUS_GROUP, flaggerCrdAccepts, registerFlaggerCrd } from './flagger-crd.js';
 import { serverAccepts, type CrdVerdict } from './server-dry-run.js';
 
 const corpus = flaggerCanaries();
@@ -66,6 +68,19 @@ describe("Flagger's own Canaries", () => {
       expect(reason, name).toMatch(FLAGGER_CRD_REFUSES[name] ?? /^$/);
   });
 
+  it("Aviary's Canary CRD has every field Flagger's has, but for those docs/flagger-differences.md lists", async () => {
+    const served = async (name: string) => {
+      const got = await testCluster().kubectl(['get', 'crd', name, '-o', 'json']);
+      if (got.code !== 0) throw new Error(`kubectl get crd ${name}: ${got.stderr}`);
+      return fieldPaths(specSchema(JSON.parse(got.stdout)), 'spec');
+    };
+    const flagger = await served(`canaries.${CORPUS_GROUP}`);
+    const aviary = await served('canaries.aviary.dev');
+    expect(flagger.size).toBeGreaterThan(100);
+    const listed = tableRows('Flagger Canary fields Aviary lacks', 2).map(([field]) => field);
+    expect(missingFields(flagger, aviary)).toEqual(listed.sort());
+  });
+
   it.each(corpus.map((c) => [c.name, c.meshProvider, c.text]))(
     '%s: accepted by aviary validate --mesh-provider %s after aviary convert, with every field kept',
     async (name, meshProvider, text) => {
@@ -81,6 +96,8 @@ describe("Flagger's own Canaries", () => {
         if (r.manifest.test(name) && aviary.errors.some((e) => r.error.test(e))) excusedBy.add(i);
       });
       expect(aviary.code).toBe(aviary.errors.length === 0 ? 0 : 1);
+      // an unknown field is only a warning in validate, and a field Aviary would drop
+      expect(aviary.problems.filter((p) => /unknown field/.test(p))).toEqual([]);
       if (aviary.code === 0) aviaryAccepted.add(name);
 
       const converted = parse(aviary.converted) as Record<string, unknown>;
