@@ -186,9 +186,15 @@ describe('kubernetesRouter', () => {
     const { canary } = await world();
     const router = kubernetesRouter(controller);
     expect(await router.getRoutes(canary)).toEqual({ primaryWeight: 100, canaryWeight: 0, mirrored: false });
-    expect(await router.getRoutes({ ...canary, status: { iterations: 1 } })).toEqual({
+    expect(await router.getRoutes({ ...canary, status: { phase: 'Progressing', iterations: 1 } })).toEqual({
       primaryWeight: 0,
       canaryWeight: 100,
+      mirrored: false,
+    });
+    // From promotion on the engine has routed everything back to the primary and reads that back.
+    expect(await router.getRoutes({ ...canary, status: { phase: 'Promoting', iterations: 2 } })).toEqual({
+      primaryWeight: 100,
+      canaryWeight: 0,
       mirrored: false,
     });
     await router.setRoutes(canary, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
