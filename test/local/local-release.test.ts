@@ -14,11 +14,11 @@ afterEach(async () => {
 });
 
 /** Sends a steady load through the release's router from the moment it listens until the test ends. */
-function loadWhenRouted(release: LocalRelease): void {
+function loadWhenRouted(release: LocalRelease, requestsPerSecond: number): void {
   let load: LoadGenerator | undefined;
   const poll = setInterval(() => {
     if (load || !release.routerPort) return;
-    load = startLoad(`http://127.0.0.1:${release.routerPort}/`, 150);
+    load = startLoad(`http://127.0.0.1:${release.routerPort}/`, requestsPerSecond);
   }, 20);
   cleanup.push(async () => {
     clearInterval(poll);
@@ -30,6 +30,7 @@ function newRelease(
   canary: Awaited<ReturnType<typeof fastCanary>>,
   dir: string,
   onStatus?: (s: CanaryStatus) => void,
+  requestsPerSecond = 150,
 ) {
   const release = new LocalRelease({
     manifests: manifestsOf(canary),
@@ -37,7 +38,7 @@ function newRelease(
     ...(onStatus ? { onStatus } : {}),
   });
   cleanup.push(() => release.close());
-  loadWhenRouted(release);
+  loadWhenRouted(release, requestsPerSecond);
   return release;
 }
 
@@ -65,6 +66,34 @@ describe('aviary run: a local release', () => {
     // The canary process is scaled down; the primary (on the stable port) serves v2.
     expect(await portClosed(canary.spec.local!.canary.port)).toBe(true);
     expect(await versionAt(canary.spec.local!.stable.port)).toBe('v2');
+  });
+
+  it('too little traffic for the judge: the weight holds, then the release stops for insufficient traffic, no check failed', async () => {
+    const canary = await fastCanary(
+      { VERSION: 'v2' },
+      {
+        maxInconclusive: 4,
+        metrics: [{ name: 'request-success-rate', compareWithPrimary: { maxIncrease: 1 } }],
+      },
+    );
+    const weights = new Set<number>();
+    const release = newRelease(
+      canary,
+      await stateDir(),
+      (s) => {
+        if (s.phase === 'Progressing') weights.add(s.canaryWeight ?? 0);
+      },
+      5, // 0.5 req/s to the canary at 10%: far from the judge's 100 requests
+    );
+
+    const outcome = await release.run();
+
+    expect(outcome.phase).toBe('Failed');
+    expect(outcome.status.failedChecks ?? 0).toBe(0);
+    expect(outcome.status.failureReason).toMatch(
+      /^insufficient traffic: no decision after 4 intervals \(4s\): not enough traffic: \d+ requests in \d+s, need 100 — add a load-test webhook or lower minSamples; send the canary more traffic/,
+    );
+    expect([...weights].sort()).toEqual([0, 10]);
   });
 
   it('rolls back a failing canary: weight 0, phase Failed, with the failed check as the reason', async () => {
