@@ -200,7 +200,7 @@ const POLICIES: Policy[] = [
   },
   {
     id: 'aviary',
-    name: "Aviary's judge (10s interval, error rate vs primary, margin 1pp, alpha 0.05), maxInconclusive 5 (default)",
+    name: "Aviary's judge (10s interval, error rate vs primary, margin 1pp, alpha 0.05), maxInconclusive default (the progress deadline: 60 intervals)",
     controller: 'aviary',
     analysis: { interval: '10s', threshold: 5, stepWeight: 10, maxWeight: 50, metrics: [judge] },
   },
