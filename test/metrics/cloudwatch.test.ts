@@ -45,6 +45,16 @@ const result = (values: number[], id = 'e1') => ({
   Values: values,
 });
 
+/** What CloudWatch answers a caller without cloudwatch:GetMetricData. */
+const accessDenied = () => ({
+  status: 403,
+  headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
+  body: {
+    __type: 'com.amazon.coral.service#AccessDeniedException',
+    message: 'not authorized to perform cloudwatch:GetMetricData',
+  },
+});
+
 describe('cloudwatch (AWS SDK v3)', () => {
   const t = () => template({ type: 'cloudwatch', region: 'eu-west-1', address: server.url }, QUERY);
 
@@ -110,14 +120,7 @@ describe('cloudwatch (AWS SDK v3)', () => {
   });
 
   it('AccessDenied is reported as a permission to grant', async () => {
-    server.answer(() => ({
-      status: 403,
-      headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
-      body: {
-        __type: 'com.amazon.coral.service#AccessDeniedException',
-        message: 'not authorized to perform cloudwatch:GetMetricData',
-      },
-    }));
+    server.answer(accessDenied);
     expect(await read(source(), t(), metric)).toMatchObject({
       kind: 'error',
       reason: expect.stringMatching(/cloudwatch:GetMetricData/),
@@ -184,11 +187,7 @@ describe('cloudwatch (AWS SDK v3)', () => {
     const sent = server.requests.at(-1)!;
     expect(sent.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
     expect(JSON.parse(sent.body)).toMatchObject({ MetricDataQueries: [] });
-    server.answer(() => ({
-      status: 403,
-      headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
-      body: { __type: 'com.amazon.coral.service#AccessDeniedException', message: 'not authorized' },
-    }));
+    server.answer(accessDenied);
     expect(await online(source(), t())).toMatchObject({
       online: false,
       reason: expect.stringMatching(/cloudwatch:GetMetricData/),
