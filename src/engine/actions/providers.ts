@@ -9,6 +9,7 @@ import type { Tick } from '../tick.js';
 /** One line per server that did not answer (`<server> is offline: <reason>`); empty when all did. */
 export async function offlineProviders(tick: Tick): Promise<string[]> {
   const { metrics, templates } = tick.ports;
+  // A source with no server behind it (the local router's own counters) has nothing to be offline.
   if (!metrics.online) return [];
   const context = { canary: tick.canary, ...(templates ? { templates } : {}) };
   const offline = new Map<string, string>();
