@@ -6,7 +6,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import { analysisIntervalMs, namespaceOf } from '../api/defaults.js';
-import type { Canary } from '../api/types.js';
+import type { Canary, Provider } from '../api/types.js';
 import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
 import { INTENT_ANNOTATION } from '../api/intent.js';
@@ -57,6 +57,8 @@ export interface ControllerOptions {
   portsFactory(clients: KubeClients): (canary: Canary, lookups: ControllerLookups) => EnginePorts;
   /** The engine's reconcile. */
   reconcile(canary: Canary, ports: EnginePorts): Promise<ReconcileOutcome>;
+  /** --mesh-provider: the router a Canary without spec.provider is validated against. */
+  meshProvider?: Provider;
 }
 
 export interface RunningController {
@@ -145,6 +147,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     log,
     portsFor: options.portsFactory(reading),
     reconcile: options.reconcile,
+    ...(options.meshProvider ? { meshProvider: options.meshProvider } : {}),
   });
   const scheduler = new CanaryScheduler(
     (key) => (leading ? reconciler.reconcile(key) : Promise.resolve()),

@@ -8,7 +8,11 @@ import { canaryReconciler, type CanaryReconcilerDeps } from './reconcile-canary.
 
 const silent = { info() {}, warn() {}, error() {} };
 
-function reconcilerFor(stored: () => Canary, engine?: () => Promise<never>) {
+function reconcilerFor(
+  stored: () => Canary,
+  engine?: () => Promise<never>,
+  meshProvider?: CanaryReconcilerDeps['meshProvider'],
+) {
   const events: string[] = [];
   const written: NonNullable<Canary['status']>[] = [];
   let engineRuns = 0;
@@ -36,6 +40,7 @@ function reconcilerFor(stored: () => Canary, engine?: () => Promise<never>) {
       if (engine) return engine();
       return { status: { phase: 'Initialized' } };
     },
+    ...(meshProvider ? { meshProvider } : {}),
   } as unknown as CanaryReconcilerDeps;
   return { reconciler: canaryReconciler(deps), events, written, engineRuns: () => engineRuns };
 }
@@ -61,6 +66,27 @@ describe('a Canary applied without aviary validate', () => {
     await reconciler.reconcile('test/podinfo');
     expect(engineRuns()).toBe(1);
     expect(events).toHaveLength(1);
+  });
+
+  it("is checked against the controller's --mesh-provider when it names no provider", async () => {
+    // A Canary without spec.provider is run by the default router: `provider: kubernetes` cannot mirror.
+    const canary = canaryFor('test', 'podinfo', {
+      analysis: { interval: '1m', threshold: 5, iterations: 10, mirror: true },
+    });
+    canary.metadata.generation = 1;
+    const underKubernetes = reconcilerFor(() => canary, undefined, 'kubernetes');
+    await underKubernetes.reconciler.reconcile('test/podinfo');
+    expect(underKubernetes.engineRuns()).toBe(0);
+    expect(underKubernetes.events).toEqual([
+      expect.stringMatching(
+        /^Warning InvalidSpec Spec not accepted, nothing was changed: spec\.analysis\.mirror: provider kubernetes cannot mirror traffic/,
+      ),
+    ]);
+
+    const underIstio = reconcilerFor(() => canary, undefined, 'istio');
+    await underIstio.reconciler.reconcile('test/podinfo');
+    expect(underIstio.engineRuns()).toBe(1);
+    expect(underIstio.events).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@
  * decides.
  */
 import { isError } from '../api/problems.js';
-import type { Canary } from '../api/types.js';
+import type { Canary, Provider } from '../api/types.js';
 import { validateObject } from '../validation/validate.js';
 import type { EnginePorts } from '../engine/ports.js';
 import { reconcileFailedCondition } from '../engine/status.js';
@@ -37,6 +37,8 @@ export interface CanaryReconcilerDeps {
   log: Logger;
   portsFor(canary: Canary, lookups: ControllerLookups): EnginePorts;
   reconcile(canary: Canary, ports: EnginePorts): Promise<ReconcileOutcome>;
+  /** The controller's --mesh-provider: the router a Canary without spec.provider is checked against. */
+  meshProvider?: Provider;
 }
 
 export function canaryReconciler(deps: CanaryReconcilerDeps) {
@@ -44,6 +46,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
   const preflighted = new Map<string, number>();
   const refused = new Map<string, number>();
   const observedShare = observedShareChecker();
+  const context = deps.meshProvider ? { meshProvider: deps.meshProvider } : {};
 
   /**
    * A Canary applied with kubectl never went through `aviary validate`: the same rules run here, and
@@ -51,7 +54,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
    * DNS-1123). One Warning event per spec generation names each field and its fix.
    */
   async function refuseInvalid(key: string, canary: Canary): Promise<boolean> {
-    const errors = validateObject(canary).problems.filter(isError);
+    const errors = validateObject(canary, context).problems.filter(isError);
     if (errors.length === 0) {
       refused.delete(key);
       return false;

@@ -239,6 +239,7 @@ export function register(program: Command): void {
       };
       const controller = await startController({
         clients,
+        meshProvider,
         namespace: flags.namespace,
         metricsAddress: flags.metricsAddr,
         ...(flags.leaderElection
