@@ -1,11 +1,12 @@
 /**
- * A release whose target is a core Service, end to end on the real control plane: a real `aviary
- * controller` process (deploy/rbac's grants) with provider istio, as Flagger runs a Service target
- * behind a mesh. Initialization creates `web-primary` and `web-canary` as copies of the user's `web`
- * Service and a VirtualService splitting `web` between them; a change to `web`'s spec is a new
- * revision whose split follows stepWeight in the VirtualService, and promotion gives the primary the
- * new spec. A revision whose rollout check fails is rolled back: all traffic on the primary, which
- * keeps the last promoted spec. The user's Service is the apex and is never written.
+ * Releases whose target is a core Service, end to end on the real control plane: a real `aviary
+ * controller` process (deploy/rbac's grants) runs three Canaries, one per kind of router Flagger runs a
+ * Service target with. `web` (istio): initialization creates `web-primary` and `web-canary` as copies of
+ * the user's `web` Service and a VirtualService splitting `web` between them; a change to `web`'s spec is
+ * a new revision whose split follows stepWeight, and promotion gives the primary the new spec; a revision
+ * whose rollout check fails is rolled back (all traffic on the primary, which keeps the last promoted
+ * spec). `shop` (gatewayapi:v1): the same split in an HTTPRoute. `api` (kubernetes): blue/green by
+ * iterations, no routing object. The user's Services are the apexes and are never written.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +24,8 @@ vi.setConfig({ testTimeout: 150_000 });
 const cluster = testCluster();
 const STEP = 20;
 const MAX = 40;
+/** Each weight holds for an interval: long enough for the 100 ms poll to see it on a loaded machine. */
+const STEP_INTERVAL = '2s';
 let admin: KubeClients;
 let namespace = '';
 let controller: ControllerProcess | undefined;
@@ -37,6 +40,9 @@ interface Destination {
 interface VirtualService {
   spec: { hosts?: string[]; http?: { route: Destination[] }[] };
 }
+interface HTTPRoute {
+  spec: { parentRefs?: unknown[]; rules?: { backendRefs: { name: string; weight?: number }[] }[] };
+}
 
 const readCanary = async (name: string) =>
   (await admin.custom.getNamespacedCustomObject({
@@ -50,35 +56,39 @@ const readCanary = async (name: string) =>
 const service = async (name: string) =>
   plain<V1Service>(await admin.core.readNamespacedService({ name, namespace }));
 
-async function virtualService(): Promise<VirtualService | undefined> {
+async function routingObject<T>(group: string, plural: string, name: string): Promise<T | undefined> {
   try {
     return (await admin.custom.getNamespacedCustomObject({
-      group: 'networking.istio.io',
+      group,
       version: 'v1',
-      plural: 'virtualservices',
+      plural,
       namespace,
-      name: 'web',
-    })) as VirtualService;
+      name,
+    })) as T;
   } catch {
     return undefined;
   }
 }
 
+const virtualService = () => routingObject<VirtualService>('networking.istio.io', 'virtualservices', 'web');
+const httpRoute = () => routingObject<HTTPRoute>('gateway.networking.k8s.io', 'httproutes', 'shop');
+
 /** The canary's weight in the VirtualService's (last, weighted) route. */
 const canaryWeightOf = (vs: VirtualService) =>
   vs.spec.http?.at(-1)?.route.find((d) => d.destination.host === 'web-canary')?.weight ?? 0;
 
-/** Polls the VirtualService and keeps each canary weight it holds, in order, until stopped. */
-function recordWeights() {
+/** Each backend of the HTTPRoute's (last, weighted) rule with its weight. */
+const backendsOf = (route: HTTPRoute) =>
+  route.spec.rules?.at(-1)?.backendRefs.map((b) => [b.name, b.weight]) ?? [];
+
+/** Polls `weightNow` and keeps each canary weight it reads, in order, until stopped. */
+function recordWeights(weightNow: () => Promise<number | undefined>) {
   const seen: number[] = [];
   let running = true;
   const done = (async () => {
     while (running) {
-      const vs = await virtualService();
-      if (vs) {
-        const weight = canaryWeightOf(vs);
-        if (seen.at(-1) !== weight) seen.push(weight);
-      }
+      const weight = await weightNow();
+      if (weight !== undefined && seen.at(-1) !== weight) seen.push(weight);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -90,6 +100,11 @@ function recordWeights() {
     },
   };
 }
+
+const vsWeight = async () => {
+  const vs = await virtualService();
+  return vs && canaryWeightOf(vs);
+};
 
 async function untilPhase(phase: string, name = 'web', timeoutMs = 90_000): Promise<Canary> {
   const read = () => readCanary(name);
@@ -131,12 +146,19 @@ beforeAll(async () => {
       provider: 'istio',
       spec: { progressDeadlineSeconds: 60 },
       analysis: {
-        interval: '1s',
+        interval: STEP_INTERVAL,
         threshold: 2,
         stepWeight: STEP,
         maxWeight: MAX,
         webhooks: [{ name: 'check', type: 'rollout', url: checkUrl, timeout: '2s' }],
       },
+    }),
+    ...serviceTargetObjects({
+      namespace,
+      name: 'shop',
+      provider: 'gatewayapi:v1',
+      spec: { service: { port: 80, gatewayRefs: [{ name: 'public', namespace }] } },
+      analysis: { interval: STEP_INTERVAL, threshold: 2, stepWeight: 50, maxWeight: 50 },
     }),
     // provider kubernetes cannot split: blue/green by iterations, and no Service is the router's.
     ...serviceTargetObjects({
@@ -187,7 +209,7 @@ describe('a release of a core Service target, driven by the controller', () => {
   });
 
   it('a change to the target Service progresses by stepWeight and is promoted to the primary', async () => {
-    const weights = recordWeights();
+    const weights = recordWeights(vsWeight);
     await setSelector('web-green');
     const succeeded = await untilPhase('Succeeded');
     const seen = await weights.stop();
@@ -200,7 +222,7 @@ describe('a release of a core Service target, driven by the controller', () => {
 
   it('a revision whose checks fail is rolled back: all traffic on the primary, which keeps its spec', async () => {
     checkStatus = 500;
-    const weights = recordWeights();
+    const weights = recordWeights(vsWeight);
     await setSelector('web-red');
     const failed = await untilPhase('Failed');
     const seen = await weights.stop();
@@ -222,6 +244,23 @@ describe('a release of a core Service target, driven by the controller', () => {
     );
   });
 
+  it('provider gatewayapi:v1: the HTTPRoute splits the user’s Service between the copies, step by step', async () => {
+    await untilPhase('Initialized', 'shop');
+    const initial = await httpRoute();
+    expect(initial && backendsOf(initial)).toEqual([
+      ['shop-primary', 100],
+      ['shop-canary', 0],
+    ]);
+    const weights = recordWeights(async () => {
+      const route = await httpRoute();
+      return route?.spec.rules?.at(-1)?.backendRefs.find((b) => b.name === 'shop-canary')?.weight;
+    });
+    await setSelector('shop-green', 'shop');
+    await untilPhase('Succeeded', 'shop');
+    expect(await weights.stop(), 'the HTTPRoute split, in order').toEqual([0, 50, 0]);
+    expect((await service('shop-primary')).spec?.selector).toEqual({ app: 'shop-green' });
+  });
+
   it('provider kubernetes: the same release as blue/green, the user’s Service untouched and no routing object', async () => {
     await untilPhase('Initialized', 'api');
     expect((await service('api-primary')).spec?.selector).toEqual({ app: 'api-blue' });
@@ -234,14 +273,10 @@ describe('a release of a core Service target, driven by the controller', () => {
     expect(apex.metadata?.ownerReferences).toBeUndefined();
     expect(apex.spec?.selector).toEqual({ app: 'api-green' });
     const services = await admin.core.listNamespacedService({ namespace });
-    expect(services.items.map((s) => s.metadata?.name).sort()).toEqual([
-      'api',
-      'api-canary',
-      'api-primary',
-      'web',
-      'web-canary',
-      'web-primary',
-    ]);
+    const expected = ['api', 'shop', 'web'].flatMap((n) => [n, `${n}-canary`, `${n}-primary`]);
+    expect(services.items.map((s) => s.metadata?.name).sort(), 'the user’s and the copies, no more').toEqual(
+      expected.sort(),
+    );
     const events = await admin.core.listNamespacedEvent({
       namespace,
       fieldSelector: 'involvedObject.kind=Canary,involvedObject.name=api',
