@@ -166,7 +166,7 @@ describe('Service target (Flagger’s ServiceController)', () => {
     expect((await read(ns, 'web-primary')).spec?.selector).toEqual({ app: 'web-green' });
   });
 
-  it('an ExternalName target (a release across clusters): the copies name the same external host', async () => {
+  it('an ExternalName target (a release across clusters): the copies name the same host, and follow a change of type', async () => {
     const { ns, canary } = await world({ type: 'ExternalName', externalName: 'blue.example.com' });
     await env.target.initialize(canary);
     for (const name of ['web-canary', 'web-primary'])
@@ -182,6 +182,18 @@ describe('Service target (Flagger’s ServiceController)', () => {
     expect((await read(ns, 'web-primary')).spec?.externalName).toBe('blue.example.com');
     await env.target.promote(canary);
     expect((await read(ns, 'web-primary')).spec?.externalName).toBe('green.example.com');
+
+    // Moving back into the cluster: the copies change type and get cluster IPs of their own.
+    await editTarget(ns, (spec) => {
+      Object.assign(spec, { ...CLUSTER_IP, externalName: undefined });
+    });
+    await env.target.initialize(canary);
+    await env.target.promote(canary);
+    for (const name of ['web-canary', 'web-primary']) {
+      const copy = await read(ns, name);
+      expect(copy.spec, name).toMatchObject({ type: 'ClusterIP', selector: { app: 'web-blue' } });
+      expect(copy.spec?.clusterIP, name).toMatch(/^10\.96\./);
+    }
   });
 
   it('-include-label-prefix: only the labels it names are copied', async () => {
