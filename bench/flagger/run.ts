@@ -12,7 +12,7 @@
  *    second (the API server's audit log; Flagger runs as its own ServiceAccount so its requests can be
  *    told apart).
  *
- *   npx tsx bench/flagger/run.ts [--scale 100] [--settle 60] [--skip-decisions]
+ *   npx tsx bench/flagger/run.ts [--scale 100] [--settle 60] [--skip-decisions] [--policies aviary,flagger-fast]
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '100' },
     settle: { type: 'string', default: '60' },
     'skip-decisions': { type: 'boolean', default: false },
+    /** Decision-time policies to run (ids, comma-separated); default all. */
+    policies: { type: 'string', default: '' },
   },
 });
 const scaleSizes = values.scale.split(',').filter(Boolean).map(Number);
@@ -221,6 +223,14 @@ const POLICIES: Policy[] = [
   },
 ];
 
+function selectedPolicies(): Policy[] {
+  const ids = values.policies.split(',').filter(Boolean);
+  const unknown = ids.filter((id) => !POLICIES.some((p) => p.id === id));
+  if (unknown.length > 0)
+    throw new Error(`--policies: unknown ${unknown.join(', ')}; use ${POLICIES.map((p) => p.id).join(', ')}`);
+  return ids.length === 0 ? POLICIES : POLICIES.filter((p) => ids.includes(p.id));
+}
+
 /** An Istio Canary over Deployment `name` (and its HPA of the same name, for podinfo). */
 function canaryObject(
   controller: Controller,
@@ -278,7 +288,7 @@ async function decisions(cluster: Cluster, kubeconfigs: Record<Controller, strin
   const prometheus = await startPrometheus({ targets: [exporter.target], scrapeIntervalSeconds: 1 });
   const cleanup: (() => Promise<unknown>)[] = [() => prometheus.stop(), () => exporter.close()];
   try {
-    const runs = POLICIES.flatMap((policy) =>
+    const runs = selectedPolicies().flatMap((policy) =>
       (['bad', 'good'] as const).map(async (kind): Promise<Decision> => {
         const namespace = `bench-flagger-${policy.id}-${kind}-${Math.random().toString(36).slice(2, 6)}`;
         await cluster.admin.core.createNamespace({ body: { metadata: { name: namespace } } });
@@ -444,14 +454,14 @@ async function main(): Promise<void> {
   const out: string[] = [`Flagger ${FLAGGER_VERSION} beside Aviary, ${started}, ${os.cpus().length} CPUs`];
   if (!values['skip-decisions']) {
     const rows = await decisions(cluster, kubeconfigs);
-    const time = (id: string, kind: string) => rows.find((r) => r.policy.id === id && r.canary === kind)!;
+    const time = (id: string, kind: string) => rows.find((r) => r.policy.id === id && r.canary === kind);
     out.push(
       '',
       '| policy | bad canary: release to rollback | good canary: release to promotion |',
       '|---|---:|---:|',
-      ...POLICIES.map((p) => {
+      ...selectedPolicies().map((p) => {
         const cell = (kind: string) => {
-          const r = time(p.id, kind);
+          const r = time(p.id, kind)!;
           return `${f(r.seconds, 0)} s${r.phase === r.expected ? '' : ` (${r.phase}!)`}`;
         };
         return `| ${p.name} | ${cell('bad')} | ${cell('good')} |`;
@@ -460,16 +470,19 @@ async function main(): Promise<void> {
       '| ratio (time / time) | rollback | promotion |',
       '|---|---:|---:|',
       ...['flagger-default', 'flagger-fast'].flatMap((flaggerId) =>
-        ['aviary', 'aviary-patient'].map((aviaryId) => {
-          // A ratio only means something when both reached the right verdict.
-          const ratio = (kind: string) => {
-            const [a, b] = [time(flaggerId, kind), time(aviaryId, kind)];
-            return a.phase === a.expected && b.phase === b.expected
-              ? `${f(a.seconds / b.seconds, 2)}x`
-              : 'n/a';
-          };
-          return `| ${flaggerId} / ${aviaryId} | ${ratio('bad')} | ${ratio('good')} |`;
-        }),
+        ['aviary', 'aviary-patient']
+          // Only pairs that both ran (--policies may leave some out).
+          .filter((aviaryId) => time(flaggerId, 'bad') && time(aviaryId, 'bad'))
+          .map((aviaryId) => {
+            // A ratio only means something when both reached the right verdict.
+            const ratio = (kind: string) => {
+              const [a, b] = [time(flaggerId, kind)!, time(aviaryId, kind)!];
+              return a.phase === a.expected && b.phase === b.expected
+                ? `${f(a.seconds / b.seconds, 2)}x`
+                : 'n/a';
+            };
+            return `| ${flaggerId} / ${aviaryId} | ${ratio('bad')} | ${ratio('good')} |`;
+          }),
       ),
     );
   }
