@@ -11,8 +11,8 @@ import { IDLE_PHASES } from '../engine/phases/table.js';
 import type { EnginePorts } from '../engine/ports.js';
 import { INTENT_ANNOTATION } from '../api/intent.js';
 import { canaryStore } from '../kube/canary-store.js';
-import { cachedClients, CANARIES, DEPLOYMENTS, SERVICES } from '../kube/cached-clients.js';
-import { kindKey, objectCache } from '../kube/object-cache.js';
+import { cachedClients, CANARIES } from '../kube/cached-clients.js';
+import { DEPLOYMENTS, HPAS, kindKey, objectCache, SERVICES } from '../kube/object-cache.js';
 import { ISTIO_GROUP, ISTIO_VERSION } from '../routers/istio/types.js';
 import type { KubeClients } from '../kube/client.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -27,10 +27,12 @@ export type { Logger, ReconcileOutcome } from './reconcile-canary.js';
 
 /**
  * Kinds a reconcile reads every tick besides Canaries and Deployments, watched from their first read:
- * the Services and Istio's routing objects. Other routers' objects are read from the API server.
+ * the Services, the primary's HPA and Istio's routing objects. Other routers' objects, ConfigMaps and
+ * Secrets (a watch would hold every Secret of the cluster) are read from the API server.
  */
 const WATCHED_ON_FIRST_READ = [
   SERVICES,
+  HPAS,
   kindKey(ISTIO_GROUP, ISTIO_VERSION, 'virtualservices'),
   kindKey(ISTIO_GROUP, ISTIO_VERSION, 'destinationrules'),
 ];
@@ -83,6 +85,13 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const indexCanary = (canary: Canary, present: boolean) => {
     const key = keyOf(canary);
     const previous = targetOf.get(key);
+    const target = targetKey(namespaceOf(canary), canary.spec.targetRef.name);
+    if (present && previous === target) {
+      // Same target (a status write, a resync): keep the generation seen, or the target's next event
+      // (a resync every 30 s) would look like a new revision and tick every idle canary again.
+      byTarget.get(target)?.set(key, canary);
+      return;
+    }
     if (previous !== undefined) {
       const canaries = byTarget.get(previous);
       canaries?.delete(key);
@@ -93,7 +102,6 @@ export async function startController(options: ControllerOptions): Promise<Runni
       targetOf.delete(key);
     }
     if (!present) return;
-    const target = targetKey(namespaceOf(canary), canary.spec.targetRef.name);
     const canaries = byTarget.get(target) ?? new Map<string, Canary>();
     canaries.set(key, canary);
     byTarget.set(target, canaries);

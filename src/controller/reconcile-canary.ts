@@ -45,21 +45,27 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
   const { store, lookups, metrics, log } = deps;
   const preflighted = new Map<string, number>();
   const refused = new Map<string, number>();
+  /** The spec generation last found valid, per canary: only a new generation is validated again. */
+  const accepted = new Map<string, number>();
   const observedShare = observedShareChecker();
   const context = deps.meshProvider ? { meshProvider: deps.meshProvider } : {};
 
   /**
    * A Canary applied with kubectl never went through `aviary validate`: the same rules run here, and
    * a spec with errors is not driven (a 9999999h interval, a success rate of 150%, a name that is not
-   * DNS-1123). One Warning event per spec generation names each field and its fix.
+   * DNS-1123). One Warning event per spec generation names each field and its fix. A spec is validated
+   * once per generation (a tick of an unchanged canary would only repeat the answer).
    */
   async function refuseInvalid(key: string, canary: Canary): Promise<boolean> {
+    const generation = canary.metadata.generation ?? 0;
+    if (accepted.get(key) === generation) return false;
     const errors = validateObject(canary, context).problems.filter(isError);
     if (errors.length === 0) {
       refused.delete(key);
+      accepted.set(key, generation);
       return false;
     }
-    const generation = canary.metadata.generation ?? 0;
+    accepted.delete(key);
     if (refused.get(key) !== generation) {
       refused.set(key, generation);
       const listed = errors.map((p) => `${p.path}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`).join('; ');
@@ -173,6 +179,7 @@ export function canaryReconciler(deps: CanaryReconcilerDeps) {
     forget(key: string) {
       preflighted.delete(key);
       refused.delete(key);
+      accepted.delete(key);
       observedShare.forget(key);
       const [namespace, name] = key.split('/') as [string, string];
       metrics.forget(name, namespace);

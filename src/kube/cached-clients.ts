@@ -6,10 +6,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { GROUP, VERSION, type KubeClients } from './client.js';
 import { isConflict } from './failure.js';
-import { kindKey, type CacheKind, type ObjectCache } from './object-cache.js';
+import { DEPLOYMENTS, HPAS, kindKey, SERVICES, type CacheKind, type ObjectCache } from './object-cache.js';
 
-export const DEPLOYMENTS = kindKey('apps', 'v1', 'deployments');
-export const SERVICES = kindKey('', 'v1', 'services');
 export const CANARIES = kindKey(GROUP, VERSION, 'canaries');
 
 type Call = (
@@ -50,7 +48,7 @@ export function cachedClients(clients: KubeClients, cache: ObjectCache): KubeCli
   const custom = (p: Record<string, string>) => kindKey(p.group ?? '', p.version ?? '', p.plural ?? '');
   const bind = <T extends object>(api: T, method: keyof T) => (api[method] as Call).bind(api);
 
-  const { apps, core } = clients;
+  const { apps, core, autoscaling } = clients;
   const customApi = clients.custom;
   return {
     ...clients,
@@ -64,6 +62,20 @@ export function cachedClients(clients: KubeClients, cache: ObjectCache): KubeCli
       readNamespacedService: read(fixed(SERVICES), bind(core, 'readNamespacedService')),
       createNamespacedService: write(fixed(SERVICES), bind(core, 'createNamespacedService')),
       replaceNamespacedService: write(fixed(SERVICES), bind(core, 'replaceNamespacedService')),
+    }),
+    autoscaling: over(autoscaling, {
+      readNamespacedHorizontalPodAutoscaler: read(
+        fixed(HPAS),
+        bind(autoscaling, 'readNamespacedHorizontalPodAutoscaler'),
+      ),
+      createNamespacedHorizontalPodAutoscaler: write(
+        fixed(HPAS),
+        bind(autoscaling, 'createNamespacedHorizontalPodAutoscaler'),
+      ),
+      replaceNamespacedHorizontalPodAutoscaler: write(
+        fixed(HPAS),
+        bind(autoscaling, 'replaceNamespacedHorizontalPodAutoscaler'),
+      ),
     }),
     custom: over(customApi, {
       getNamespacedCustomObject: read(custom, bind(customApi, 'getNamespacedCustomObject')),

@@ -22,6 +22,20 @@ export type CacheKind = string;
 export const kindKey = (group: string, version: string, plural: string): CacheKind =>
   group ? `${group}/${version}/${plural}` : `${version}/${plural}`;
 
+export const DEPLOYMENTS = kindKey('apps', 'v1', 'deployments');
+export const SERVICES = kindKey('', 'v1', 'services');
+export const HPAS = kindKey('autoscaling', 'v2', 'horizontalpodautoscalers');
+
+/** Kinds outside the custom-objects API, listed with their typed calls. */
+const TYPED_LISTS: Record<CacheKind, (clients: KubeClients, namespace?: string) => Promise<unknown>> = {
+  [SERVICES]: (c, namespace) =>
+    namespace ? c.core.listNamespacedService({ namespace }) : c.core.listServiceForAllNamespaces(),
+  [HPAS]: (c, namespace) =>
+    namespace
+      ? c.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })
+      : c.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
+};
+
 /** Own writes older than this are dropped: by then the watch has them (or is down, and reads go live). */
 const OWN_WRITE_TTL_MS = 60_000;
 
@@ -65,21 +79,21 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
 
   const keyOf = (kind: CacheKind, namespace: string, name: string) => `${kind} ${namespace}/${name}`;
 
-  /** The first list of a lazily watched kind: Services (core) or any custom resource. */
+  /** The list a lazily watched kind starts from: a typed list for core and autoscaling kinds, else custom. */
   function listOf(group: string, version: string, plural: string) {
     const { clients, namespace } = options;
-    return async () =>
-      (!group && plural === 'services'
-        ? namespace
-          ? await clients.core.listNamespacedService({ namespace })
-          : await clients.core.listServiceForAllNamespaces()
-        : namespace
-          ? await clients.custom.listNamespacedCustomObject({ group, version, plural, namespace })
-          : await clients.custom.listClusterCustomObject({
-              group,
-              version,
-              plural,
-            })) as KubernetesListObject<KubernetesObject>;
+    const kind = kindKey(group, version, plural);
+    return async () => {
+      const typed = TYPED_LISTS[kind];
+      if (typed) return (await typed(clients, namespace)) as KubernetesListObject<KubernetesObject>;
+      return (await (namespace
+        ? clients.custom.listNamespacedCustomObject({ group, version, plural, namespace })
+        : clients.custom.listClusterCustomObject({
+            group,
+            version,
+            plural,
+          }))) as KubernetesListObject<KubernetesObject>;
+    };
   }
 
   function watch(kind: CacheKind): SupervisedInformer<KubernetesObject> {

@@ -11,8 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecords } from '../cluster/audit.js';
 import { CONTROLLER_USER, testCluster } from '../cluster/index.js';
-import type { KubeObject } from '../cluster/objects.js';
 import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+import { oneReplicaDeployment, plainIstioCanary } from '../e2e/support/manifests.js';
 
 const cluster = testCluster();
 const CANARIES = 5;
@@ -22,37 +22,6 @@ let controller: ControllerProcess;
 let metricsUrl: string;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function deployment(name: string): KubeObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace, labels },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'podinfo:1', ports: [{ containerPort: 9898 }] }] },
-      },
-    },
-  };
-}
-
-function canary(name: string): KubeObject {
-  return {
-    apiVersion: 'aviary.dev/v1beta1',
-    kind: 'Canary',
-    metadata: { name, namespace },
-    spec: {
-      provider: 'istio',
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      service: { port: 9898 },
-      analysis: { interval: '1s', threshold: 2, maxWeight: 30, stepWeight: 10 },
-    },
-  };
-}
 
 async function kubectl(...args: string[]): Promise<string> {
   const result = await cluster.kubectl([...args, '-n', namespace]);
@@ -103,7 +72,10 @@ beforeAll(async () => {
     stdin: JSON.stringify({
       apiVersion: 'v1',
       kind: 'List',
-      items: [...names.map(deployment), ...names.map(canary)],
+      items: [
+        ...names.map((n) => oneReplicaDeployment(n, namespace)),
+        ...names.map((n) => plainIstioCanary(n, namespace, '1s')),
+      ],
     }),
   });
   await until('Canary Initialized, all of them', async () =>

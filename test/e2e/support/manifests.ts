@@ -107,3 +107,40 @@ export function imageOf(deployment: { spec?: unknown } | undefined): string | un
 export function replicasOf(deployment: { spec?: unknown } | undefined): number | undefined {
   return (deployment?.spec as { replicas?: number } | undefined)?.replicas;
 }
+
+/** A one-replica Deployment `name` whose pods (label app=<name>, port 9898) KWOK runs: a scale test's unit. */
+export function oneReplicaDeployment(
+  name: string,
+  namespace: string | undefined,
+  image = 'podinfo:1',
+): KubeObject {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, ...(namespace ? { namespace } : {}), labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 9898 }] }] },
+      },
+    },
+  };
+}
+
+/** An Istio Canary over oneReplicaDeployment(`name`) with no metric and no webhook: it only moves traffic. */
+export function plainIstioCanary(name: string, namespace: string | undefined, interval: string): KubeObject {
+  return {
+    apiVersion: 'aviary.dev/v1beta1',
+    kind: 'Canary',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    spec: {
+      provider: 'istio',
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      service: { port: 9898 },
+      analysis: { interval, threshold: 2, maxWeight: 30, stepWeight: 10 },
+    },
+  };
+}
