@@ -13,6 +13,7 @@ export type SessionAffinity = Static<typeof S.SessionAffinity>;
 export type PrimaryComparison = Static<typeof S.PrimaryComparison>;
 export type HTTPMatchRequest = Static<typeof S.HTTPMatchRequest>;
 export type StringMatch = Static<typeof S.StringMatch>;
+export type HeaderMatch = Static<typeof S.HeaderMatch>;
 export type LocalRuntime = Static<typeof S.LocalRuntime>;
 export type LocalVersion = Static<typeof S.LocalVersion>;
 export type CanaryStatus = Static<typeof S.CanaryStatus>;

@@ -15,6 +15,7 @@ import { hasMetricReader, METRIC_PROVIDERS, OTHER_READERS } from '../metrics/pro
 import { BUILTIN_METRICS, isBuiltinMetric } from '../api/builtin-metrics.js';
 import { MAX_LABEL, nameProblem } from '../api/names.js';
 import type { FieldProblem } from '../api/problems.js';
+import { matchRules } from '../api/match-rules.js';
 import { routingRules } from '../api/routing-rules.js';
 import { workloadRules } from '../api/workload-rules.js';
 import type {
@@ -48,6 +49,7 @@ export function canaryRules(spec: CanarySpec): FieldProblem[] {
     ...workloadRules(spec),
     ...localRuntimeRules(spec),
     ...routingRules(spec),
+    ...matchRules(spec),
   ];
 }
 

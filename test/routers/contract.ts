@@ -75,6 +75,8 @@ const split = (primaryWeight: number, canaryWeight: number, mirrored = false): R
   mirrored,
 });
 const AB_MATCH: CanaryAnalysis['match'] = [{ headers: { 'x-canary': { exact: 'insider' } } }];
+/** Flagger's header suffix, with a `.` that must be taken literally. */
+const SUFFIX_MATCH: CanaryAnalysis['match'] = [{ headers: { 'x-user-email': { suffix: '@example.com' } } }];
 const AFFINITY: CanaryAnalysis['sessionAffinity'] = { cookieName: 'canary-session', maxAge: 3600 };
 
 /** Polls `check` until it holds or the deadline passes (the cluster's controllers act asynchronously). */
@@ -317,6 +319,21 @@ export function runRouterContract(contract: RouterContract): void {
           expect(await stored(w)).toContain('insider');
           await w.router.setRoutes(w.canary, split(100, 0));
           expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
+        });
+
+        it('A/B by a header suffix: written as the regex it means, which the CRD accepts', async () => {
+          const w = await world({
+            iterations: 5,
+            match: SUFFIX_MATCH,
+            stepWeight: undefined,
+            maxWeight: undefined,
+          });
+          await w.router.reconcile(w.canary);
+          await w.router.setRoutes(w.canary, split(0, 100));
+          expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
+          // No proxy here has a suffix match for headers: any text, the suffix literally, the end.
+          expect(await stored(w)).toContain(JSON.stringify('.*@example\\.com$'));
+          expect(await stored(w)).not.toContain('suffix');
         });
       } else {
         it('refuses analysis.match', async () => {

@@ -21,14 +21,27 @@ export const Opaque = Type.Unsafe<Record<string, unknown>>({
 
 export const StringMap = Type.Record(Type.String(), Type.String());
 
+const STRING_MATCH_FIELDS = {
+  exact: Type.Optional(Type.String()),
+  prefix: Type.Optional(Type.String()),
+  regex: Type.Optional(Type.String()),
+};
+
 /** Istio StringMatch: exactly one of exact, prefix, regex. */
-export const StringMatch = Type.Object(
+export const StringMatch = Type.Object(STRING_MATCH_FIELDS, {
+  description: 'Istio StringMatch: one of exact, prefix, regex.',
+});
+
+/**
+ * A header's StringMatch, which (as in Flagger's A/B match) also takes `suffix`. No proxy Aviary routes
+ * through has a suffix match for headers: each router writes it as the regular expression it means.
+ */
+export const HeaderMatch = Type.Object(
   {
-    exact: Type.Optional(Type.String()),
-    prefix: Type.Optional(Type.String()),
-    regex: Type.Optional(Type.String()),
+    ...STRING_MATCH_FIELDS,
+    suffix: Type.Optional(Type.String({ description: 'The value ends with this text.' })),
   },
-  { description: 'Istio StringMatch: one of exact, prefix, regex.' },
+  { description: 'Header StringMatch: one of exact, prefix, suffix, regex.' },
 );
 
 /** Istio HTTPMatchRequest (the fields Flagger documents). */
@@ -39,7 +52,7 @@ export const HTTPMatchRequest = Type.Object(
     scheme: Type.Optional(StringMatch),
     method: Type.Optional(StringMatch),
     authority: Type.Optional(StringMatch),
-    headers: Type.Optional(Type.Record(Type.String(), StringMatch)),
+    headers: Type.Optional(Type.Record(Type.String(), HeaderMatch)),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     sourceLabels: Type.Optional(StringMap),
     gateways: Type.Optional(Type.Array(Type.String())),

@@ -4,16 +4,18 @@
  * header names are case-insensitive, a cookie is matched through the `cookie` header (Flagger's A/B docs).
  */
 import type { IncomingMessage } from 'node:http';
-import type { HTTPMatchRequest, StringMatch } from '../../api/types.js';
+import type { HeaderMatch, HTTPMatchRequest } from '../../api/types.js';
 import { AviaryError } from '../../errors.js';
 
 type Matcher = (value: string | undefined) => boolean;
 
 export type RequestMatcher = (req: IncomingMessage) => boolean;
 
-function compileString(match: StringMatch, where: string, ignoreCase = false): Matcher {
-  const set = [match.exact, match.prefix, match.regex].filter((v) => v !== undefined).length;
-  if (set !== 1) throw new AviaryError('INVALID_SPEC', `${where}: set exactly one of exact, prefix, regex`);
+/** A StringMatch, or a header's, which may also be a suffix. */
+function compileString(match: HeaderMatch, where: string, ignoreCase = false): Matcher {
+  const set = [match.exact, match.prefix, match.suffix, match.regex].filter((v) => v !== undefined).length;
+  if (set !== 1)
+    throw new AviaryError('INVALID_SPEC', `${where}: set exactly one of exact, prefix, suffix, regex`);
   const fold = (s: string) => (ignoreCase ? s.toLowerCase() : s);
   if (match.exact !== undefined) {
     const exact = fold(match.exact);
@@ -22,6 +24,10 @@ function compileString(match: StringMatch, where: string, ignoreCase = false): M
   if (match.prefix !== undefined) {
     const prefix = fold(match.prefix);
     return (v) => v !== undefined && fold(v).startsWith(prefix);
+  }
+  if (match.suffix !== undefined) {
+    const suffix = fold(match.suffix);
+    return (v) => v !== undefined && fold(v).endsWith(suffix);
   }
   let re: RegExp;
   try {

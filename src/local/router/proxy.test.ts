@@ -150,6 +150,32 @@ describe('A/B matches', () => {
     expect((await request(port, '/api/x', { 'user-agent': 'curl/8' })).body).toBe('primary');
   });
 
+  it('matches a header suffix: a value ending with it goes to the canary, any other to the primary', async () => {
+    await startProxy();
+    proxy.setRoutes({
+      primaryWeight: 0,
+      canaryWeight: 100,
+      mirrored: false,
+      match: [{ headers: { 'x-user-email': { suffix: '@example.com' } } }],
+    });
+    expect((await request(port, '/', { 'x-user-email': 'ana@example.com' })).body).toBe('canary');
+    expect((await request(port, '/', { 'x-user-email': 'ana@example.com.evil' })).body).toBe('primary');
+    expect((await request(port, '/', { 'x-user-email': 'ana@example-com' })).body).toBe('primary');
+    expect((await request(port, '/')).body).toBe('primary');
+  });
+
+  it('refuses a match that sets two ways to compare, naming the field', async () => {
+    await startProxy();
+    expect(() =>
+      proxy.setRoutes({
+        primaryWeight: 0,
+        canaryWeight: 100,
+        mirrored: false,
+        match: [{ headers: { x: { exact: 'a', suffix: 'a' } } }],
+      }),
+    ).toThrow(/analysis\.match\[0\]\.headers\.x: set exactly one of exact, prefix, suffix, regex/);
+  });
+
   it('rejects an invalid regex with the field that holds it', async () => {
     await startProxy();
     expect(() =>

@@ -82,6 +82,17 @@ describe('Contour HTTPProxy builder', () => {
     });
   });
 
+  it('A/B: a header suffix is a regex anchored at the end, not contains (which Flagger writes)', () => {
+    const spec = buildHTTPProxySpec(
+      canary({}, { iterations: 5, match: [{ headers: { 'x-user-email': { suffix: '@example.com' } } }] }),
+      { primaryWeight: 0, canaryWeight: 100, mirrored: false },
+    );
+    expect(spec.routes[0]?.conditions).toEqual([
+      { prefix: '/' },
+      { header: { name: 'x-user-email', regex: '.*@example\\.com$' } },
+    ]);
+  });
+
   it('reads weights as Contour applies them: relative, and an even split when none is set', () => {
     const route = (services: { name: string; weight?: number }[]) => ({
       routes: [{ conditions: [], services: services.map((s) => ({ ...s, port: 80 })) }],

@@ -10,7 +10,7 @@ import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { escapeRegex } from '../shared/match.js';
+import { escapeRegex, suffixAsRegex } from '../shared/match.js';
 import type { ContourRoute, ContourService, HTTPProxySpec, MatchCondition, RetryPolicy } from './types.js';
 
 /** Contour's RetryOn enum. */
@@ -106,7 +106,9 @@ function conditionsOf(m: HTTPMatchRequest, at: string): MatchCondition[] {
     );
   const conditions: MatchCondition[] = [];
   for (const name of Object.keys(m.headers ?? {}).sort())
-    conditions.push({ header: { name, ...valueMatch(m.headers![name]!, `${at}.headers.${name}`, false) } });
+    conditions.push({
+      header: { name, ...valueMatch(suffixAsRegex(m.headers![name]!), `${at}.headers.${name}`, false) },
+    });
   for (const name of Object.keys(m.queryParams ?? {}).sort())
     conditions.push({
       queryParameter: { name, ...valueMatch(m.queryParams![name]!, `${at}.queryParams.${name}`, true) },
@@ -116,7 +118,10 @@ function conditionsOf(m: HTTPMatchRequest, at: string): MatchCondition[] {
   return conditions;
 }
 
-/** Contour headers match exact or regex (no prefix: its regex equivalent); query parameters also prefix. */
+/**
+ * Contour headers match exact or regex (no prefix or suffix: their regex equivalents); query parameters also
+ * prefix. Flagger sends a suffix as `contains`, which also matches the text anywhere else in the value.
+ */
 function valueMatch(
   m: StringMatch,
   at: string,

@@ -86,6 +86,19 @@ describe('Gateway API HTTPRoute builder', () => {
     expect(spec.rules[1]?.backendRefs.map((b) => b.weight)).toEqual([100, 0]);
   });
 
+  it('A/B: a header suffix is a RegularExpression match anchored at the end (Gateway API has no suffix)', () => {
+    const spec = buildHTTPRouteSpec(
+      canary({}, { iterations: 5, match: [{ headers: { 'x-user-email': { suffix: '@example.com' } } }] }),
+      { primaryWeight: 0, canaryWeight: 100, mirrored: false },
+    );
+    expect(spec.rules[0]?.matches).toEqual([
+      {
+        path: { type: 'PathPrefix', value: '/' },
+        headers: [{ type: 'RegularExpression', name: 'x-user-email', value: '.*@example\\.com$' }],
+      },
+    ]);
+  });
+
   it('blue/green mirror: a RequestMirror filter to the canary, read back as mirrored', () => {
     const spec = buildHTTPRouteSpec(canary({}, { iterations: 5, mirror: true, mirrorWeight: 50 }), {
       primaryWeight: 100,

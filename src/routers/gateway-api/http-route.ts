@@ -8,10 +8,10 @@
  */
 import { serviceNames } from '../../api/defaults.js';
 import { parseDuration } from '../../api/duration.js';
-import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
+import type { Canary, HeaderMatch, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { MERGED_MATCH_FIELDS, escapeRegex, mergeMatches } from '../shared/match.js';
+import { MERGED_MATCH_FIELDS, escapeRegex, mergeMatches, suffixAsRegex } from '../shared/match.js';
 import {
   GATEWAY_API_GROUP,
   type BackendObjectReference,
@@ -214,11 +214,11 @@ function pathMatch(uri: StringMatch | undefined, at: string): HTTPRouteMatch['pa
   throw new AviaryError('INVALID_SPEC', `${at}: one of exact, prefix or regex is required`);
 }
 
-function valueMatches(map: Record<string, StringMatch>, at: string): HTTPValueMatch[] {
+function valueMatches(map: Record<string, HeaderMatch>, at: string): HTTPValueMatch[] {
   return Object.keys(map)
     .sort()
     .map((name) => {
-      const m = map[name]!;
+      const m = suffixAsRegex(map[name]!);
       if (m.exact !== undefined) return { type: 'Exact', name, value: m.exact };
       if (m.regex !== undefined) return { type: 'RegularExpression', name, value: m.regex };
       // Gateway API has no prefix match for headers or query parameters: the equivalent expression.

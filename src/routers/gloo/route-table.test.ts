@@ -62,6 +62,16 @@ describe('Gloo RouteTable and Upstreams (Flagger’s shape)', () => {
     expect(routesOfRouteTable(base, spec)).toEqual(split(0, 100));
   });
 
+  it('A/B: a header suffix is a regex header matcher anchored at the end', () => {
+    const spec = buildRouteTableSpec(
+      withMatch([{ headers: { 'x-user-email': { suffix: '@example.com' } } }]),
+      split(0, 100),
+    );
+    expect(spec.routes[0]?.matchers).toEqual([
+      { headers: [{ name: 'x-user-email', value: '.*@example\\.com$', regex: true }] },
+    ]);
+  });
+
   it('refuses a match field Gloo cannot express rather than dropping it', () => {
     expect(() => buildRouteTableSpec(withMatch([{ uri: { prefix: '/api' } }]), split(0, 100))).toThrow(
       /spec.analysis.match\[0\]: uri cannot be matched by the Gloo router/,

@@ -11,7 +11,7 @@ import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 import type { Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { escapeRegex } from '../shared/match.js';
+import { escapeRegex, suffixAsRegex } from '../shared/match.js';
 import { asPercent } from '../shared/routing-object.js';
 import type {
   GlooHeaderMatcher,
@@ -84,7 +84,7 @@ function matcherOf(condition: HTTPMatchRequest, index: number): GlooMatcher {
     );
   const matcher: GlooMatcher = {};
   const headers = Object.entries(condition.headers ?? {}).map(([n, m]) =>
-    stringMatcher(n, m, `${at}.headers.${n}`),
+    stringMatcher(n, suffixAsRegex(m), `${at}.headers.${n}`),
   );
   const query = Object.entries(condition.queryParams ?? {}).map(([n, m]) =>
     stringMatcher(n, m, `${at}.queryParams.${n}`),

@@ -32,7 +32,7 @@ export interface HTTPRouteDestination {
 export interface HTTPRoute {
   /** Aviary names its rules so it can find the weighted one when reading routes back. */
   name?: string;
-  match?: HTTPMatchRequest[];
+  match?: IstioMatchRequest[];
   route: HTTPRouteDestination[];
   rewrite?: { uri?: string; authority?: string };
   timeout?: string;
@@ -63,5 +63,8 @@ export interface DestinationRuleSpec {
 
 export type VirtualService = RoutingObject<VirtualServiceSpec>;
 export type DestinationRule = RoutingObject<DestinationRuleSpec>;
+
+/** Istio's HTTPMatchRequest: its header StringMatch has no `suffix` (the router writes it as a regex). */
+export type IstioMatchRequest = Omit<HTTPMatchRequest, 'headers'> & { headers?: Record<string, StringMatch> };
 
 export type { HTTPMatchRequest, StringMatch };

@@ -74,6 +74,25 @@ describe('Istio VirtualService builder', () => {
     expect(routesOf(spec, 'podinfo-canary')).toEqual(split(0, 100));
   });
 
+  it("writes a header suffix as the RE2 regex that means it (Istio's StringMatch has no suffix)", () => {
+    const ab = canary(
+      { service: { port: 9898, match: [{ uri: { prefix: '/api' } }] } },
+      {
+        iterations: 10,
+        stepWeight: undefined,
+        match: [{ headers: { 'x-user-email': { suffix: '@example.com' }, 'x-canary': { exact: 'on' } } }],
+      },
+    );
+    const spec = buildVirtualServiceSpec(ab, split(0, 100));
+    expect(spec.http![0]!.match).toEqual([
+      {
+        uri: { prefix: '/api' },
+        headers: { 'x-user-email': { regex: '.*@example\\.com$' }, 'x-canary': { exact: 'on' } },
+      },
+    ]);
+    expect(JSON.stringify(spec)).not.toContain('suffix');
+  });
+
   it('mirrors to the canary with the mirror percentage', () => {
     const spec = buildVirtualServiceSpec(canary({}, { mirror: true, mirrorWeight: 25 }), split(100, 0, true));
     expect(spec.http![0]!.mirror).toEqual({ host: 'podinfo-canary', port: { number: 9898 } });

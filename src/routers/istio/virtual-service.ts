@@ -13,9 +13,15 @@
 import { serviceNames, namespaceOf } from '../../api/defaults.js';
 import type { Canary, HTTPMatchRequest } from '../../api/types.js';
 import type { RouteOptions, Routes } from '../../engine/ports.js';
-import type { Destination, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from './types.js';
+import type {
+  Destination,
+  HTTPRoute,
+  HTTPRouteDestination,
+  IstioMatchRequest,
+  VirtualServiceSpec,
+} from './types.js';
 import { parseDuration } from '../../api/duration.js';
-import { MERGED_MATCH_FIELDS, mergeMatches } from '../shared/match.js';
+import { MERGED_MATCH_FIELDS, mergeMatches, suffixAsRegex } from '../shared/match.js';
 import { expiredCookieHeader, sessionCookieHeader } from '../../api/session-affinity.js';
 import { cookieHeaderRegex } from '../shared/session-cookie.js';
 
@@ -167,8 +173,18 @@ function sharedRuleFields(canary: Canary): Omit<HTTPRoute, 'route'> {
   return fields;
 }
 
-function withMatch(match: HTTPMatchRequest[]): { match?: HTTPMatchRequest[] } {
-  return match.length > 0 ? { match } : {};
+function withMatch(match: HTTPMatchRequest[]): { match?: IstioMatchRequest[] } {
+  return match.length > 0 ? { match: match.map(istioMatch) } : {};
+}
+
+/** Istio's StringMatch has no suffix: a header suffix becomes its regex (RE2, matched whole). */
+function istioMatch(m: HTTPMatchRequest): IstioMatchRequest {
+  const { headers, ...rest } = m;
+  if (!headers) return rest;
+  return {
+    ...rest,
+    headers: Object.fromEntries(Object.entries(headers).map(([name, v]) => [name, suffixAsRegex(v)])),
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { serviceNames } from '../../api/defaults.js';
 import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type Routes } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
+import { escapeRegex, suffixAsRegex } from '../shared/match.js';
 
 export const DEFAULT_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -89,7 +90,8 @@ export function abAnnotations(canary: Canary, prefix: string): Record<string, st
         'INVALID_SPEC',
         `analysis.match[${i}]: ${other.join(', ')} cannot be matched by NGINX canary annotations — use one header and/or the cookie header`,
       );
-    for (const [name, value] of Object.entries(m.headers ?? {})) {
+    for (const [name, written] of Object.entries(m.headers ?? {})) {
+      const value = suffixAsRegex(written);
       const where = `analysis.match[${i}].headers.${name}`;
       if (name.toLowerCase() === 'cookie') {
         if (value.exact === undefined)
@@ -108,7 +110,7 @@ export function abAnnotations(canary: Canary, prefix: string): Record<string, st
       if (value.exact !== undefined) out[at('canary-by-header-value')] = value.exact;
       else if (value.regex !== undefined) out[at('canary-by-header-pattern')] = value.regex;
       else if (value.prefix !== undefined)
-        out[at('canary-by-header-pattern')] = `^${value.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*`;
+        out[at('canary-by-header-pattern')] = `^${escapeRegex(value.prefix)}.*`;
     }
   }
   if (Object.keys(out).length === 0)

@@ -1,4 +1,4 @@
-import type { HTTPMatchRequest } from '../../api/types.js';
+import type { HeaderMatch, HTTPMatchRequest, StringMatch } from '../../api/types.js';
 
 /**
  * Flagger's rule for an A/B test under service-level matches: every analysis condition is combined
@@ -34,4 +34,16 @@ export const MERGED_MATCH_FIELDS: Record<'istio' | 'gatewayapi', readonly (keyof
 /** `text` as a regular expression that matches it literally (a path prefix, a cookie). */
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A header match in the fields every proxy has: `suffix` (which none has for headers) becomes the regular
+ * expression that means it, any text then the suffix literally then the end of the value. The expression
+ * is RE2 and PCRE alike and means the same whether the proxy matches it whole (Envoy) or searches it
+ * (NGINX). `suffix` set beside another field is left to that field: validate refuses the pair.
+ */
+export function suffixAsRegex(match: HeaderMatch): StringMatch {
+  const { suffix, ...rest } = match;
+  if (suffix === undefined || Object.keys(rest).length > 0) return rest;
+  return { regex: `.*${escapeRegex(suffix)}$` };
 }
