@@ -13,7 +13,7 @@
  * the target copies it to `<apex>-primary` and `<apex>-canary` (src/targets/kubernetes/service-target.ts),
  * so no Service is written or reverted here.
  */
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Deployment } from '@kubernetes/client-node';
 import type { Canary, Phase } from '../../api/types.js';
 import type { Routes, TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
@@ -26,15 +26,24 @@ import { SERVICE_ROLES } from './service-spec.js';
 import { finalizeServices, reconcileServices } from './services.js';
 import { namespaceOf } from '../../api/defaults.js';
 
-/** The target Deployment's selector label and pod spec (what the Services select and discover). */
+type Workload = V1Deployment | V1DaemonSet;
+
+/** The target's kind (Deployment or DaemonSet), read as the router reads it. */
+function readApps(clients: KubeClients, kind: string, namespace: string, name: string): Promise<Workload> {
+  return kind === 'DaemonSet'
+    ? clients.apps.readNamespacedDaemonSet({ name, namespace })
+    : clients.apps.readNamespacedDeployment({ name, namespace });
+}
+
+/** The target workload's selector label and pod spec (what the Services select and discover). */
 export async function readWorkload(clients: KubeClients, canary: Canary, selectorLabels?: readonly string[]) {
   const namespace = namespaceOf(canary);
-  const name = canary.spec.targetRef.name;
-  let target: V1Deployment;
+  const { kind, name } = canary.spec.targetRef;
+  let target: Workload;
   try {
-    target = plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));
+    target = plain<Workload>(await readApps(clients, kind, namespace, name));
   } catch (err) {
-    throw toKubeError(err, `reading deployment ${namespace}/${name} named by targetRef`);
+    throw toKubeError(err, `reading ${kind.toLowerCase()} ${namespace}/${name} named by targetRef`);
   }
   return { selector: selectorLabelOf(target, selectorLabels), podSpec: target.spec?.template.spec };
 }
@@ -42,13 +51,15 @@ export async function readWorkload(clients: KubeClients, canary: Canary, selecto
 /** Whether `<target>-primary` has pods that can serve (the apex may select them). */
 async function primaryServes(clients: KubeClients, canary: Canary): Promise<boolean> {
   const namespace = namespaceOf(canary);
+  const { kind } = canary.spec.targetRef;
   const name = `${canary.spec.targetRef.name}-primary`;
   try {
-    const primary = plain<V1Deployment>(await clients.apps.readNamespacedDeployment({ name, namespace }));
-    return (primary.status?.availableReplicas ?? 0) > 0;
+    const primary = plain<Workload>(await readApps(clients, kind, namespace, name));
+    const status = primary.status as { availableReplicas?: number; numberAvailable?: number } | undefined;
+    return (status?.availableReplicas ?? status?.numberAvailable ?? 0) > 0;
   } catch (err) {
     if (isNotFound(err)) return false;
-    throw toKubeError(err, `reading deployment ${namespace}/${name}`);
+    throw toKubeError(err, `reading ${kind.toLowerCase()} ${namespace}/${name}`);
   }
 }
 
