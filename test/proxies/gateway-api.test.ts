@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest';
 import { gatewayApiRouter, type HTTPRoute } from '../../src/routers/gateway-api/index.js';
 import { describeThroughProxy, HOST } from './through-proxy.js';
+import { countVersions } from './traffic.js';
 import { startTraefik } from './traefik.js';
 import { waitFor } from './wait.js';
 
@@ -42,7 +43,7 @@ describeThroughProxy({
   ],
   service: (namespace) => ({ gatewayRefs: [{ name: 'public', namespace }], hosts: [HOST] }),
   router: (clients) => gatewayApiRouter(clients, 'v1'),
-  before: (world) =>
+  before: (world) => {
     it('Traefik accepts the HTTPRoute the router wrote (status written by Traefik, read by getRoutes)', async () => {
       const { admin, namespace, proxy, router, canary } = world();
       const accepted = await waitFor(
@@ -69,5 +70,41 @@ describeThroughProxy({
         canaryWeight: 0,
         mirrored: false,
       });
-    }),
+    });
+
+    it('A/B by a header suffix: a value ending with it goes to the canary, any other to the primary', async () => {
+      const { proxy, router, canary } = world();
+      const ab = {
+        ...canary,
+        spec: {
+          ...canary.spec,
+          analysis: {
+            ...canary.spec.analysis,
+            match: [{ headers: { 'x-user-email': { suffix: '@example.com' } } }],
+          },
+        },
+      };
+      const byEmail = (email: string | undefined, n: number) =>
+        countVersions(proxy.webPort, HOST, n, email === undefined ? {} : { 'x-user-email': email });
+      await router.setRoutes(ab, { primaryWeight: 0, canaryWeight: 100, mirrored: false });
+      // Traefik applies the HTTPRoute asynchronously: wait (bounded) until a matching request reaches v2.
+      await waitFor(
+        'Traefik to route x-user-email *@example.com to the canary',
+        async () => ((await byEmail('ana@example.com', 1)).get('v2') === 1 ? true : undefined),
+        proxy.log,
+      );
+      expect(Object.fromEntries(await byEmail('ana@example.com', 50))).toEqual({ v2: 50 });
+      // The `.` is literal and the suffix ends the value.
+      expect(Object.fromEntries(await byEmail('ana@example-com', 50))).toEqual({ v1: 50 });
+      expect(Object.fromEntries(await byEmail('ana@example.com.evil', 50))).toEqual({ v1: 50 });
+      expect(Object.fromEntries(await byEmail(undefined, 50))).toEqual({ v1: 50 });
+      // Back to the plain Canary the weight steps below use.
+      await router.setRoutes(canary, { primaryWeight: 100, canaryWeight: 0, mirrored: false });
+      await waitFor(
+        'Traefik to route x-user-email *@example.com to the primary again',
+        async () => ((await byEmail('ana@example.com', 1)).get('v1') === 1 ? true : undefined),
+        proxy.log,
+      );
+    }, 150_000);
+  },
 });

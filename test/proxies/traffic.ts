@@ -11,18 +11,22 @@ export const REQUESTS_PER_STEP = 400;
 export const ALPHA = 1e-6;
 const CONCURRENCY = 8;
 
-/** Sends `n` GETs to 127.0.0.1:`port` with Host `host`; counts answers by version (`status <code>` otherwise). */
+/**
+ * Sends `n` GETs to 127.0.0.1:`port` with Host `host` (and `headers`); counts answers by version
+ * (`status <code>` otherwise).
+ */
 export async function countVersions(
   port: number,
   host: string,
   n = REQUESTS_PER_STEP,
+  headers: Record<string, string> = {},
 ): Promise<Map<string, number>> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const counts = new Map<string, number>();
   const one = () =>
     new Promise<string>((resolve) => {
       const req = request(
-        { host: '127.0.0.1', port, path: '/', headers: { host }, agent, timeout: 5_000 },
+        { host: '127.0.0.1', port, path: '/', headers: { ...headers, host }, agent, timeout: 5_000 },
         (res) => {
           res.resume();
           res.on('end', () =>
