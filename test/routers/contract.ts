@@ -305,36 +305,31 @@ export function runRouterContract(contract: RouterContract): void {
 
     describe('capabilities', () => {
       if (capabilities.match) {
-        it('A/B: requests matching analysis.match go all to the canary and back', async () => {
-          const w = await world({
-            iterations: 5,
+        const abCases = [
+          {
+            what: 'requests matching analysis.match go all to the canary and back',
             match: AB_MATCH,
-            stepWeight: undefined,
-            maxWeight: undefined,
-          });
-          await w.router.reconcile(w.canary);
-          expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
-          await w.router.setRoutes(w.canary, split(0, 100));
-          expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
-          expect(await stored(w)).toContain('insider');
-          await w.router.setRoutes(w.canary, split(100, 0));
-          expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
-        });
-
-        it('A/B by a header suffix: written as the regex it means, which the CRD accepts', async () => {
-          const w = await world({
-            iterations: 5,
+            written: 'insider',
+          },
+          {
+            // No proxy here has a suffix match for headers: any text, the suffix literally, the end.
+            what: 'a header suffix is written as the regex it means, which the CRD accepts',
             match: SUFFIX_MATCH,
-            stepWeight: undefined,
-            maxWeight: undefined,
+            written: JSON.stringify('.*@example\\.com$'),
+          },
+        ];
+        for (const { what, match, written } of abCases)
+          it(`A/B: ${what}`, async () => {
+            const w = await world({ iterations: 5, match, stepWeight: undefined, maxWeight: undefined });
+            await w.router.reconcile(w.canary);
+            expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
+            await w.router.setRoutes(w.canary, split(0, 100));
+            expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
+            expect(await stored(w)).toContain(written);
+            expect(await stored(w)).not.toContain('suffix');
+            await w.router.setRoutes(w.canary, split(100, 0));
+            expect(await w.router.getRoutes(w.canary)).toEqual(split(100, 0));
           });
-          await w.router.reconcile(w.canary);
-          await w.router.setRoutes(w.canary, split(0, 100));
-          expect(await w.router.getRoutes(w.canary)).toEqual(split(0, 100));
-          // No proxy here has a suffix match for headers: any text, the suffix literally, the end.
-          expect(await stored(w)).toContain(JSON.stringify('.*@example\\.com$'));
-          expect(await stored(w)).not.toContain('suffix');
-        });
       } else {
         it('refuses analysis.match', async () => {
           const w = await world({ iterations: 5, match: AB_MATCH });
