@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AviaryError } from '../errors.js';
-import { InvalidSpecError, parseCanary, validateDocuments, type Problem } from './validate.js';
+import { localCanary } from '../local/testing/local-canary.js';
+import {
+  InvalidSpecError,
+  parseCanary,
+  validateDocuments,
+  validateObject,
+  type Problem,
+} from './validate.js';
 
 const canary = (analysis: string, extra = '') => `apiVersion: aviary.dev/v1beta1
 kind: Canary
@@ -358,5 +365,27 @@ describe('parseCanary', () => {
       'spec.analysis.maxWeight',
     ]);
     expect(error.message).toContain('Canary/podinfo spec.analysis.stepWeight');
+  });
+});
+
+describe('a Canary without spec.provider, under --mesh-provider', () => {
+  const errors = (canary: unknown, meshProvider: 'kubernetes') =>
+    validateObject(canary, { meshProvider }).problems.filter((p) => (p.severity ?? 'error') === 'error');
+  /** A/B by a header, without spec.provider; with spec.local or without. */
+  const withoutProvider = (local: boolean) => {
+    const base = localCanary(8001, 8002);
+    const { provider: _provider, local: localRuntime, ...spec } = base.spec;
+    const analysis = {
+      interval: '10s',
+      threshold: 2,
+      iterations: 5,
+      match: [{ headers: { x: { exact: 'a' } } }],
+    };
+    return { ...base, spec: { ...spec, analysis, ...(local ? { local: localRuntime } : {}) } };
+  };
+
+  it('is checked against the router that runs it: that provider, or the local one for spec.local', () => {
+    expect(errors(withoutProvider(false), 'kubernetes').map((p) => p.path)).toEqual(['spec.analysis.match']);
+    expect(errors(withoutProvider(true), 'kubernetes')).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import { providerProblems } from '../routers/provider-rules.js';
 import { alertProviderRules, canaryRules, metricTemplateRules } from './rules.js';
 import { schemaProblems, unknownFieldProblems } from '../api/schema-errors.js';
 import { AlertProviderDocument, CanaryDocument, MetricTemplateDocument } from '../api/schema/index.js';
+import { providerOf } from '../api/defaults.js';
 import type { AlertProvider, Canary, MetricTemplate, Provider } from '../api/types.js';
 import { duplicateKeys, parseYamlStream } from '../api/yaml-stream.js';
 
@@ -48,7 +49,10 @@ const KINDS: Record<string, KindSpec> = {
     rules: (o: Canary, { meshProvider }: ObjectContext) => [
       ...metadataNameRules(o.metadata),
       ...canaryRules(o.spec),
-      ...providerProblems(o.spec.provider || !meshProvider ? o.spec : { ...o.spec, provider: meshProvider }),
+      // the provider that runs it: spec.local makes a Canary without spec.provider a local one (providerOf)
+      ...providerProblems(
+        o.spec.provider || !meshProvider ? o.spec : { ...o.spec, provider: providerOf(o.spec, meshProvider) },
+      ),
     ],
   },
   MetricTemplate: {
