@@ -21,6 +21,8 @@ export interface ControllerProcessOptions {
   /** A name to tell replicas apart in logs and the Lease (POD_NAME). */
   identity?: string;
   extraArgs?: string[];
+  /** What node runs instead of `bin/aviary.js controller` (the flags follow it), e.g. a script hosting several. */
+  entry?: string[];
 }
 
 export interface ControllerProcess {
@@ -43,8 +45,7 @@ export interface ControllerProcess {
 export function spawnController(options: ControllerProcessOptions): ControllerProcess {
   const identity = options.identity ?? `aviary-e2e-${Math.random().toString(36).slice(2, 8)}`;
   const args = [
-    BIN,
-    'controller',
+    ...(options.entry ?? [BIN, 'controller']),
     '--kubeconfig',
     options.kubeconfig,
     '--namespace',

@@ -1,0 +1,219 @@
+/**
+ * Issue 11's second half: every Canary of Flagger's own repository that Flagger's CRD accepts, converted
+ * by `aviary convert`, runs. Each goes into a fresh namespace of the real control plane with what a user
+ * following Flagger's docs has there (user-objects.ts), and real `aviary controller`s (the ServiceAccount
+ * aviary-system/aviary, deploy/rbac's grants; one per namespace, all in one OS process:
+ * controller-host.ts) drive them, each with the `--mesh-provider` Flagger runs it with. A user notices
+ * that the Canary reaches Initialized, that `<target>-primary` exists and is ready, and that the objects
+ * the router writes exist (so the real API server, with each provider's real CRD, accepted them).
+ * The Canaries that cannot run here are the rows of docs/flagger-differences.md's "## Flagger Canaries
+ * that cannot run here"; a listed Canary that runs fails the test, so the list only shrinks.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
+import { GROUP, VERSION } from '../../src/kube/client.js';
+import type { Canary } from '../../src/api/types.js';
+import type { KubeObject } from '../cluster/objects.js';
+import { testCluster } from '../cluster/index.js';
+import { spawnController, type ControllerProcess } from '../e2e/support/controller-process.js';
+import { convertThenValidate } from './aviary-cli.js';
+import { flaggerCanaries } from './corpus.js';
+import { FLAGGER_CRD_REFUSES } from './crd-refusals.js';
+import { relocate } from './relocate.js';
+import { userObjects } from './user-objects.js';
+import { cannotRunHere } from './cannot-run.js';
+import { routerObjects } from './router-objects.js';
+
+const cluster = testCluster();
+const HOST = fileURLToPath(new URL('./controller-host.ts', import.meta.url));
+/** From the first Canary applied: every Canary runs at once, under one deadline. */
+const INITIALIZED_WITHIN_MS = 240_000;
+
+vi.setConfig({ testTimeout: INITIALIZED_WITHIN_MS + 60_000 });
+
+const accepted = flaggerCanaries().filter((c) => !(c.name in FLAGGER_CRD_REFUSES));
+const cannotRun = cannotRunHere();
+const listedWhy = (name: string) => cannotRun.find((row) => row.manifest.test(name));
+
+interface Running {
+  namespace: string;
+  canary: Record<string, unknown>;
+  meshProvider: string;
+}
+/** The KEDA tutorial's Canary, run once more with the fix its error names (docs/flagger-differences.md). */
+const KEDA_TUTORIAL = 'docs__gitbook__tutorials__keda-scaledobject.md--L81.yaml';
+const KEDA_FIXED = `${KEDA_TUTORIAL} with triggers[].name set`;
+
+/** The ScaledObject's trigger named in `triggers[].name`, where KEDA and Flagger read it, not in its metadata. */
+function namedTrigger(object: KubeObject): KubeObject {
+  if (object.kind !== 'ScaledObject') return object;
+  const copy = structuredClone(object) as KubeObject & {
+    spec: { triggers: { name?: string; metadata: Record<string, string> }[] };
+  };
+  for (const trigger of copy.spec.triggers) {
+    trigger.name = trigger.metadata.name;
+    delete trigger.metadata.name;
+  }
+  return copy;
+}
+const running = new Map<string, Running>();
+const namespaces: string[] = [];
+let controllers: ControllerProcess | undefined;
+let alerts: Server | undefined;
+let deadline = 0;
+
+async function apply(namespace: string, objects: unknown[]): Promise<void> {
+  const applied = await cluster.kubectl(['apply', '-n', namespace, '-f', '-'], {
+    stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }),
+  });
+  if (applied.code !== 0) throw new Error(`kubectl apply in ${namespace}: ${applied.stderr}`);
+}
+
+beforeAll(async () => {
+  alerts = createServer((req, res) => {
+    req.resume();
+    res.end();
+  });
+  await new Promise<void>((resolve) => alerts!.listen(0, '127.0.0.1', resolve));
+  const alertSink = `http://127.0.0.1:${(alerts.address() as AddressInfo).port}/alerts`;
+  // convert, validate and set up four at a time: the API server is shared with every other test
+  const queue = [
+    ...accepted.map((c) => ({ key: c.name, source: c, adjust: (o: KubeObject) => o })),
+    ...accepted
+      .filter((c) => c.name === KEDA_TUTORIAL)
+      .map((c) => ({ key: KEDA_FIXED, source: c, adjust: namedTrigger })),
+  ];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { name, text, meshProvider } = next.source;
+      const verdict = await convertThenValidate(`runs.${name}`, text, meshProvider);
+      if (verdict.code !== 0)
+        throw new Error(`aviary validate refuses ${name}: ${verdict.errors.join('; ')}`);
+      const namespace = await cluster.newNamespace(`corpus-${name.replace(/--.*/, '').slice(-24)}`);
+      namespaces.push(namespace);
+      const canary = relocate(parse(verdict.converted) as Record<string, unknown>, namespace);
+      await apply(namespace, [...userObjects(canary, namespace, alertSink).map(next.adjust), canary]);
+      running.set(next.key, { namespace, canary, meshProvider });
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  deadline = Date.now() + INITIALIZED_WITHIN_MS;
+  const pairs = [...running.values()].map((r) => `${r.namespace}=${r.meshProvider}`).join(',');
+  controllers = spawnController({
+    kubeconfig: await cluster.controllerKubeconfig(),
+    namespace: '',
+    // No metric is analysed before a revision: nothing asks this address.
+    metricsServer: 'http://127.0.0.1:9',
+    entry: ['--import', 'tsx', HOST, pairs],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await controllers?.kill();
+  alerts?.close();
+  await Promise.all(namespaces.map((ns) => cluster.deleteNamespace(ns)));
+});
+
+async function readCanary(namespace: string, name: string): Promise<Canary | undefined> {
+  return (await cluster
+    .adminClients()
+    .custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'canaries', namespace, name })
+    .catch(() => undefined)) as Canary | undefined;
+}
+
+/** Polls once a second until the Canary is Initialized or the shared deadline passes. */
+async function untilInitialized(namespace: string, name: string): Promise<Canary | undefined> {
+  for (;;) {
+    const canary = await readCanary(namespace, name);
+    if (canary?.status?.phase === 'Initialized' || Date.now() > deadline) return canary;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+describe("Flagger's own Canaries run under aviary controller", () => {
+  const runnable = [
+    ...accepted.filter((c) => !listedWhy(c.name)).map((c) => [c.name, c.meshProvider]),
+    ...accepted.filter((c) => c.name === KEDA_TUTORIAL).map((c) => [KEDA_FIXED, c.meshProvider]),
+  ];
+  it.each(runnable)(
+    '%s (--mesh-provider %s): Initialized, its primary ready, its routing objects written',
+    async (name, meshProvider) => {
+      const { namespace, canary } = running.get(name)!;
+      const { name: canaryName } = canary.metadata as { name: string };
+      const got = await untilInitialized(namespace, canaryName);
+      const context = `${name} in ${namespace}: ${await warnings(namespace, canaryName)}`;
+      expect(got?.status?.phase, context).toBe('Initialized');
+
+      const target = (canary.spec as { targetRef: { kind: string; name: string } }).targetRef;
+      const primary = await primaryWorkload(namespace, target.kind, `${target.name}-primary`);
+      expect(primary, `${target.kind} ${target.name}-primary`).toMatchObject({ ready: true });
+
+      const expected = routerObjects(canary, meshProvider);
+      const found = await cluster.kubectl(['get', '-n', namespace, '-o', 'json', ...expected]);
+      expect(found.stderr, `the router's objects in ${namespace}`).toBe('');
+      const items = (JSON.parse(found.stdout) as { items: OwnedObject[] }).items;
+      const owned = items.map((o) => [
+        `${o.kind}/${o.metadata.name}`,
+        o.metadata.ownerReferences?.some((r) => r.uid === got?.metadata.uid) ?? false,
+      ]);
+      expect(owned, 'each owned by the Canary').toEqual(owned.map(([what]) => [what, true]));
+    },
+  );
+
+  const listed = accepted.filter((c) => listedWhy(c.name));
+  it.each(listed.map((c) => [c.name, listedWhy(c.name)?.why ?? '']))(
+    '%s cannot run here (docs/flagger-differences.md): %s',
+    async (name) => {
+      const { namespace, canary } = running.get(name)!;
+      const { name: canaryName } = canary.metadata as { name: string };
+      // by the time the others are Initialized (or the deadline), this one has been tried for as long
+      await untilOthersDone();
+      const got = await readCanary(namespace, canaryName);
+      expect(got?.status?.phase, `${name} runs now: remove its row`).not.toBe('Initialized');
+      expect(await warnings(namespace, canaryName)).toMatch(listedWhy(name)!.says);
+    },
+  );
+
+  it('docs/flagger-differences.md lists no Canary that is not in the corpus', () => {
+    const stale = cannotRun.filter((row) => !accepted.some((c) => row.manifest.test(c.name)));
+    expect(stale.map((row) => String(row.manifest))).toEqual([]);
+  });
+});
+
+interface OwnedObject {
+  kind: string;
+  metadata: { name: string; ownerReferences?: { uid: string }[] };
+}
+
+/** What the Canary's Warning events say, oldest first, one line each. */
+async function warnings(namespace: string, name: string): Promise<string> {
+  const events = await cluster.adminClients().core.listNamespacedEvent({
+    namespace,
+    fieldSelector: `involvedObject.kind=Canary,involvedObject.name=${name},type=Warning`,
+  });
+  return events.items.map((e) => `${e.reason ?? ''}: ${e.message ?? ''}`).join('\n') || '(no warning events)';
+}
+
+/** `<target>-primary`, and whether every pod it wants is ready (KWOK runs them). */
+async function primaryWorkload(namespace: string, kind: string, name: string) {
+  const apps = cluster.adminClients().apps;
+  if (kind === 'DaemonSet') {
+    const ds = await apps.readNamespacedDaemonSet({ name, namespace });
+    const want = ds.status?.desiredNumberScheduled ?? 0;
+    return { want, ready: want > 0 && ds.status?.numberReady === want };
+  }
+  const deployment = await apps.readNamespacedDeployment({ name, namespace });
+  const want = deployment.spec?.replicas ?? 0;
+  return { want, ready: want > 0 && deployment.status?.readyReplicas === want };
+}
+
+/** Until every Canary not listed as unable to run is Initialized, or the deadline. */
+async function untilOthersDone(): Promise<void> {
+  for (const c of accepted.filter((a) => !listedWhy(a.name))) {
+    const { namespace, canary } = running.get(c.name)!;
+    await untilInitialized(namespace, (canary.metadata as { name: string }).name);
+  }
+}
