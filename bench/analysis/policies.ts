@@ -31,36 +31,48 @@ export type PolicyFactory = () => Policy;
  * Flagger's analysis loop (pkg/controller/scheduler.go as summarised in the reference): every
  * `intervalS` it first rolls back if failedChecks >= threshold, else runs the metric query over the last
  * interval and increments failedChecks when it is out of range. failedChecks never resets on a good
- * check. So the rollback happens one tick after the threshold-th failed check.
+ * check. So the rollback happens one tick after the threshold-th failed check. Each check reads the last
+ * `windowS` seconds (the metric's own `interval`), by default the analysis interval.
  */
 function flagger(
   name: string,
   intervalS: number,
   threshold: number,
   checkFails: (window: SecondOfTraffic[]) => boolean,
+  windowS = intervalS,
 ): PolicyFactory {
   return () => {
     let failedChecks = 0;
-    let window: SecondOfTraffic[] = [];
+    const window: SecondOfTraffic[] = [];
     return {
       name,
       observe(second, canary) {
         window.push(canary);
+        if (window.length > windowS) window.shift();
         if (second % intervalS !== 0) return 'continue';
         if (failedChecks >= threshold) return 'rollback';
         if (checkFails(window)) failedChecks++;
-        window = [];
         return 'continue';
       },
     };
   };
 }
 
-/** Builtin request-success-rate: 100 * (1 - errors/requests) >= minPercent; no data counts as a failure. */
-export function flaggerSuccessRate(intervalS: number, threshold: number, minPercent = 99): PolicyFactory {
-  const label = intervalS % 60 === 0 ? `${intervalS / 60}m` : `${intervalS}s`;
+const label = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`);
+
+/**
+ * Builtin request-success-rate: 100 * (1 - errors/requests) >= minPercent over the last `windowS` seconds;
+ * no data counts as a failure.
+ */
+export function flaggerSuccessRate(
+  intervalS: number,
+  threshold: number,
+  minPercent = 99,
+  windowS = intervalS,
+): PolicyFactory {
+  const over = windowS === intervalS ? '' : ` over ${label(windowS)}`;
   return flagger(
-    `Flagger success-rate >= ${minPercent}, ${label} interval, threshold ${threshold}`,
+    `Flagger success-rate >= ${minPercent}${over}, ${label(intervalS)} interval, threshold ${threshold}`,
     intervalS,
     threshold,
     (window) => {
@@ -68,6 +80,7 @@ export function flaggerSuccessRate(intervalS: number, threshold: number, minPerc
       const errors = window.reduce((sum, s) => sum + s.errors, 0);
       return requests === 0 || 100 * (1 - errors / requests) < minPercent;
     },
+    windowS,
   );
 }
 
@@ -77,9 +90,8 @@ export function flaggerSuccessRate(intervalS: number, threshold: number, minPerc
  * requests took longer than 500 ms, whatever the interpolation inside the bucket; that is what we count.
  */
 export function flaggerRequestDuration(intervalS: number, threshold: number, maxMs = 500): PolicyFactory {
-  const label = intervalS % 60 === 0 ? `${intervalS / 60}m` : `${intervalS}s`;
   return flagger(
-    `Flagger request-duration p99 <= ${maxMs} ms, ${label} interval, threshold ${threshold}`,
+    `Flagger request-duration p99 <= ${maxMs} ms, ${label(intervalS)} interval, threshold ${threshold}`,
     intervalS,
     threshold,
     (window) => {

@@ -147,7 +147,13 @@ runSection(
   'Error rate: canary 5% errors vs primary 0.1% (regression); A/A both 0.1%',
   errorScenario(0.05, REGRESSION_HORIZON_S, true),
   errorScenario(0.001, AA_HORIZON_S, false),
-  [flaggerSuccessRate(60, 5), flaggerSuccessRate(10, 1), flaggerSuccessRate(10, 5)],
+  [
+    flaggerSuccessRate(60, 5),
+    flaggerSuccessRate(10, 1),
+    flaggerSuccessRate(10, 5),
+    // bench/flagger's "fastest honest" setting: 10 s interval, the metric over 1m, threshold 2.
+    flaggerSuccessRate(10, 2, 99, 60),
+  ],
   [
     aviaryErrorRate('Aviary error-rate, margin 1pp, alpha 0.05, every 1s', {
       maxIncrease: 0.01,

@@ -12,22 +12,37 @@
  *    second (the API server's audit log; Flagger runs as its own ServiceAccount so its requests can be
  *    told apart).
  *
+ * 3. A/A releases (`--aa N`): the canary identical to the primary, released again and again with each
+ *    policy for `--aa-minutes`, several namespaces per policy at once (`--aa-slots`): how many are
+ *    promoted, rolled back by a failed check, or stopped for insufficient traffic (bench/flagger/aa.ts).
+ *
  *   npx tsx bench/flagger/run.ts [--scale 100] [--settle 60] [--skip-decisions] [--policies aviary,flagger-fast]
+ *     [--aa 40 --aa-minutes 25 --aa-slots flagger-default=3,flagger-fast=2,aviary=3]
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
-import { makeClients, type KubeClients } from '../../src/kube/client.js';
 import { auditRecords } from '../../test/cluster/audit.js';
-import { installControllerRbac, registerCrds, REPO_ROOT } from '../../test/cluster/install.js';
+import { installControllerRbac, registerCrds } from '../../test/cluster/install.js';
 import type { KubeObject } from '../../test/cluster/objects.js';
-import { spawnController } from '../../test/e2e/support/controller-process.js';
 import { podinfoWorkload } from '../../test/e2e/support/manifests.js';
-import { FLAGGER_VERSION, startFlagger } from '../../test/flagger/flagger-process.js';
+import { FLAGGER_VERSION } from '../../test/flagger/flagger-process.js';
 import { startExporter, startPrometheus } from '../../test/prometheus/index.js';
+import {
+  clusterUp,
+  type Cluster,
+  type Controller,
+  FLAGGER_SA,
+  flaggerKubeconfig,
+  phaseOf,
+  serviceAccountKubeconfig,
+  sleep,
+  startController,
+  until,
+} from './cluster.js';
+import { aaReleases } from './aa.js';
+import { aaTable } from './aa-report.js';
+import { canaryObject, type Policy, selectPolicies, successRate } from './policies.js';
 import { startWeightedTraffic } from './traffic.js';
 
 const { values } = parseArgs({
@@ -35,86 +50,22 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '100' },
     settle: { type: 'string', default: '60' },
     'skip-decisions': { type: 'boolean', default: false },
-    /** Decision-time policies to run (ids, comma-separated); default all. */
+    /** Decision-time and A/A policies to run (ids, comma-separated); default all. */
     policies: { type: 'string', default: '' },
+    /** A/A releases: at most this many per policy (0: none). */
+    aa: { type: 'string', default: '0' },
+    /** A/A releases: no release starts after this many minutes. */
+    'aa-minutes': { type: 'string', default: '25' },
+    /** A/A releases: namespaces (controllers) per policy at once, `2` or `flagger-default=3,aviary=2`. */
+    'aa-slots': { type: 'string', default: '2' },
   },
 });
 const scaleSizes = values.scale.split(',').filter(Boolean).map(Number);
 const settleSeconds = Number(values.settle);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NEW_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.1';
 const AVIARY_USER = 'system:serviceaccount:aviary-system:aviary';
-const FLAGGER_SA = 'flagger-bench';
 const FLAGGER_USER = `system:serviceaccount:aviary-system:${FLAGGER_SA}`;
-
-type Controller = 'flagger' | 'aviary';
-
-interface Cluster {
-  kubeconfig: string;
-  bin: string;
-  admin: KubeClients;
-  kubectl(args: string[], stdin?: string): string;
-  /** `kubectl apply` of the objects as one List. */
-  apply(items: unknown[]): string;
-}
-
-function clusterUp(): Cluster {
-  const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts/dev-cluster.sh'), 'up'], {
-    encoding: 'utf8',
-  });
-  const kubeconfig = /export KUBECONFIG=(\S+)/.exec(out)?.[1];
-  const bin = /export PATH=([^:\s]+):/.exec(out)?.[1];
-  if (!kubeconfig || !bin) throw new Error(`dev-cluster.sh up printed no exports: ${out}`);
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
-  const kubectl = (args: string[], stdin?: string) =>
-    execFileSync(path.join(bin, 'kubectl'), ['--kubeconfig', kubeconfig, ...args], {
-      encoding: 'utf8',
-      input: stdin,
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 120_000,
-    });
-  return {
-    kubeconfig,
-    bin,
-    admin: makeClients(config),
-    kubectl,
-    apply: (items) =>
-      kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items })),
-  };
-}
-
-/** Flagger's own identity (cluster-admin, as its Helm chart grants), so the audit log tells it apart. */
-function flaggerKubeconfig(cluster: Cluster): string {
-  cluster.apply([
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: FLAGGER_SA, namespace: 'aviary-system' },
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: FLAGGER_SA },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ kind: 'ServiceAccount', name: FLAGGER_SA, namespace: 'aviary-system' }],
-    },
-  ]);
-  return serviceAccountKubeconfig(FLAGGER_SA);
-}
-
-function serviceAccountKubeconfig(name: string): string {
-  const file = path.join(os.tmpdir(), `bench-flagger-${name}-${process.pid}.kubeconfig`);
-  execFileSync(
-    'bash',
-    [path.join(REPO_ROOT, 'scripts/dev-cluster.sh'), 'kubeconfig-for', 'aviary-system', name, file],
-    {
-      stdio: 'ignore',
-    },
-  );
-  return file;
-}
 
 /**
  * Room for `pods` more pods on each fake node: the dev cluster's nodes take 110 pods like a kubelet's
@@ -139,141 +90,8 @@ function makeRoom(cluster: Cluster, pods: number): void {
   }
 }
 
-interface Running {
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function startController(
-  controller: Controller,
-  kubeconfigs: Record<Controller, string>,
-  namespace: string,
-  metricsServer: string,
-): Promise<Running> {
-  if (controller === 'flagger') {
-    const f = await startFlagger({ kubeconfig: kubeconfigs.flagger, namespace, metricsServer });
-    return { pid: f.pid, stop: () => f.stop() };
-  }
-  // Aviary's default interval floor is Flagger's (10 s): no --min-interval here.
-  const a = spawnController({
-    kubeconfig: kubeconfigs.aviary,
-    namespace,
-    metricsServer,
-    extraArgs: ['--min-interval', '10s'],
-  });
-  return { pid: a.pid, stop: () => a.kill('SIGTERM') };
-}
-
 // ---------------------------------------------------------------------------------------------------
 // 1. Decision time
-
-interface Policy {
-  id: string;
-  name: string;
-  controller: Controller;
-  analysis: Record<string, unknown>;
-}
-
-/** The Istio tutorial's success-rate check (latency is not what this race is about). */
-const successRate = (interval: string) => ({
-  name: 'request-success-rate',
-  thresholdRange: { min: 99 },
-  interval,
-});
-
-/** Aviary's sequential judge on the error rate, against the primary over the same window. */
-const judge = { name: 'request-success-rate', interval: '1m', compareWithPrimary: { maxIncrease: 1 } };
-
-const POLICIES: Policy[] = [
-  {
-    id: 'flagger-default',
-    name: 'Flagger, documented defaults (1m interval, threshold 5, success rate >= 99 over 1m)',
-    controller: 'flagger',
-    analysis: { interval: '1m', threshold: 5, stepWeight: 10, maxWeight: 50, metrics: [successRate('1m')] },
-  },
-  {
-    // 10 s is Flagger's floor. Threshold 2 over a 1m window: at 5 canary req/s a 10 s window holds ~50
-    // requests, where one error (0.1% primary-like canary: ~5% chance per check) already reads < 99%,
-    // so threshold 1 on 10 s windows rolls back healthy canaries (bench/analysis: 94.5% of A/A runs).
-    id: 'flagger-fast',
-    name: 'Flagger, fastest honest (10s interval, threshold 2, success rate >= 99 over 1m)',
-    controller: 'flagger',
-    analysis: { interval: '10s', threshold: 2, stepWeight: 10, maxWeight: 50, metrics: [successRate('1m')] },
-  },
-  {
-    id: 'aviary',
-    name: "Aviary's judge (10s interval, error rate vs primary, margin 1pp, alpha 0.05), maxInconclusive default (the progress deadline: 60 intervals)",
-    controller: 'aviary',
-    analysis: { interval: '10s', threshold: 5, stepWeight: 10, maxWeight: 50, metrics: [judge] },
-  },
-  {
-    // At 5 canary req/s the judge needs ~1,000 canary requests to place a healthy canary within 1pp of
-    // the primary: more than 5 inconclusive 10 s ticks. 30 ticks (5 minutes) leave it room.
-    id: 'aviary-patient',
-    name: "Aviary's judge, same, maxInconclusive 30",
-    controller: 'aviary',
-    analysis: {
-      interval: '10s',
-      threshold: 5,
-      maxInconclusive: 30,
-      stepWeight: 10,
-      maxWeight: 50,
-      metrics: [judge],
-    },
-  },
-];
-
-function selectedPolicies(): Policy[] {
-  const ids = values.policies.split(',').filter(Boolean);
-  const unknown = ids.filter((id) => !POLICIES.some((p) => p.id === id));
-  if (unknown.length > 0)
-    throw new Error(`--policies: unknown ${unknown.join(', ')}; use ${POLICIES.map((p) => p.id).join(', ')}`);
-  return ids.length === 0 ? POLICIES : POLICIES.filter((p) => ids.includes(p.id));
-}
-
-/** An Istio Canary over Deployment `name` (and its HPA of the same name, for podinfo). */
-function canaryObject(
-  controller: Controller,
-  namespace: string,
-  analysis: Record<string, unknown>,
-  name = 'podinfo',
-): KubeObject {
-  return {
-    apiVersion: `${controller === 'flagger' ? 'flagger.app' : 'aviary.dev'}/v1beta1`,
-    kind: 'Canary',
-    metadata: { name, namespace },
-    spec: {
-      provider: 'istio',
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      ...(name === 'podinfo'
-        ? { autoscalerRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name } }
-        : {}),
-      progressDeadlineSeconds: 600,
-      service: { port: 9898, targetPort: 9898 },
-      analysis,
-    },
-  };
-}
-
-async function phaseOf(cluster: Cluster, controller: Controller, namespace: string, name: string) {
-  const canary = (await cluster.admin.custom
-    .getNamespacedCustomObject({
-      group: controller === 'flagger' ? 'flagger.app' : 'aviary.dev',
-      version: 'v1beta1',
-      namespace,
-      plural: 'canaries',
-      name,
-    })
-    .catch(() => undefined)) as { status?: { phase?: string } } | undefined;
-  return canary?.status?.phase;
-}
-
-async function until(what: string, deadline: number, probe: () => Promise<boolean>): Promise<void> {
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
 
 interface Decision {
   policy: Policy;
@@ -288,7 +106,7 @@ async function decisions(cluster: Cluster, kubeconfigs: Record<Controller, strin
   const prometheus = await startPrometheus({ targets: [exporter.target], scrapeIntervalSeconds: 1 });
   const cleanup: (() => Promise<unknown>)[] = [() => prometheus.stop(), () => exporter.close()];
   try {
-    const runs = selectedPolicies().flatMap((policy) =>
+    const runs = selectPolicies(values.policies).flatMap((policy) =>
       (['bad', 'good'] as const).map(async (kind): Promise<Decision> => {
         const namespace = `bench-flagger-${policy.id}-${kind}-${Math.random().toString(36).slice(2, 6)}`;
         await cluster.admin.core.createNamespace({ body: { metadata: { name: namespace } } });
@@ -440,6 +258,54 @@ async function scale(
 }
 
 // ---------------------------------------------------------------------------------------------------
+// 3. A/A releases
+
+/** `--aa-slots`: one number for every policy, or `id=n` pairs (policies not named get none). */
+function aaSlots(policies: Policy[]): Record<string, number> {
+  const spec = values['aa-slots'];
+  if (/^\d+$/.test(spec)) return Object.fromEntries(policies.map((p) => [p.id, Number(spec)]));
+  const slots: Record<string, number> = {};
+  for (const pair of spec.split(',')) {
+    const [id, n] = pair.split('=');
+    if (!policies.some((p) => p.id === id) || !/^\d+$/.test(n ?? ''))
+      throw new Error(
+        `--aa-slots: "${pair}" is not <policy>=<count> for a selected policy (${policies.map((p) => p.id).join(', ')})`,
+      );
+    slots[id!] = Number(n);
+  }
+  return slots;
+}
+
+async function aa(cluster: Cluster, kubeconfigs: Record<Controller, string>): Promise<string[]> {
+  const policies = selectPolicies(values.policies);
+  const slots = aaSlots(policies);
+  const exporter = await startExporter();
+  const prometheus = await startPrometheus({ targets: [exporter.target], scrapeIntervalSeconds: 1 });
+  const started = Date.now();
+  try {
+    const { releases, slotErrors } = await aaReleases(cluster, kubeconfigs, {
+      policies,
+      slots,
+      maxReleases: Number(values.aa),
+      minutes: Number(values['aa-minutes']),
+      metricsServer: prometheus.url,
+      exporter,
+    });
+    process.stderr.write(`[aa] releases ${JSON.stringify(releases)}\n`);
+    return [
+      `A/A releases with the real controllers (canary = primary, 0.1% errors, 50 req/s split by the VirtualService), slots ${JSON.stringify(slots)}, ${((Date.now() - started) / 60_000).toFixed(1)} min:`,
+      '',
+      ...aaTable(releases, policies),
+      ...releases.filter((r) => r.why).map((r) => `- ${r.policy} ${r.namespace}: ${r.outcome}: ${r.why}`),
+      ...slotErrors.map((e) => `- slot lost: ${e}`),
+    ];
+  } finally {
+    await prometheus.stop();
+    await exporter.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 const f = (x: number, digits = 1) => x.toFixed(digits);
 
@@ -459,7 +325,7 @@ async function main(): Promise<void> {
       '',
       '| policy | bad canary: release to rollback | good canary: release to promotion |',
       '|---|---:|---:|',
-      ...selectedPolicies().map((p) => {
+      ...selectPolicies(values.policies).map((p) => {
         const cell = (kind: string) => {
           const r = time(p.id, kind)!;
           return `${f(r.seconds, 0)} s${r.phase === r.expected ? '' : ` (${r.phase}!)`}`;
@@ -486,6 +352,8 @@ async function main(): Promise<void> {
       ),
     );
   }
+
+  if (Number(values.aa) > 0) out.push('', ...(await aa(cluster, kubeconfigs)));
 
   if (scaleSizes.length > 0) {
     // Each idle canary holds its target's pod until initialized and then its primary's: 2 at peak.
