@@ -25,6 +25,8 @@ import { CanaryScheduler } from './scheduler.js';
 export type { ControllerLookups } from './informers.js';
 export type { Logger, ReconcileOutcome } from './reconcile-canary.js';
 
+const DESTINATION_RULES = kindKey(ISTIO_GROUP, ISTIO_VERSION, 'destinationrules');
+
 /**
  * Kinds a reconcile reads every tick besides Canaries and Deployments, watched from their first read:
  * the Services, the primary's HPA and Istio's routing objects. Other routers' objects, ConfigMaps and
@@ -34,8 +36,20 @@ const WATCHED_ON_FIRST_READ = [
   SERVICES,
   HPAS,
   kindKey(ISTIO_GROUP, ISTIO_VERSION, 'virtualservices'),
-  kindKey(ISTIO_GROUP, ISTIO_VERSION, 'destinationrules'),
+  DESTINATION_RULES,
 ];
+
+/**
+ * What a reconcile creates when it is missing, so that kube/object-cache may trust the watch on its
+ * absence: Aviary's `-primary` copies of the Deployment and its HPA, and the `-primary`/`-canary`
+ * Services and DestinationRules. Names a user may have just applied with the Canary (the target, the
+ * apex Service, the VirtualService) are read from the API server when the watch has not seen them.
+ */
+function createdWhenMissing(kind: string, name: string): boolean {
+  if (kind === DEPLOYMENTS || kind === HPAS) return name.endsWith('-primary');
+  if (kind === SERVICES || kind === DESTINATION_RULES) return /-(primary|canary)$/.test(name);
+  return false;
+}
 
 export interface ControllerOptions {
   clients: KubeClients;
@@ -145,6 +159,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     ...(options.namespace ? { namespace: options.namespace } : {}),
     informers: { [CANARIES]: informers.watches.canaries, [DEPLOYMENTS]: informers.watches.deployments },
     lazyKinds: WATCHED_ON_FIRST_READ,
+    createdWhenMissing,
     log: (message) => log.warn(message),
   });
   const reading = cachedClients(clients, cache);

@@ -9,10 +9,13 @@
  *   watch has only an older resourceVersion of it (client-go's MutationCache does the same).
  * - A conflict (409) on a write marks the object (`suspect`): its next read goes to the API server.
  * - An object the watch does not hold (not created yet, deleted, or the watch lagging behind someone's
- *   create) is read from the API server, as is everything while a watch is down or still listing.
+ *   create) is read from the API server, as is everything while a watch is down or still listing;
+ *   except objects Aviary creates when they are missing (`createdWhenMissing`): for those the watch's
+ *   "not there" is answered as the API server's 404, and the create that follows meets a 409 if the
+ *   watch was only late (that conflict sends the retry's read to the API server).
  * Kinds are watched on their first read (`lazyKinds`), so a controller never lists what it never reads.
  */
-import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
 import { superviseInformer, type SupervisedInformer } from './informer.js';
 
@@ -47,6 +50,8 @@ export interface ObjectCacheOptions {
   informers: Record<CacheKind, SupervisedInformer<KubernetesObject>>;
   /** Kinds watched from their first read on. */
   lazyKinds: readonly CacheKind[];
+  /** Objects a reconcile creates when it finds them missing: the watch's word on their absence is enough. */
+  createdWhenMissing?: (kind: CacheKind, name: string) => boolean;
   log?: (message: string) => void;
   now?: () => number;
 }
@@ -61,6 +66,20 @@ export interface ObjectCache {
   /** A write of this object met a conflict: read it from the API server next time. */
   suspect(kind: CacheKind, namespace: string, name: string): void;
   stop(): Promise<void>;
+}
+
+/** What the API server answers for a missing object (kube/failure's isNotFound reads it the same way). */
+function notFound(kind: CacheKind, namespace: string, name: string): ApiException<string> {
+  const message = `${kind} ${namespace}/${name} not found (watch cache)`;
+  const status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    reason: 'NotFound',
+    code: 404,
+    message,
+  };
+  return new ApiException(404, message, JSON.stringify(status), {});
 }
 
 const rvOf = (obj: KubernetesObject | undefined) => {
@@ -140,7 +159,11 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
       };
       if (!informer?.healthy || suspects.has(key)) return goLive();
       const watched = informer.get(name, namespace || undefined);
-      if (!watched) return goLive();
+      if (!watched) {
+        // Ours and not yet seen by the watch, or deleted since: only the API server can tell.
+        if (ownWrites.has(key) || !options.createdWhenMissing?.(kind, name)) return goLive();
+        throw notFound(kind, namespace, name);
+      }
       const mine = ownWrites.get(key);
       let newest = watched;
       if (mine) {

@@ -43,6 +43,8 @@ const DAEMONSET_TARGET =
   "the release here targets a Deployment; test/targets/daemonset-target.test.ts runs the DaemonSet target as the controller's ServiceAccount";
 const SCALED_OBJECT =
   "the release here has no autoscaler; test/targets/scaled-object-target.test.ts runs the Deployment target with a KEDA ScaledObject as the controller's ServiceAccount";
+const FROM_THE_WATCH =
+  "a tick reads these from the controller's watches (kube/object-cache); a GET only follows a conflicting write, an object the watch has not seen yet, or a watch that is down, which this release may not meet (test/controller/idle-canaries.test.ts counts the controller's calls)";
 const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get apps/daemonsets', why: DAEMONSET_TARGET },
   { grant: 'ClusterRole/aviary: create apps/daemonsets', why: DAEMONSET_TARGET },
@@ -89,10 +91,9 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get keda.sh/scaledobjects', why: SCALED_OBJECT },
   { grant: 'ClusterRole/aviary: create keda.sh/scaledobjects', why: SCALED_OBJECT },
   { grant: 'ClusterRole/aviary: update keda.sh/scaledobjects', why: SCALED_OBJECT },
-  {
-    grant: 'ClusterRole/aviary: get aviary.dev/canaries',
-    why: "a tick reads its Canary from the watch (kube/object-cache); a GET only follows a conflicting status write or a watch that is down, which this release may not meet (test/controller/idle-canaries.test.ts counts the controller's calls)",
-  },
+  { grant: 'ClusterRole/aviary: get aviary.dev/canaries', why: FROM_THE_WATCH },
+  { grant: 'ClusterRole/aviary: get apps/deployments', why: FROM_THE_WATCH },
+  { grant: 'ClusterRole/aviary: get networking.istio.io/destinationrules', why: FROM_THE_WATCH },
 ];
 
 const cluster = testCluster();
