@@ -4,7 +4,7 @@
  */
 import { providerOf } from './defaults.js';
 import type { FieldProblem } from './problems.js';
-import type { CanarySpec, HTTPMatchRequest } from './types.js';
+import type { CanarySpec, HTTPMatchRequest, Provider } from './types.js';
 
 /** The analysis.match fields a merged A/B condition takes over a service.match (Flagger's rule). */
 const CARRIED_MATCH_FIELDS: Partial<Record<string, readonly string[]>> = {
@@ -13,8 +13,8 @@ const CARRIED_MATCH_FIELDS: Partial<Record<string, readonly string[]>> = {
   'gatewayapi:v1beta1': ['headers', 'queryParams'],
 };
 
-export function routingRules(spec: CanarySpec): FieldProblem[] {
-  const provider = providerOf(spec);
+export function routingRules(spec: CanarySpec, meshProvider?: Provider): FieldProblem[] {
+  const provider = providerOf(spec, meshProvider);
   const { service, analysis } = spec;
   const out: FieldProblem[] = [];
   if (provider === 'istio' && service.delegation && (service.hosts?.length || service.gateways?.length)) {

@@ -24,6 +24,7 @@ import type {
   CanaryMetric,
   CanarySpec,
   MetricTemplateSpec,
+  Provider,
 } from '../api/types.js';
 
 export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
@@ -34,7 +35,8 @@ const LONGEST_SERVICE_SUFFIX = '-primary';
 
 const A = 'spec.analysis';
 
-export function canaryRules(spec: CanarySpec): FieldProblem[] {
+/** `meshProvider`: the controller's --mesh-provider, which routes a Canary without spec.provider. */
+export function canaryRules(spec: CanarySpec, meshProvider?: Provider): FieldProblem[] {
   const analysis = spec.analysis;
   return [
     ...progressionRules(spec, analysis),
@@ -48,7 +50,7 @@ export function canaryRules(spec: CanarySpec): FieldProblem[] {
     ...targetRules(spec),
     ...workloadRules(spec),
     ...localRuntimeRules(spec),
-    ...routingRules(spec),
+    ...routingRules(spec, meshProvider),
     ...matchRules(spec),
   ];
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AviaryError } from '../errors.js';
+import type { Provider } from '../api/types.js';
 import { localCanary } from '../local/testing/local-canary.js';
+import { parse } from 'yaml';
 import {
   InvalidSpecError,
   parseCanary,
@@ -369,7 +371,7 @@ describe('parseCanary', () => {
 });
 
 describe('a Canary without spec.provider, under --mesh-provider', () => {
-  const errors = (canary: unknown, meshProvider: 'kubernetes') =>
+  const errors = (canary: unknown, meshProvider: Provider) =>
     validateObject(canary, { meshProvider }).problems.filter((p) => (p.severity ?? 'error') === 'error');
   /** A/B by a header, without spec.provider; with spec.local or without. */
   const withoutProvider = (local: boolean) => {
@@ -387,5 +389,17 @@ describe('a Canary without spec.provider, under --mesh-provider', () => {
   it('is checked against the router that runs it: that provider, or the local one for spec.local', () => {
     expect(errors(withoutProvider(false), 'kubernetes').map((p) => p.path)).toEqual(['spec.analysis.match']);
     expect(errors(withoutProvider(true), 'kubernetes')).toEqual([]);
+  });
+
+  it("gets that provider's routing rules: gatewayapi without gatewayRefs is refused before it runs", () => {
+    const istio = parseCanary(parse(valid));
+    const { provider: _provider, ...spec } = istio.spec;
+    const canary = { ...istio, spec };
+    expect(validateObject(canary, { meshProvider: 'gatewayapi:v1' }).problems).toContainEqual(
+      expect.objectContaining({ path: 'spec.service.gatewayRefs' }),
+    );
+    expect(
+      validateObject(canary, { meshProvider: 'istio' }).problems.filter((p) => p.severity !== 'warning'),
+    ).toEqual([]);
   });
 });

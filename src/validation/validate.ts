@@ -48,7 +48,7 @@ const KINDS: Record<string, KindSpec> = {
     schema: CanaryDocument,
     rules: (o: Canary, { meshProvider }: ObjectContext) => [
       ...metadataNameRules(o.metadata),
-      ...canaryRules(o.spec),
+      ...canaryRules(o.spec, meshProvider),
       // the provider that runs it: spec.local makes a Canary without spec.provider a local one (providerOf)
       ...providerProblems(
         o.spec.provider || !meshProvider ? o.spec : { ...o.spec, provider: providerOf(o.spec, meshProvider) },
