@@ -9,7 +9,10 @@ import { AviaryError } from '../../errors.js';
 import { namespaceOf } from '../../api/defaults.js';
 
 export interface RouterCapabilities {
-  /** analysis.match: A/B testing by request headers, cookies or query parameters. */
+  /**
+   * analysis.match: A/B testing by request headers, cookies or query parameters. A router that declares
+   * it writes every header match, `suffix` included (the contract suite sends one through each).
+   */
   match: boolean;
   /** analysis.mirror: copy traffic to the canary (blue/green). */
   mirror: boolean;
