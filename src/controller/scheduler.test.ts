@@ -26,6 +26,26 @@ describe('per-canary scheduling', () => {
     expect(runs.length).toBeLessThanOrEqual(6);
   });
 
+  it('runs a poked canary (a new revision) before the canaries already waiting for a slot', async () => {
+    const order: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    scheduler = new CanaryScheduler(
+      async (key) => {
+        order.push(key);
+        if (key === 'a') await held;
+      },
+      () => {},
+      1,
+    );
+    // One slot: a takes it, b, c and d wait for it in that order.
+    scheduler.sync(['a', 'b', 'c', 'd'].map((key) => ({ key, intervalMs: 60_000 })));
+    scheduler.poke('d');
+    release();
+    await sleep(50);
+    expect(order).toEqual(['a', 'd', 'b', 'c']);
+  });
+
   it('stops the loop of a canary that disappeared and keeps the others', async () => {
     const seen = new Set<string>();
     const counts: Record<string, number> = { a: 0, b: 0 };

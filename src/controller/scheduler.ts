@@ -3,8 +3,11 @@
  * the next run is scheduled when the current one ends. `poke` runs a canary now (a spec or target
  * change), coalescing with a run already in progress. At most `maxConcurrent` runs are in flight
  * across all canaries (controller-runtime's MaxConcurrentReconciles): a controller that starts with
- * thousands of Canaries works through them instead of sending thousands of reconciles at once. A run
- * that throws is retried after the back-off its error's code asks for (./backoff.ts).
+ * thousands of Canaries works through them instead of sending thousands of reconciles at once. A poked
+ * run waits ahead of the interval runs: when the slots cannot keep up with every canary's interval (an
+ * API server slow to create thousands of Services), a new revision is still acted on next, not after
+ * the whole backlog. A run that throws is retried after the back-off its error's code asks for
+ * (./backoff.ts).
  */
 import { retryDelayMs } from './backoff.js';
 
@@ -20,6 +23,10 @@ interface Loop {
   timer: NodeJS.Timeout | undefined;
   running: boolean;
   rerun: boolean;
+  /** The next run was asked for (poke), not due at its interval: it waits ahead of the others. */
+  urgent: boolean;
+  /** While the run waits for a slot: what hands it one. */
+  queued: (() => void) | undefined;
   stopped: boolean;
   /** Failed runs in a row: the back-off grows with it and resets on a run that succeeds. */
   failures: number;
@@ -31,6 +38,7 @@ export class CanaryScheduler {
   private readonly loops = new Map<string, Loop>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly waitingUrgent: (() => void)[] = [];
 
   constructor(
     private readonly run: RunCanary,
@@ -61,9 +69,15 @@ export class CanaryScheduler {
     const loop = this.loops.get(key);
     if (!loop || loop.stopped) return;
     if (loop.running) {
-      loop.rerun = true;
+      // Still waiting for a slot: it has read nothing yet, so moving it ahead is enough.
+      if (loop.queued) this.promote(loop.queued);
+      else {
+        loop.rerun = true;
+        loop.urgent = true;
+      }
       return;
     }
+    loop.urgent = true;
     clearTimeout(loop.timer);
     void this.runOnce(key, loop);
   }
@@ -82,6 +96,8 @@ export class CanaryScheduler {
       timer: undefined,
       running: false,
       rerun: false,
+      urgent: false,
+      queued: undefined,
       stopped: false,
       failures: 0,
     };
@@ -98,7 +114,9 @@ export class CanaryScheduler {
   private async runOnce(key: string, loop: Loop): Promise<void> {
     loop.running = true;
     let next = loop.intervalMs;
-    await this.acquire();
+    const urgent = loop.urgent;
+    loop.urgent = false;
+    await this.acquire(loop, urgent);
     try {
       if (!loop.stopped) {
         const result = await this.run(key);
@@ -116,22 +134,34 @@ export class CanaryScheduler {
     if (loop.stopped) return;
     if (loop.rerun) {
       loop.rerun = false;
+      loop.urgent = true;
       next = 0;
     }
     loop.timer = setTimeout(() => void this.runOnce(key, loop), next);
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(loop: Loop, urgent: boolean): Promise<void> {
     if (this.active < this.maxConcurrent) {
       this.active++;
       return;
     }
     // The releasing run hands its slot over: `active` stays the same.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve) => {
+      loop.queued = resolve;
+      (urgent ? this.waitingUrgent : this.waiting).push(resolve);
+    });
+    loop.queued = undefined;
+  }
+
+  private promote(queued: () => void): void {
+    const at = this.waiting.indexOf(queued);
+    if (at < 0) return;
+    this.waiting.splice(at, 1);
+    this.waitingUrgent.push(queued);
   }
 
   private release(): void {
-    const next = this.waiting.shift();
+    const next = this.waitingUrgent.shift() ?? this.waiting.shift();
     if (next) next();
     else this.active--;
   }
