@@ -4,15 +4,19 @@
  * conservative. Found by bisection on the binomial distribution function.
  */
 
-/** P(X <= k) for X ~ Binomial(n, p), summed term by term (n is at most a few hundred here). */
+/**
+ * P(X <= k) for X ~ Binomial(n, p), summed term by term in logarithms (a term like (1 - p)^n underflows
+ * to zero for large n long before the sum it belongs to is negligible).
+ */
 function cdf(k: number, n: number, p: number): number {
   if (p <= 0) return 1;
   if (p >= 1) return k >= n ? 1 : 0;
-  let term = (1 - p) ** n;
-  let sum = term;
-  for (let i = 0; i < k; i++) {
-    term *= ((n - i) / (i + 1)) * (p / (1 - p));
-    sum += term;
+  const [logP, logQ] = [Math.log(p), Math.log1p(-p)];
+  let logChoose = 0; // log C(n, i)
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    sum += Math.exp(logChoose + i * logP + (n - i) * logQ);
+    logChoose += Math.log(n - i) - Math.log(i + 1);
   }
   return Math.min(1, sum);
 }
