@@ -151,11 +151,11 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
     async read<T>(kind: CacheKind, namespace: string, name: string, live: () => Promise<T>): Promise<T> {
       const key = keyOf(kind, namespace, name);
       const informer = informers.get(kind) ?? (lazy.has(kind) && !stopped ? watch(kind) : undefined);
-      const goLive = async () => {
+      // Not kept: by the next tick the watch has it (keeping every live read doubled the memory of a
+      // controller starting with thousands of canaries, whose first reads all come before its watches).
+      const goLive = () => {
         suspects.delete(key);
-        const fresh = await live();
-        cache.record(kind, fresh);
-        return fresh;
+        return live();
       };
       if (!informer?.healthy || suspects.has(key)) return goLive();
       const watched = informer.get(name, namespace || undefined);
