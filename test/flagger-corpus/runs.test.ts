@@ -120,22 +120,27 @@ beforeAll(async () => {
       queue.map((q) => `${namespaceOf.get(q.key)}=${q.source.meshProvider}`).join(','),
     ],
   });
-  // convert, validate and apply four at a time: the API server is shared with every other test
+  // one at a time: the CLI runs in this process and captures its stdout
+  for (const next of queue) {
+    const { name, text, meshProvider } = next.source;
+    const verdict = await convertThenValidate(`runs.${name}`, text, meshProvider);
+    if (verdict.code !== 0) throw new Error(`aviary validate refuses ${name}: ${verdict.errors.join('; ')}`);
+    const namespace = namespaceOf.get(next.key) ?? '';
+    const canary = relocate(parse(verdict.converted) as Record<string, unknown>, namespace);
+    running.set(next.key, { namespace, canary, meshProvider });
+  }
+  console.log(`${running.size} Canaries converted and validated in ${seconds(startedAt)} s`);
+  // applied four at a time: the API server is shared with every other test
+  const toApply = [...queue];
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const { name, text, meshProvider } = next.source;
-      const verdict = await convertThenValidate(`runs.${name}`, text, meshProvider);
-      if (verdict.code !== 0)
-        throw new Error(`aviary validate refuses ${name}: ${verdict.errors.join('; ')}`);
-      const namespace = namespaceOf.get(next.key) ?? '';
-      const canary = relocate(parse(verdict.converted) as Record<string, unknown>, namespace);
+    for (let next = toApply.shift(); next; next = toApply.shift()) {
+      const { namespace, canary } = running.get(next.key)!;
       await apply(namespace, [...userObjects(canary, namespace, alertSink).map(next.adjust), canary]);
-      running.set(next.key, { namespace, canary, meshProvider });
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   deadline = Date.now() + INITIALIZED_WITHIN_MS;
-  console.log(`${running.size} Canaries converted, validated and applied in ${seconds(startedAt)} s`);
+  console.log(`... and applied in ${seconds(startedAt)} s`);
 }, 300_000);
 
 afterAll(async () => {
@@ -170,10 +175,11 @@ const RELEASED = [
   'test__linkerd__test-canary.sh--L138.yaml',
 ];
 const NEW_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.1';
-/** When each was given its new revision: as soon as it is Initialized, while the others are checked. */
-const released = new Map<string, number>();
+/** Each release as it went: the phases seen (polled from the new image on) and how long it took. */
+const released = new Map<string, Promise<{ phases: string[]; seconds: string }>>();
 
-async function release(namespace: string, canary: Record<string, unknown>): Promise<void> {
+/** Gives the target a new image and follows the Canary's phase until it ends or RELEASED_WITHIN_MS. */
+async function release(name: string, namespace: string, canary: Record<string, unknown>): Promise<void> {
   const target = (canary.spec as { targetRef: { name: string } }).targetRef.name;
   const set = await cluster.kubectl([
     'set',
@@ -184,7 +190,19 @@ async function release(namespace: string, canary: Record<string, unknown>): Prom
     `podinfod=${NEW_IMAGE}`,
   ]);
   if (set.code !== 0) throw new Error(`kubectl set image in ${namespace}: ${set.stderr}`);
-  released.set(namespace, Date.now());
+  const since = Date.now();
+  const follow = async () => {
+    const phases: string[] = [];
+    const { name: canaryName } = canary.metadata as { name: string };
+    for (;;) {
+      const phase = (await readCanary(namespace, canaryName))?.status?.phase ?? '';
+      if (phases.at(-1) !== phase) phases.push(phase);
+      if (phase === 'Succeeded' || phase === 'Failed' || Date.now() > since + RELEASED_WITHIN_MS)
+        return { phases, seconds: seconds(since) };
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  };
+  released.set(name, follow());
 }
 
 describe("Flagger's own Canaries run under aviary controller", () => {
@@ -217,7 +235,7 @@ describe("Flagger's own Canaries run under aviary controller", () => {
         o.metadata.ownerReferences?.some((r) => r.uid === got?.metadata.uid) ?? false,
       ]);
       expect(owned, 'each owned by the Canary').toEqual(owned.map(([what]) => [what, true]));
-      if (RELEASED.includes(name)) await release(namespace, canary);
+      if (RELEASED.includes(name)) await release(name, namespace, canary);
       console.log(`${name}: Initialized and checked ${seconds(startedAt)} s into the file`);
     },
   );
@@ -247,19 +265,13 @@ describe('a new revision of the Canaries whose analysis needs no data', () => {
     const { namespace, canary } = running.get(name)!;
     const { name: canaryName } = canary.metadata as { name: string };
     const target = (canary.spec as { targetRef: { name: string } }).targetRef.name;
-    const since = released.get(namespace);
-    if (since === undefined) throw new Error(`${name} was never Initialized, so never given a new revision`);
-    const phases: string[] = [];
-    const until = since + RELEASED_WITHIN_MS;
-    for (;;) {
-      const phase = (await readCanary(namespace, canaryName))?.status?.phase ?? '';
-      if (phases.at(-1) !== phase) phases.push(phase);
-      if (phase === 'Succeeded' || phase === 'Failed' || Date.now() > until) break;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    console.log(`${name}: ${phases.join(' → ')}, ${seconds(since)} s after the new image`);
+    const followed = released.get(name);
+    if (!followed) throw new Error(`${name} was never Initialized, so never given a new revision`);
+    const { phases, seconds: took } = await followed;
+    console.log(`${name}: ${phases.join(' → ')}, ${took} s after the new image`);
     if (phases.at(-1) !== 'Succeeded')
       expect.fail(`${name}: phases ${phases.join(' → ')}; ${await warnings(namespace, canaryName)}`);
+    expect(phases, 'the new revision was analysed before promotion').toContain('Progressing');
     const primary = await admin.apps.readNamespacedDeployment({ name: `${target}-primary`, namespace });
     expect(primary.spec?.template.spec?.containers.map((c) => c.image)).toEqual([NEW_IMAGE]);
   });
@@ -292,10 +304,17 @@ async function primaryWorkload(namespace: string, kind: string, name: string) {
   return { want, ready: want > 0 && deployment.status?.readyReplicas === want };
 }
 
-/** Until every Canary not listed as unable to run is Initialized, or the deadline. */
-async function untilOthersDone(): Promise<void> {
-  for (const c of accepted.filter((a) => !listedWhy(a.name))) {
-    const { namespace, canary } = running.get(c.name)!;
-    await untilInitialized(namespace, (canary.metadata as { name: string }).name);
-  }
+let othersDone: Promise<unknown> | undefined;
+
+/** Until every Canary not listed as unable to run is Initialized, or the deadline (watched once). */
+function untilOthersDone(): Promise<unknown> {
+  othersDone ??= Promise.all(
+    accepted
+      .filter((a) => !listedWhy(a.name))
+      .map((c) => {
+        const { namespace, canary } = running.get(c.name)!;
+        return untilInitialized(namespace, (canary.metadata as { name: string }).name);
+      }),
+  );
+  return othersDone;
 }
