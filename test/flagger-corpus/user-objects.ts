@@ -8,6 +8,7 @@
  */
 import { podinfoWorkload } from '../e2e/support/manifests.js';
 import type { KubeObject } from '../cluster/objects.js';
+import { userIngressSpec } from '../routers/user-ingress.js';
 
 type Json = Record<string, unknown>;
 interface Ref {
@@ -93,23 +94,7 @@ export function userObjects(canary: Json, namespace: string, alertSink: string):
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { ...meta(spec.ingressRef.name, { app: target }) },
-      spec: {
-        ingressClassName: spec.provider === 'skipper' ? 'skipper' : 'nginx',
-        rules: [
-          {
-            host: 'app.example.com',
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: apex, port: { number: port } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
+      spec: userIngressSpec(apex, port, spec.provider === 'skipper' ? 'skipper' : 'nginx'),
     });
   }
 

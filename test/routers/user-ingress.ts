@@ -12,25 +12,30 @@ export async function createUserIngress(
     namespace,
     body: {
       metadata: { name: 'podinfo', namespace, labels: { app: 'podinfo' }, annotations },
-      spec: {
-        ...(ingressClassName ? { ingressClassName } : {}),
-        rules: [
-          {
-            host: 'app.example.com',
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'podinfo', port: { number: 9898 } } },
-                },
-              ],
-            },
-          },
-        ],
-      },
+      spec: userIngressSpec('podinfo', 9898, ingressClassName),
     },
   });
+}
+
+/** An Ingress spec sending host app.example.com, path `/`, to `service`:`port`. */
+export function userIngressSpec(service: string, port: number, ingressClassName?: string) {
+  return {
+    ...(ingressClassName ? { ingressClassName } : {}),
+    rules: [
+      {
+        host: 'app.example.com',
+        http: {
+          paths: [
+            {
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: service, port: { number: port } } },
+            },
+          ],
+        },
+      },
+    ],
+  };
 }
 
 /** spec.ingressRef naming that Ingress. */
