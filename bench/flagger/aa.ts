@@ -104,7 +104,15 @@ async function slot(
 ): Promise<void> {
   const namespace = `bench-flagger-aa-${policy.id}-${index}-${Math.random().toString(36).slice(2, 6)}`;
   await cluster.admin.core.createNamespace({ body: { metadata: { name: namespace } } });
-  const controller = await startController(policy.controller, kubeconfigs, namespace, options.metricsServer);
+  const controller = await startController(
+    policy.controller,
+    kubeconfigs,
+    namespace,
+    options.metricsServer,
+  ).catch(async (err: unknown) => {
+    await cluster.admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    throw err;
+  });
   const traffic = startWeightedTraffic(cluster.admin, options.exporter, {
     namespace,
     app: 'podinfo',
