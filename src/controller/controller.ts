@@ -116,6 +116,12 @@ export async function startController(options: ControllerOptions): Promise<Runni
       targetOf.delete(key);
     }
     if (!present) return;
+    if (!targetGenerations.has(target)) {
+      // The revision the canary's own first run reads: only a later generation is worth a poke (else
+      // the Deployments' first resync would poke every idle canary of a controller just started).
+      const seen = informers.watches.deployments.get(canary.spec.targetRef.name, namespaceOf(canary));
+      if (seen?.metadata?.generation !== undefined) targetGenerations.set(target, seen.metadata.generation);
+    }
     const canaries = byTarget.get(target) ?? new Map<string, Canary>();
     canaries.set(key, canary);
     byTarget.set(target, canaries);
