@@ -143,11 +143,13 @@ export async function startController(options: ControllerOptions): Promise<Runni
         }
         scheduleResync();
         // Only spec changes and a new intent (aviary pause, promote, ...) run the canary early; our own
-        // status writes must not re-trigger it.
+        // status writes must not re-trigger it. A canary seen for the first time already runs (its loop
+        // just started): a poke would only put every canary of a starting controller ahead of the rest.
         const trigger = `${canary.metadata.generation ?? 0} ${canary.metadata.annotations?.[INTENT_ANNOTATION] ?? ''}`;
-        if (seenTriggers.get(key) !== trigger) {
+        const seen = seenTriggers.get(key);
+        if (seen !== trigger) {
           seenTriggers.set(key, trigger);
-          scheduler.poke(key);
+          if (seen !== undefined) scheduler.poke(key);
         }
       },
       onCanaryDelete: (canary) => {
