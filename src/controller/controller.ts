@@ -3,7 +3,7 @@
  * loop per Canary runs the engine at the canary's analysis interval. Deployment changes poke the
  * canaries that target them, so a new revision starts without waiting a whole interval.
  */
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import { analysisIntervalMs, namespaceOf } from '../api/defaults.js';
 import type { Canary, Provider } from '../api/types.js';
@@ -14,6 +14,8 @@ import { canaryStore } from '../kube/canary-store.js';
 import { cachedClients, CANARIES } from '../kube/cached-clients.js';
 import { DEPLOYMENTS, HPAS, kindKey, objectCache, SERVICES } from '../kube/object-cache.js';
 import { ISTIO_GROUP, ISTIO_VERSION } from '../routers/istio/types.js';
+import { primaryName } from '../targets/kubernetes/metadata.js';
+import { deploymentReadiness } from '../targets/kubernetes/readiness.js';
 import type { KubeClients } from '../kube/client.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { startControllerHttp } from './http-server.js';
@@ -84,6 +86,8 @@ export interface RunningController {
   readonly server: Server | undefined;
   stop(): Promise<void>;
 }
+
+const PRIMARY_SUFFIX = primaryName('');
 
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { clients, log } = options;
@@ -220,6 +224,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
    * an extra tick there would advance the weight early (and our own scaling changes the target too).
    */
   function pokeTargetsOf(deployment: KubernetesObject): void {
+    pokeInitializingOf(deployment);
     const target = targetKey(namespaceOf(deployment), deployment.metadata?.name);
     const targeting = byTarget.get(target);
     if (!targeting) return;
@@ -230,6 +235,22 @@ export async function startController(options: ControllerOptions): Promise<Runni
     targetGenerations.set(target, generation);
     for (const [key, c] of targeting) {
       if (IDLE_PHASES.has(c.status?.phase ?? 'Initializing')) scheduler.poke(key);
+    }
+  }
+
+  /**
+   * A `<target>-primary` that has just become ready lets its Initializing canary finish now, not at its
+   * next interval (a minute by default): initialization waits for nothing else.
+   */
+  function pokeInitializingOf(deployment: KubernetesObject): void {
+    const name = deployment.metadata?.name ?? '';
+    if (!name.endsWith(PRIMARY_SUFFIX)) return;
+    // Only a trigger: the canary's own run checks readiness with its thresholds and deadline.
+    const rule = { thresholdPercent: 100, deadlineMs: Number.POSITIVE_INFINITY, nowMs: Date.now() };
+    if (!deploymentReadiness(deployment as V1Deployment, rule).ready) return;
+    const targeting = byTarget.get(targetKey(namespaceOf(deployment), name.slice(0, -PRIMARY_SUFFIX.length)));
+    for (const [key, c] of targeting ?? []) {
+      if ((c.status?.phase ?? 'Initializing') === 'Initializing') scheduler.poke(key);
     }
   }
 
