@@ -4,6 +4,7 @@
  * (another OS, or a process of another user, whose file descriptors are not readable).
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { pidsFromProc } from './process-group.js';
 
 export interface PortHolder {
   pid: number;
@@ -47,13 +48,7 @@ function commandLine(pid: string): string {
 export function portHolder(port: number): PortHolder | undefined {
   const inodes = listeningInodes(port);
   if (inodes.size === 0) return undefined;
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return undefined;
-  }
-  for (const pid of pids) {
+  for (const pid of pidsFromProc() ?? []) {
     let fds: string[];
     try {
       fds = readdirSync(`/proc/${pid}/fd`);

@@ -27,7 +27,8 @@ function readStat(pid: number | string): ProcStat | undefined {
   return { state: fields[0] ?? '', pgrp: Number(fields[2]), startTime: fields[19] ?? '' };
 }
 
-function pidsFromProc(): string[] | undefined {
+/** The pids /proc lists, as its entry names; undefined without /proc. */
+export function pidsFromProc(): string[] | undefined {
   try {
     return readdirSync('/proc').filter((e) => e.charCodeAt(0) >= 48 && e.charCodeAt(0) <= 57);
   } catch {
