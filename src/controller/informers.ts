@@ -2,10 +2,11 @@
  * The controller's watches: Canaries, MetricTemplates and AlertProviders (aviary.dev) and the target
  * Deployments, in one namespace or all. Their caches answer the lookups a reconcile needs.
  */
-import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
 import { superviseInformer, type InformerHandlers, type SupervisedInformer } from '../kube/informer.js';
+import type { PageFetcher } from '../kube/paged-list.js';
 
 /** What the informer caches answer for a Canary's references. */
 export interface ControllerLookups {
@@ -43,20 +44,24 @@ export function controllerInformers(
     namespace
       ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}`
       : `/apis/${group}/${version}/${plural}`;
-  const listCustom = (plural: string) => async () =>
-    (namespace
-      ? await clients.custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural })
-      : await clients.custom.listClusterCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural,
-        })) as KubernetesListObject<KubernetesObject>;
+  const listCustom =
+    (plural: string): PageFetcher =>
+    (page) =>
+      namespace
+        ? clients.custom.listNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural,
+            ...page,
+          })
+        : clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, ...page });
   const ignore: InformerHandlers<KubernetesObject> = { onUpsert: () => {}, onDelete: () => {} };
   const custom = (plural: string, handlers: InformerHandlers<KubernetesObject> = ignore) =>
     superviseInformer<KubernetesObject>({
       clients,
       path: path(plural, GROUP, VERSION),
-      list: listCustom(plural),
+      listPage: listCustom(plural),
       handlers,
       log,
     });
@@ -70,10 +75,10 @@ export function controllerInformers(
   const deployments = superviseInformer<KubernetesObject>({
     clients,
     path: path('deployments', 'apps', 'v1'),
-    list: async () =>
-      (namespace
-        ? await clients.apps.listNamespacedDeployment({ namespace })
-        : await clients.apps.listDeploymentForAllNamespaces()) as KubernetesListObject<KubernetesObject>,
+    listPage: (page) =>
+      namespace
+        ? clients.apps.listNamespacedDeployment({ namespace, ...page })
+        : clients.apps.listDeploymentForAllNamespaces(page),
     handlers: { onUpsert: (d) => hooks.onDeploymentUpsert(d), onDelete: () => {} },
     log,
   });

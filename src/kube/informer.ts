@@ -3,8 +3,9 @@
  * and its stop() surfaces as an error too. This wrapper restarts it with jittered, bounded backoff,
  * re-lists periodically (resync) so a missed event is repaired, and tells whether it is healthy.
  */
-import { makeInformer, type KubernetesObject, type KubernetesListObject } from '@kubernetes/client-node';
+import { makeInformer, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
+import { pagedList, type PageFetcher } from './paged-list.js';
 
 export interface InformerHandlers<T> {
   onUpsert(obj: T): void;
@@ -23,7 +24,10 @@ export interface InformerOptions<T> {
   clients: KubeClients;
   /** API path of the collection, e.g. /apis/aviary.dev/v1beta1/namespaces/test/canaries */
   path: string;
-  list: () => Promise<KubernetesListObject<T & KubernetesObject>>;
+  /** One page of the collection (the list is fetched page by page: ./paged-list.ts). */
+  listPage: PageFetcher;
+  /** Items per list request (default 500). */
+  pageSize?: number;
   handlers: InformerHandlers<T>;
   resyncMs?: number;
   maxBackoffMs?: number;
@@ -43,12 +47,12 @@ function slim<T extends KubernetesObject>(obj: T): T {
 export function superviseInformer<T extends KubernetesObject>(
   options: InformerOptions<T>,
 ): SupervisedInformer<T> {
-  const informer = makeInformer<T>(options.clients.config, options.path, async () => {
-    // Lists come back as class instances with Dates; watch events are plain JSON. Keep one shape.
-    const list = JSON.parse(JSON.stringify(await options.list())) as KubernetesListObject<T>;
-    list.items.forEach(slim);
-    return list;
-  });
+  const informer = makeInformer<T>(options.clients.config, options.path, () =>
+    pagedList<T>(options.listPage, {
+      each: slim,
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    }),
+  );
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   let stopping = false;
   let healthy = false;

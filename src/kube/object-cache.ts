@@ -15,9 +15,10 @@
  *   watch was only late (that conflict sends the retry's read to the API server).
  * Kinds are watched on their first read (`lazyKinds`), so a controller never lists what it never reads.
  */
-import { ApiException, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
 import { superviseInformer, type SupervisedInformer } from './informer.js';
+import type { PageFetcher, PageRequest } from './paged-list.js';
 
 /** `group/version/plural` (core group: `v1/services`). */
 export type CacheKind = string;
@@ -29,14 +30,19 @@ export const DEPLOYMENTS = kindKey('apps', 'v1', 'deployments');
 export const SERVICES = kindKey('', 'v1', 'services');
 export const HPAS = kindKey('autoscaling', 'v2', 'horizontalpodautoscalers');
 
-/** Kinds outside the custom-objects API, listed with their typed calls. */
-const TYPED_LISTS: Record<CacheKind, (clients: KubeClients, namespace?: string) => Promise<unknown>> = {
-  [SERVICES]: (c, namespace) =>
-    namespace ? c.core.listNamespacedService({ namespace }) : c.core.listServiceForAllNamespaces(),
-  [HPAS]: (c, namespace) =>
+/** Kinds outside the custom-objects API, listed (a page at a time) with their typed calls. */
+const TYPED_LISTS: Record<
+  CacheKind,
+  (clients: KubeClients, namespace: string | undefined, page: PageRequest) => Promise<unknown>
+> = {
+  [SERVICES]: (c, namespace, page) =>
     namespace
-      ? c.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })
-      : c.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(),
+      ? c.core.listNamespacedService({ namespace, ...page })
+      : c.core.listServiceForAllNamespaces(page),
+  [HPAS]: (c, namespace, page) =>
+    namespace
+      ? c.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page })
+      : c.autoscaling.listHorizontalPodAutoscalerForAllNamespaces(page),
 };
 
 /** Own writes older than this are dropped: by then the watch has them (or is down, and reads go live). */
@@ -99,20 +105,14 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
   const keyOf = (kind: CacheKind, namespace: string, name: string) => `${kind} ${namespace}/${name}`;
 
   /** The list a lazily watched kind starts from: a typed list for core and autoscaling kinds, else custom. */
-  function listOf(group: string, version: string, plural: string) {
+  function listOf(group: string, version: string, plural: string): PageFetcher {
     const { clients, namespace } = options;
-    const kind = kindKey(group, version, plural);
-    return async () => {
-      const typed = TYPED_LISTS[kind];
-      if (typed) return (await typed(clients, namespace)) as KubernetesListObject<KubernetesObject>;
-      return (await (namespace
-        ? clients.custom.listNamespacedCustomObject({ group, version, plural, namespace })
-        : clients.custom.listClusterCustomObject({
-            group,
-            version,
-            plural,
-          }))) as KubernetesListObject<KubernetesObject>;
-    };
+    const typed = TYPED_LISTS[kindKey(group, version, plural)];
+    if (typed) return (page) => typed(clients, namespace, page);
+    return (page) =>
+      namespace
+        ? clients.custom.listNamespacedCustomObject({ group, version, plural, namespace, ...page })
+        : clients.custom.listClusterCustomObject({ group, version, plural, ...page });
   }
 
   function watch(kind: CacheKind): SupervisedInformer<KubernetesObject> {
@@ -129,7 +129,7 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
     const informer = superviseInformer<KubernetesObject>({
       clients: options.clients,
       path,
-      list: listOf(group, version, plural),
+      listPage: listOf(group, version, plural),
       handlers: { onUpsert: () => {}, onDelete: () => {} },
       ...(options.log ? { log: options.log } : {}),
     });

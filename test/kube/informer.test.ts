@@ -40,14 +40,14 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 30_000
 
 function informerOf<T extends KubernetesObject>(
   resource: 'configmaps' | 'events',
-  list: InformerOptions<T>['list'],
+  listPage: InformerOptions<T>['listPage'],
   seen: Set<string>,
   log: string[],
 ): SupervisedInformer<T> {
   return superviseInformer<T>({
     clients: viaProxy,
     path: `/api/v1/namespaces/${ns}/${resource}`,
-    list,
+    listPage,
     handlers: {
       onUpsert: (obj) => seen.add(obj.metadata?.name ?? ''),
       onDelete: (obj) => seen.delete(obj.metadata?.name ?? ''),
@@ -60,7 +60,7 @@ function informerOf<T extends KubernetesObject>(
 const configMapInformer = (seen: Set<string>, log: string[]) =>
   informerOf<KubernetesObject>(
     'configmaps',
-    () => viaProxy.core.listNamespacedConfigMap({ namespace: ns }),
+    (page) => viaProxy.core.listNamespacedConfigMap({ namespace: ns, ...page }),
     seen,
     log,
   );
@@ -123,7 +123,7 @@ describe('supervised informer', () => {
     const since = proxy.requests.length;
     const informer = informerOf<CoreV1Event>(
       'events',
-      () => viaProxy.core.listNamespacedEvent({ namespace: ns }),
+      (page) => viaProxy.core.listNamespacedEvent({ namespace: ns, ...page }),
       seen,
       log,
     );
