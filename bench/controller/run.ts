@@ -4,14 +4,17 @@
  * grants. For each N it measures the time until every Canary is Initialized, the reconcile latency
  * (the controller's own aviary_canary_duration_seconds histogram), the controller's RSS and CPU
  * seconds, the API requests it made per second (the API server's audit log), and how long a new
- * revision of one canary waits before the controller acts on it while the others exist.
+ * revision of one canary waits before the controller acts on it while the others exist. Then it
+ * restarts the controller on the same namespace (unless --no-restart) and measures the new process's
+ * peak RSS, sampled every 200 ms, and the time until every canary has had a reconcile again: a
+ * starting controller lists every watched collection at once, its memory peak.
  *
  *   npx tsx bench/controller/run.ts [--sizes 100,1000,5000] [--settle 60] [--init-timeout S]
- *     [--node-options="--cpu-prof"]
+ *     [--no-restart] [--restart-timeout S] [--node-options="--cpu-prof"]
  *
  * Each size gets its own namespace, deleted afterwards. Not part of the test suite.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +34,9 @@ const { values } = parseArgs({
     settle: { type: 'string', default: '60' },
     // Seconds to wait for every canary to be Initialized (default: 10 minutes, or 0.4 s per canary).
     'init-timeout': { type: 'string' },
+    'no-restart': { type: 'boolean', default: false },
+    // Seconds a restarted controller gets to reconcile every canary once (default: 5 minutes, or 0.2 s per canary).
+    'restart-timeout': { type: 'string' },
     // e.g. --node-options="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the controller process.
     'node-options': { type: 'string', default: '' },
   },
@@ -183,6 +189,100 @@ interface Row {
   cpuSettledPerMinute: number;
   apiPerSecondSettled: number;
   newRevisionWaitSeconds: number;
+  restart?: Restart;
+}
+
+interface Restart {
+  peakRssMiB: number;
+  /** From the new process's start until every canary had a reconcile; NaN if the timeout came first. */
+  allTickedSeconds: number;
+  /** Canaries reconciled by the end (n when all were). */
+  ticked: number;
+}
+
+const TICKS = 'aviary_canary_duration_seconds';
+
+/** `aviary controller` on the namespace as the ServiceAccount, metrics on a loopback port. */
+function startController(saKubeconfig: string, namespace: string) {
+  const metricsPort = 18000 + Math.floor(Math.random() * 1000);
+  const child = spawn(
+    process.execPath,
+    [
+      ...controllerNodeOptions,
+      path.join(REPO, 'bin/aviary.js'),
+      'controller',
+      '--kubeconfig',
+      saKubeconfig,
+      '--namespace',
+      namespace,
+      '--metrics-addr',
+      `127.0.0.1:${metricsPort}`,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const scrape = async () =>
+    (await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+  return { child, pid: child.pid as number, scrape };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within 30 s. */
+async function stopController(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+/** Canaries with at least one finished reconcile (the histogram has one count line per canary). */
+function canariesTicked(metrics: string): number {
+  return metrics.split('\n').filter((line) => {
+    const m = new RegExp(`^${TICKS}_count\\{.*\\} (\\S+)$`).exec(line);
+    return m !== null && Number(m[1]) >= 1;
+  }).length;
+}
+
+/**
+ * A new controller on a namespace whose n canaries exist and are idle: its RSS every 200 ms until every
+ * canary has been reconciled once. Metrics are scraped only every 2 s: at thousands of canaries the
+ * exposition is megabytes, and building it would add to the very peak being measured.
+ */
+async function measureRestart(saKubeconfig: string, namespace: string, n: number): Promise<Restart> {
+  const timeoutMs = values['restart-timeout']
+    ? Number(values['restart-timeout']) * 1000
+    : Math.max(300_000, n * 200);
+  const controller = startController(saKubeconfig, namespace);
+  const started = Date.now();
+  let peakRssMiB = 0;
+  let ticked = 0;
+  let allTickedSeconds = NaN;
+  let lastScrape = 0;
+  try {
+    while (Date.now() - started < timeoutMs) {
+      if (controller.child.exitCode !== null)
+        throw new Error(`the restarted controller exited (${controller.child.exitCode})`);
+      peakRssMiB = Math.max(peakRssMiB, procStats(controller.pid).rssMiB);
+      if (Date.now() - lastScrape >= 2000) {
+        lastScrape = Date.now();
+        // Not listening yet while it starts: counted as nothing ticked.
+        ticked = canariesTicked(await controller.scrape().catch(() => ''));
+        if (ticked >= n) {
+          allTickedSeconds = (Date.now() - started) / 1000;
+          break;
+        }
+        process.stderr.write(
+          `[${n}] restarted: ${ticked} of ${n} reconciled, peak RSS ${peakRssMiB.toFixed(0)} MiB\n`,
+        );
+      }
+      await sleep(200);
+    }
+  } finally {
+    await stopController(controller.child);
+  }
+  return { peakRssMiB, allTickedSeconds, ticked };
 }
 
 async function measure(n: number, kubeconfig: string): Promise<Row> {
@@ -205,24 +305,7 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
       stdio: 'ignore',
     },
   );
-  const metricsPort = 18000 + Math.floor(Math.random() * 1000);
-  const controller = spawn(
-    process.execPath,
-    [
-      ...controllerNodeOptions,
-      path.join(REPO, 'bin/aviary.js'),
-      'controller',
-      '--kubeconfig',
-      saKubeconfig,
-      '--namespace',
-      namespace,
-      '--metrics-addr',
-      `127.0.0.1:${metricsPort}`,
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  const { child: controller, scrape } = startController(saKubeconfig, namespace);
   const started = Date.now();
   await pool(names, 16, (name) =>
     retrying(() =>
@@ -254,8 +337,6 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
   // Settled: every canary idles at its 1m interval. The ticks that brought them to Initialized came
   // in one wave; wait one interval for the waves to pass, then count the controller's API calls.
   await sleep(60_000);
-  const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const TICKS = 'aviary_canary_duration_seconds';
   const windowStart = new Date();
   const cpuBefore = procStats(controller.pid as number).cpuSeconds;
   const ticksBefore = histogramBuckets(await scrape(), TICKS);
@@ -295,7 +376,12 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
   const all = histogramBuckets(final, TICKS);
   const heapUsed = Number(/^aviary_nodejs_heap_size_used_bytes (\S+)/m.exec(final)?.[1] ?? NaN);
   const stats = procStats(controller.pid as number);
-  controller.kill('SIGTERM');
+  await stopController(controller);
+  let restart: Restart | undefined;
+  if (!values['no-restart']) {
+    process.stderr.write(`[${n}] restarting the controller on ${namespace}\n`);
+    restart = await measureRestart(saKubeconfig, namespace, n);
+  }
   await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
   return {
     canaries: n,
@@ -311,6 +397,7 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
     cpuSettledPerMinute: (cpuSettled * 60) / settleSeconds,
     apiPerSecondSettled,
     newRevisionWaitSeconds,
+    ...(restart ? { restart } : {}),
   };
 }
 
@@ -325,12 +412,18 @@ const rows: Row[] = [];
 for (const n of sizes) rows.push(await measure(n, kubeconfig));
 
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const restartColumns = values['no-restart']
+  ? ''
+  : ' restart: peak RSS (MiB) | restart: all reconciled again after (s) |';
 console.log(
-  '| canaries | all Initialized (s) | reconcile p50 / p99, whole run (ms) | idle ticks in window | idle tick p50 / p99 (ms) | RSS / heap used (MiB) | CPU (s) total | CPU s per minute idle | API req/s idle | new revision acted on after (s) |',
+  `| canaries | all Initialized (s) | reconcile p50 / p99, whole run (ms) | idle ticks in window | idle tick p50 / p99 (ms) | RSS / heap used (MiB) | CPU (s) total | CPU s per minute idle | API req/s idle | new revision acted on after (s) |${restartColumns}`,
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${values['no-restart'] ? '' : '---:|---:|'}`);
 for (const r of rows) {
+  const restart = r.restart
+    ? ` ${f(r.restart.peakRssMiB, 0)} | ${Number.isFinite(r.restart.allTickedSeconds) ? f(r.restart.allTickedSeconds) : `not reached (${r.restart.ticked} of ${r.canaries})`} |`
+    : '';
   console.log(
-    `| ${r.canaries} | ${f(r.initializedSeconds)} | ${f(r.p50ms)} / ${f(r.p99ms)} | ${r.idleTicks} | ${f(r.idleP50ms)} / ${f(r.idleP99ms)} | ${f(r.rssMiB, 0)} / ${f(r.heapMiB, 0)} | ${f(r.cpuSeconds)} | ${f(r.cpuSettledPerMinute, 2)} | ${f(r.apiPerSecondSettled)} | ${f(r.newRevisionWaitSeconds, 2)} |`,
+    `| ${r.canaries} | ${f(r.initializedSeconds)} | ${f(r.p50ms)} / ${f(r.p99ms)} | ${r.idleTicks} | ${f(r.idleP50ms)} / ${f(r.idleP99ms)} | ${f(r.rssMiB, 0)} / ${f(r.heapMiB, 0)} | ${f(r.cpuSeconds)} | ${f(r.cpuSettledPerMinute, 2)} | ${f(r.apiPerSecondSettled)} | ${f(r.newRevisionWaitSeconds, 2)} |${restart}`,
   );
 }
