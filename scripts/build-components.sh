@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the pinned dev-cluster components (kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, etcd, etcdctl, kwok, helm, istioctl, traefik, skipper, flagger) from the Go module
+# kube-scheduler, kubectl, etcd, etcdctl, kwok, helm, istioctl, traefik, skipper, flagger, knative-serving) from the Go module
 # proxy into a cache outside the repository.
 #
 #   BIN=$(bash scripts/build-components.sh)
@@ -35,7 +35,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 COMPONENTS_DIR="$ROOT/scripts/components"
 CACHE=${AVIARY_CACHE:-$HOME/.cache/aviary}
 # Longest build first: kubernetes takes ~20+ minutes cold on 2 cores.
-ALL_COMPONENTS="kubernetes istioctl traefik skipper helm etcd kwok flagger"
+ALL_COMPONENTS="kubernetes istioctl traefik skipper helm etcd kwok flagger knative-serving"
 COMPONENTS=${AVIARY_COMPONENTS:-$ALL_COMPONENTS}
 BUILD_FLAGS=(-trimpath)
 LDFLAGS="-s -w"
@@ -70,8 +70,8 @@ component_key() { # <name>
       "$LDFLAGS" "$CGO_ENABLED"
     declare -f ldflags_for
     cat "$d/go.mod" "$d/go.sum"
-    # Extra Go files (e.g. tools.go), if a component ever needs them.
-    find "$d" -maxdepth 1 -name '*.go' -print0 | sort -z | xargs -0r cat
+    # Extra Go files (e.g. tools.go, or knative-serving/cmd/*: small mains of its own).
+    find "$d" -name '*.go' -print0 | sort -z | xargs -0r cat
   } | sha256sum | cut -c1-16
 }
 
@@ -86,6 +86,8 @@ bin_name() { # <pkg>
   case "$1" in
     go.etcd.io/etcd/server/v3) echo etcd ;;
     go.etcd.io/etcd/etcdctl/v3) echo etcdctl ;;
+    # knative's binaries are called controller, webhook, ...: too generic for one shared bin dir
+    knative.dev/serving/cmd/*) echo "knative-${1##*/}" ;;
     *) local b=${1##*/}
        if [[ $b =~ ^v[0-9]+$ ]]; then b=$(basename "$(dirname "$1")"); fi
        echo "$b" ;;

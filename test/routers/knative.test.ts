@@ -1,4 +1,5 @@
-import { KNATIVE_GROUP, KNATIVE_VERSION } from '../../src/routers/knative/index.js';
+import { describe, expect, it } from 'vitest';
+import { KNATIVE_GROUP, KNATIVE_VERSION, routesOfTraffic } from '../../src/routers/knative/index.js';
 import { runRouterContract } from './contract.js';
 
 const apiVersion = `${KNATIVE_GROUP}/${KNATIVE_VERSION}`;
@@ -30,4 +31,24 @@ runRouterContract({
       weighted: knativeService,
     };
   },
+});
+
+describe("the Knative Service's traffic block read back", () => {
+  const traffic = [
+    { latestRevision: true, percent: 50 },
+    // `latestRevision: false` as Knative Serving's webhook defaults it
+    { revisionName: 'podinfo-00001', latestRevision: false, percent: 50 },
+  ];
+
+  it('between promotion (the latest revision recorded as the primary) and the next write, the previous primary holds the primary’s share', () => {
+    expect(routesOfTraffic('podinfo-00002', traffic, 'podinfo-00002')).toEqual({
+      primaryWeight: 50,
+      canaryWeight: 50,
+      mirrored: false,
+    });
+  });
+
+  it('a block naming a revision that is neither the primary nor its predecessor is no split of ours', () => {
+    expect(routesOfTraffic('podinfo-00003', traffic, 'podinfo-00004')).toBeUndefined();
+  });
 });

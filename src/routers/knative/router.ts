@@ -54,7 +54,11 @@ export function knativeRouter(clients: KubeClients): TrafficRouter {
       // Without a traffic block Knative sends everything to the latest revision.
       if (!service.spec.traffic?.length)
         return service.status?.latestCreatedRevisionName === primary ? ALL_TO_PRIMARY : ALL_TO_CANARY;
-      const routes = routesOfTraffic(primary, service.spec.traffic);
+      const routes = routesOfTraffic(
+        primary,
+        service.spec.traffic,
+        service.status?.latestCreatedRevisionName,
+      );
       if (!routes)
         throw new AviaryError(
           'ROUTE_NOT_APPLIED',

@@ -13,13 +13,21 @@ export function trafficFor(primaryRevision: string, routes: Routes): TrafficTarg
   ];
 }
 
-/** The split the traffic block holds; undefined without both targets and their percents. */
+/**
+ * The split the traffic block holds; undefined without both targets and their percents. Promotion
+ * records the latest revision as the primary before the next write gives it the traffic back, so in
+ * between the block still names the previous primary: when the primary is `latestRevision`, a single
+ * other named revision holds the primary's share (Flagger, reading the Service's status, counts it so too).
+ */
 export function routesOfTraffic(
   primaryRevision: string,
   traffic: TrafficTarget[] | undefined,
+  latestRevision?: string,
 ): Routes | undefined {
   const canary = traffic?.find((t) => t.latestRevision === true)?.percent;
-  const primary = traffic?.find((t) => t.revisionName === primaryRevision)?.percent;
+  const named = traffic?.filter((t) => t.revisionName !== undefined && t.latestRevision !== true) ?? [];
+  const previous = primaryRevision === latestRevision && named.length === 1 ? named[0] : undefined;
+  const primary = (named.find((t) => t.revisionName === primaryRevision) ?? previous)?.percent;
   if (canary === undefined || primary === undefined) return undefined;
   return { primaryWeight: primary, canaryWeight: canary, mirrored: false };
 }
