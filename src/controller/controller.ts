@@ -12,8 +12,8 @@ import type { EnginePorts } from '../engine/ports.js';
 import { INTENT_ANNOTATION } from '../api/intent.js';
 import { canaryStore } from '../kube/canary-store.js';
 import { cachedClients, CANARIES } from '../kube/cached-clients.js';
-import { DEPLOYMENTS, HPAS, kindKey, objectCache, SERVICES } from '../kube/object-cache.js';
-import { ISTIO_GROUP, ISTIO_VERSION } from '../routers/istio/types.js';
+import { DEPLOYMENTS, HPAS, objectCache, SERVICES } from '../kube/object-cache.js';
+import { DESTINATION_RULES, ROUTING_KINDS } from '../routers/watched-kinds.js';
 import { primaryName } from '../targets/kubernetes/metadata.js';
 import { deploymentReadiness } from '../targets/kubernetes/readiness.js';
 import type { KubeClients } from '../kube/client.js';
@@ -27,19 +27,12 @@ import { CanaryScheduler } from './scheduler.js';
 export type { ControllerLookups } from './informers.js';
 export type { Logger, ReconcileOutcome } from './reconcile-canary.js';
 
-const DESTINATION_RULES = kindKey(ISTIO_GROUP, ISTIO_VERSION, 'destinationrules');
-
 /**
  * Kinds a reconcile reads every tick besides Canaries and Deployments, watched from their first read:
- * the Services, the primary's HPA and Istio's routing objects. Other routers' objects, ConfigMaps and
- * Secrets (a watch would hold every Secret of the cluster) are read from the API server.
+ * the Services, the primary's HPA and the routers' objects. ConfigMaps and Secrets (a watch would hold
+ * every Secret of the cluster) are read from the API server.
  */
-const WATCHED_ON_FIRST_READ = [
-  SERVICES,
-  HPAS,
-  kindKey(ISTIO_GROUP, ISTIO_VERSION, 'virtualservices'),
-  DESTINATION_RULES,
-];
+const WATCHED_ON_FIRST_READ = [SERVICES, HPAS, ...ROUTING_KINDS];
 
 /**
  * What a reconcile creates when it is missing, so that kube/object-cache may trust the watch on its

@@ -45,6 +45,8 @@ const SCALED_OBJECT =
   "the release here has no autoscaler; test/targets/scaled-object-target.test.ts runs the Deployment target with a KEDA ScaledObject as the controller's ServiceAccount";
 const FROM_THE_WATCH =
   "a tick reads these from the controller's watches (kube/object-cache); a GET only follows a conflicting write, an object the watch has not seen yet, or a watch that is down, which this release may not meet (test/controller/idle-canaries.test.ts counts the controller's calls)";
+const WATCHED_ROUTING_OBJECT =
+  'the release here runs on Istio; a canary of this provider has the controller watch its routing objects (src/routers/watched-kinds.ts), as test/controller/idle-canaries.test.ts shows for gatewayapi';
 const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get apps/daemonsets', why: DAEMONSET_TARGET },
   { grant: 'ClusterRole/aviary: create apps/daemonsets', why: DAEMONSET_TARGET },
@@ -77,6 +79,24 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: create kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update kuma.io/meshhttproutes', why: ROUTER_CONTRACT },
+  { grant: 'ClusterRole/aviary: list gateway.networking.k8s.io/httproutes', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch gateway.networking.k8s.io/httproutes', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list networking.k8s.io/ingresses', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch networking.k8s.io/ingresses', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list split.smi-spec.io/trafficsplits', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch split.smi-spec.io/trafficsplits', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list projectcontour.io/httpproxies', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch projectcontour.io/httpproxies', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list traefik.io/traefikservices', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch traefik.io/traefikservices', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list apisix.apache.org/apisixroutes', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch apisix.apache.org/apisixroutes', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list gateway.solo.io/routetables', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch gateway.solo.io/routetables', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list gloo.solo.io/upstreams', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch gloo.solo.io/upstreams', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: list kuma.io/meshhttproutes', why: WATCHED_ROUTING_OBJECT },
+  { grant: 'ClusterRole/aviary: watch kuma.io/meshhttproutes', why: WATCHED_ROUTING_OBJECT },
   { grant: 'ClusterRole/aviary: get serving.knative.dev/services', why: ROUTER_CONTRACT },
   { grant: 'ClusterRole/aviary: update serving.knative.dev/services', why: ROUTER_CONTRACT },
   {

@@ -2,23 +2,23 @@
  * NGINX Ingress: the canary Ingress `<ingressRef.name>-canary` next to the user's Ingress. Weights are
  * read back from its live annotations, and setRoutes verifies the server kept them.
  */
-import { NetworkingV1Api, type V1Ingress, type V1IngressSpec } from '@kubernetes/client-node';
+import type { V1IngressSpec } from '@kubernetes/client-node';
 import type { Canary } from '../../api/types.js';
 import { ALL_TO_PRIMARY, type Routes, type TrafficRouter } from '../../engine/ports.js';
 import { AviaryError } from '../../errors.js';
-import { plain, type KubeClients } from '../../kube/client.js';
-import { isNotFound, toKubeError } from '../../kube/failure.js';
+import type { KubeClients } from '../../kube/client.js';
 import { refuseUnsupported, type RouterCapabilities } from '../shared/capabilities.js';
 import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { isOwnedBy } from '../../kube/owner.js';
 import {
+  customObjectApi,
   restoreTakenOver,
   routingObjectMissing,
   upsertOwned,
   verifyApplied,
-  type ObjectApi,
   type RoutingObject,
 } from '../shared/routing-object.js';
+import { INGRESS_TYPE } from '../watched-kinds.js';
 import {
   DEFAULT_ANNOTATION_PREFIX,
   canaryAnnotations,
@@ -40,31 +40,10 @@ export interface NginxRouterOptions {
   annotationsPrefix?: string;
 }
 
-function ingressApi(clients: KubeClients): ObjectApi<Ingress> {
-  const net = clients.config.makeApiClient(NetworkingV1Api);
-  return {
-    kind: 'Ingress',
-    apiVersion: 'networking.k8s.io/v1',
-    async read(namespace, name) {
-      try {
-        return plain<Ingress>(await net.readNamespacedIngress({ name, namespace }));
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw toKubeError(err, `reading Ingress ${namespace}/${name}`);
-      }
-    },
-    async create(namespace, body) {
-      return plain<Ingress>(await net.createNamespacedIngress({ namespace, body: body as V1Ingress }));
-    },
-    async replace(namespace, name, body) {
-      return plain<Ingress>(await net.replaceNamespacedIngress({ name, namespace, body: body as V1Ingress }));
-    },
-  };
-}
-
 export function nginxRouter(clients: KubeClients, options: NginxRouterOptions = {}): TrafficRouter {
   const prefix = options.annotationsPrefix ?? DEFAULT_ANNOTATION_PREFIX;
-  const api = ingressApi(clients);
+  // Through the custom-objects API like every routing object, so the controller serves it from its watch.
+  const api = customObjectApi<Ingress>(clients, INGRESS_TYPE);
 
   async function userIngress(canary: Canary): Promise<Ingress> {
     const name = ingressRefName(canary);

@@ -10,6 +10,7 @@ import { GITOPS_ANNOTATIONS } from '../shared/gitops.js';
 import { customObjectApi, type RoutingObject } from '../shared/routing-object.js';
 import { readUserObject } from '../shared/user-ref.js';
 import { weightedObjectRouter } from '../shared/weighted-object-router.js';
+import { INGRESS_TYPE } from '../watched-kinds.js';
 import {
   routesOfSkipperAnnotations,
   skipperAnnotations,
@@ -22,12 +23,7 @@ export const SKIPPER_CAPABILITIES = WEIGHTS_ONLY;
 type Ingress = RoutingObject<V1IngressSpec>;
 
 export function skipperRouter(clients: KubeClients): TrafficRouter {
-  const api = customObjectApi<Ingress>(clients, {
-    group: 'networking.k8s.io',
-    version: 'v1',
-    plural: 'ingresses',
-    kind: 'Ingress',
-  });
+  const api = customObjectApi<Ingress>(clients, INGRESS_TYPE);
 
   return weightedObjectRouter<V1IngressSpec, Ingress>({
     provider: 'skipper',
