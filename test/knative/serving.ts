@@ -202,6 +202,7 @@ export async function startKnativeServing(
     endpoints: [{ addresses: [hostAddress()], conditions: { ready: true } }],
     ports: [{ name: 'https-webhook', port: webhookPort, protocol: 'TCP' }],
   };
+  await removeDeadWebhookSlices(cluster);
   const sliced = await cluster.kubectl(['apply', '-f', '-'], { stdin: JSON.stringify(endpoints) });
   if (sliced.code !== 0) {
     await stop();
@@ -215,6 +216,36 @@ export async function startKnativeServing(
     throw new Error(why, { cause: err });
   }
   return { tail, stop };
+}
+
+/**
+ * Deletes the EndpointSlices of webhook processes whose test process is gone (killed before it could
+ * clean up): the API server would otherwise send some admission requests to a port nobody serves.
+ */
+async function removeDeadWebhookSlices(cluster: TestCluster): Promise<void> {
+  const listed = await cluster.kubectl([
+    'get',
+    'endpointslices',
+    '-n',
+    SYSTEM_NAMESPACE,
+    '-l',
+    'endpointslice.kubernetes.io/managed-by=aviary-tests',
+    '-o',
+    'name',
+  ]);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const dead = listed.stdout.split('\n').filter((name) => {
+    const pid = /webhook-aviary-test-(\d+)-/.exec(name)?.[1];
+    return pid !== undefined && !alive(Number(pid));
+  });
+  if (dead.length) await cluster.kubectl(['delete', '-n', SYSTEM_NAMESPACE, '--ignore-not-found', ...dead]);
 }
 
 /**
