@@ -132,9 +132,34 @@ export async function phaseOf(cluster: Cluster, controller: Controller, namespac
   return (await canaryOf(cluster, controller, namespace, name))?.status?.phase;
 }
 
-export async function until(what: string, deadline: number, probe: () => Promise<boolean>): Promise<void> {
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
+/**
+ * Polls `probe` every `everyMs` until it holds or `deadline` passes. A probe that throws counts as "not
+ * yet": a loaded API server drops an occasional request (a 1,000-canary list failed once with "fetch
+ * failed"), and the deadline bounds the retries; the last error is in the timeout's message.
+ */
+export async function until(
+  what: string,
+  deadline: number,
+  probe: () => Promise<boolean>,
+  everyMs = 500,
+): Promise<void> {
+  let lastError: unknown;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${lastError === undefined ? '' : ` (last error: ${describe(lastError)})`}`,
+      );
+    await sleep(everyMs);
   }
+}
+
+/** An error with its cause: undici's "fetch failed" says what failed only in `cause`. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause === undefined ? err.message : `${err.message}: ${describe(err.cause)}`;
 }
