@@ -46,6 +46,27 @@ describe('per-canary scheduling', () => {
     expect(order).toEqual(['a', 'd', 'b', 'c']);
   });
 
+  it('still gives every fourth slot to a canary waiting for its interval while pokes keep coming', async () => {
+    const order: string[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    scheduler = new CanaryScheduler(
+      async (key) => {
+        order.push(key);
+        if (key === 'a') await held;
+      },
+      () => {},
+      1,
+    );
+    const pokedKeys = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    // One slot: a takes it, then `first-run` waits for it; five canaries are poked meanwhile.
+    scheduler.sync(['a', 'first-run', ...pokedKeys].map((key) => ({ key, intervalMs: 60_000 })));
+    for (const key of pokedKeys) scheduler.poke(key);
+    release();
+    await sleep(50);
+    expect(order).toEqual(['a', 'p1', 'p2', 'p3', 'first-run', 'p4', 'p5']);
+  });
+
   it('stops the loop of a canary that disappeared and keeps the others', async () => {
     const seen = new Set<string>();
     const counts: Record<string, number> = { a: 0, b: 0 };

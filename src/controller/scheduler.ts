@@ -6,8 +6,10 @@
  * thousands of Canaries works through them instead of sending thousands of reconciles at once. A poked
  * run waits ahead of the interval runs: when the slots cannot keep up with every canary's interval (an
  * API server slow to create thousands of Services), a new revision is still acted on next, not after
- * the whole backlog. A run that throws is retried after the back-off its error's code asks for
- * (./backoff.ts).
+ * the whole backlog. Yet poked runs never take every slot: one hand-off in URGENT_SHARE + 1 goes to
+ * the interval runs waiting, or a stream of pokes (thousands of initializing canaries whose primaries
+ * become ready) would starve the canaries that have not had a first run. A run that throws is
+ * retried after the back-off its error's code asks for (./backoff.ts).
  */
 import { retryDelayMs } from './backoff.js';
 
@@ -34,11 +36,15 @@ interface Loop {
 
 export const DEFAULT_MAX_CONCURRENT_RECONCILES = 16;
 
+/** Slots handed to poked runs in a row, while interval runs wait, before one goes to an interval run. */
+const URGENT_SHARE = 3;
+
 export class CanaryScheduler {
   private readonly loops = new Map<string, Loop>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly waitingUrgent: (() => void)[] = [];
+  private urgentInARow = 0;
 
   constructor(
     private readonly run: RunCanary,
@@ -161,8 +167,12 @@ export class CanaryScheduler {
   }
 
   private release(): void {
-    const next = this.waitingUrgent.shift() ?? this.waiting.shift();
-    if (next) next();
+    const intervalsTurn = this.urgentInARow >= URGENT_SHARE && this.waiting.length > 0;
+    const next = intervalsTurn ? undefined : this.waitingUrgent.shift();
+    if (next) this.urgentInARow++;
+    else this.urgentInARow = 0;
+    const handed = next ?? this.waiting.shift();
+    if (handed) handed();
     else this.active--;
   }
 }
