@@ -30,3 +30,31 @@ export async function knativePrimary(admin: KubeClients, namespace: string, serv
     : false;
   return { revision, ready: ready ?? false, traffic: spec.traffic };
 }
+
+/**
+ * Until Serving has made the Service's first revision Ready (polled every second, at most `timeoutMs`):
+ * Flagger's Knative e2e deploys the Service (init.sh) before it applies the Canary (test-canary.sh),
+ * whose progressDeadlineSeconds of 60 would otherwise also time Serving on a loaded machine.
+ */
+export async function untilServiceReady(
+  admin: KubeClients,
+  namespace: string,
+  service: string,
+  timeoutMs: number,
+) {
+  const at = { group: KNATIVE_GROUP, version: KNATIVE_VERSION, namespace };
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no revision yet';
+  while (Date.now() < deadline) {
+    const read = (await admin.custom
+      .getNamespacedCustomObject({ ...at, plural: 'services', name: service })
+      .catch(() => undefined)) as { status?: { latestReadyRevisionName?: string } } | undefined;
+    const revision = read?.status?.latestReadyRevisionName;
+    if (revision) return revision;
+    last = JSON.stringify(read?.status ?? {});
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(
+    `Knative Service ${namespace}/${service}: no Ready revision within ${timeoutMs} ms; status ${last}`,
+  );
+}

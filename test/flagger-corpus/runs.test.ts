@@ -27,7 +27,7 @@ import { relocate } from './relocate.js';
 import { userObjects } from './user-objects.js';
 import { cannotRunHere } from './cannot-run.js';
 import { routerObjects } from './router-objects.js';
-import { isKnativeTarget, knativePrimary } from './knative.js';
+import { isKnativeTarget, knativePrimary, untilServiceReady } from './knative.js';
 import { startKnativeServing, type KnativeServing } from '../knative/serving.js';
 
 const cluster = testCluster();
@@ -143,16 +143,28 @@ beforeAll(async () => {
   await servingUp;
   // applied four at a time: the API server is shared with every other test
   const toApply = [...queue];
+  const knativeCanaries: Promise<void>[] = [];
   const worker = async () => {
     for (let next = toApply.shift(); next; next = toApply.shift()) {
       const { namespace, canary } = running.get(next.key)!;
-      await apply(namespace, [...userObjects(canary, namespace, alertSink).map(next.adjust), canary]);
+      const objects = userObjects(canary, namespace, alertSink).map(next.adjust);
+      if (!isKnativeTarget(canary)) {
+        await apply(namespace, [...objects, canary]);
+        continue;
+      }
+      // as Flagger's Knative e2e: the Service, then the Canary once Serving has made its revision Ready
+      await apply(namespace, objects);
+      const target = (canary.spec as { targetRef: { name: string } }).targetRef.name;
+      knativeCanaries.push(
+        untilServiceReady(admin, namespace, target, 180_000).then(() => apply(namespace, [canary])),
+      );
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
+  await Promise.all(knativeCanaries);
   deadline = Date.now() + INITIALIZED_WITHIN_MS;
   console.log(`... and applied in ${seconds(startedAt)} s`);
-}, 300_000);
+}, 420_000);
 
 afterAll(async () => {
   // A Canary with revertOnDeletion holds a finalizer its controller removes once it has reverted: delete
