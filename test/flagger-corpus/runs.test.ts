@@ -166,6 +166,7 @@ beforeAll(async () => {
   console.log(`... and applied in ${seconds(startedAt)} s`);
 }, 420_000);
 
+// Up to 90 s of reverting, then the controllers and Knative Serving are stopped: longer than vitest's 60 s
 afterAll(async () => {
   // A Canary with revertOnDeletion holds a finalizer its controller removes once it has reverted: delete
   // those while the controllers run; one still there after a minute is let go, or its namespace never goes.
@@ -184,7 +185,7 @@ afterAll(async () => {
   await serving?.stop();
   alerts?.close();
   await Promise.all(namespaces.map((ns) => cluster.deleteNamespace(ns)));
-});
+}, 180_000);
 
 async function readCanary(namespace: string, name: string): Promise<Canary | undefined> {
   return (await admin.custom

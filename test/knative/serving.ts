@@ -35,6 +35,15 @@ const BINARIES = ['knative-controller', 'knative-webhook', 'knative-hpa-autoscal
 let binDir: Promise<string> | undefined;
 
 /**
+ * Every Serving process still running. A test worker that ends without stop() (an afterAll hook timed
+ * out) would leave them running against namespaces that are gone: it takes them with it.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
  * The bin directory of the pinned build (`AVIARY_COMPONENTS=knative-serving
  * scripts/build-components.sh`: seconds when cached). A failed build fails the caller; nothing skips.
  */
@@ -150,7 +159,13 @@ export async function startKnativeServing(
     });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    running.add(child);
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        running.delete(child);
+        resolve(code);
+      }),
+    );
     started.push({ name: `${name} (${namespace})`, child, log, exited });
   };
   await start('knative-webhook', SYSTEM_NAMESPACE, {
