@@ -96,7 +96,15 @@ start_proc() { # <name> <binary> args...
   echo "=== $(date -u +%FT%TZ) scripts/dev-cluster.sh starts $name" >>"$DIR/logs/$name.log"
   # setsid + nohup: survive this script and its terminal; own session for clean kills.
   setsid nohup "$exe" "$@" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
-  echo "$! $exe" >"$DIR/pids/$name.pid"
+  local pid=$! i
+  echo "$pid $exe" >"$DIR/pids/$name.pid"
+  # Until setsid and nohup have exec'd the binary, /proc/<pid>/exe names them, and pid_alive would
+  # call a component that is still starting dead (seen on a loaded machine): wait for the exec.
+  for i in $(seq 1 100); do
+    [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] && return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
 }
 
 stop_proc() { # <name>
