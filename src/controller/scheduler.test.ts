@@ -26,7 +26,11 @@ describe('per-canary scheduling', () => {
     expect(runs.length).toBeLessThanOrEqual(6);
   });
 
-  it('runs a poked canary (a new revision) before the canaries already waiting for a slot', async () => {
+  /**
+   * One slot, which canary `a` (the first of `keys`) holds while the others queue for it in order and
+   * `poked` are poked; returns the order in which all of them ran once `a` let go.
+   */
+  async function runOrder(keys: string[], poked: string[]): Promise<string[]> {
     const order: string[] = [];
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -38,33 +42,28 @@ describe('per-canary scheduling', () => {
       () => {},
       1,
     );
-    // One slot: a takes it, b, c and d wait for it in that order.
-    scheduler.sync(['a', 'b', 'c', 'd'].map((key) => ({ key, intervalMs: 60_000 })));
-    scheduler.poke('d');
+    scheduler.sync(keys.map((key) => ({ key, intervalMs: 60_000 })));
+    for (const key of poked) scheduler.poke(key);
     release();
     await sleep(50);
-    expect(order).toEqual(['a', 'd', 'b', 'c']);
+    return order;
+  }
+
+  it('runs a poked canary (a new revision) before the canaries already waiting for a slot', async () => {
+    expect(await runOrder(['a', 'b', 'c', 'd'], ['d'])).toEqual(['a', 'd', 'b', 'c']);
   });
 
   it('still gives every fourth slot to a canary waiting for its interval while pokes keep coming', async () => {
-    const order: string[] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    scheduler = new CanaryScheduler(
-      async (key) => {
-        order.push(key);
-        if (key === 'a') await held;
-      },
-      () => {},
-      1,
-    );
-    const pokedKeys = ['p1', 'p2', 'p3', 'p4', 'p5'];
-    // One slot: a takes it, then `first-run` waits for it; five canaries are poked meanwhile.
-    scheduler.sync(['a', 'first-run', ...pokedKeys].map((key) => ({ key, intervalMs: 60_000 })));
-    for (const key of pokedKeys) scheduler.poke(key);
-    release();
-    await sleep(50);
-    expect(order).toEqual(['a', 'p1', 'p2', 'p3', 'first-run', 'p4', 'p5']);
+    const poked = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    expect(await runOrder(['a', 'first-run', ...poked], poked)).toEqual([
+      'a',
+      'p1',
+      'p2',
+      'p3',
+      'first-run',
+      'p4',
+      'p5',
+    ]);
   });
 
   it('stops the loop of a canary that disappeared and keeps the others', async () => {
