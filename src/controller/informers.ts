@@ -6,7 +6,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AlertProvider, Canary, MetricTemplate } from '../api/types.js';
 import { GROUP, VERSION, type KubeClients } from '../kube/client.js';
 import { superviseInformer, type InformerHandlers, type SupervisedInformer } from '../kube/informer.js';
-import type { PageFetcher } from '../kube/paged-list.js';
+import { customObjectPages } from '../kube/paged-list.js';
 
 /** What the informer caches answer for a Canary's references. */
 export interface ControllerLookups {
@@ -44,24 +44,12 @@ export function controllerInformers(
     namespace
       ? `/apis/${group}/${version}/namespaces/${namespace}/${plural}`
       : `/apis/${group}/${version}/${plural}`;
-  const listCustom =
-    (plural: string): PageFetcher =>
-    (page) =>
-      namespace
-        ? clients.custom.listNamespacedCustomObject({
-            group: GROUP,
-            version: VERSION,
-            namespace,
-            plural,
-            ...page,
-          })
-        : clients.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, ...page });
   const ignore: InformerHandlers<KubernetesObject> = { onUpsert: () => {}, onDelete: () => {} };
   const custom = (plural: string, handlers: InformerHandlers<KubernetesObject> = ignore) =>
     superviseInformer<KubernetesObject>({
       clients,
       path: path(plural, GROUP, VERSION),
-      listPage: listCustom(plural),
+      listPage: customObjectPages(clients, { group: GROUP, version: VERSION, plural }, namespace),
       handlers,
       log,
     });

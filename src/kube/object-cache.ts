@@ -18,7 +18,7 @@
 import { ApiException, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
 import { superviseInformer, type SupervisedInformer } from './informer.js';
-import type { PageFetcher, PageRequest } from './paged-list.js';
+import { customObjectPages, type PageFetcher, type PageRequest } from './paged-list.js';
 
 /** `group/version/plural` (core group: `v1/services`). */
 export type CacheKind = string;
@@ -109,10 +109,7 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
     const { clients, namespace } = options;
     const typed = TYPED_LISTS[kindKey(group, version, plural)];
     if (typed) return (page) => typed(clients, namespace, page);
-    return (page) =>
-      namespace
-        ? clients.custom.listNamespacedCustomObject({ group, version, plural, namespace, ...page })
-        : clients.custom.listClusterCustomObject({ group, version, plural, ...page });
+    return customObjectPages(clients, { group, version, plural }, namespace);
   }
 
   function watch(kind: CacheKind): SupervisedInformer<KubernetesObject> {

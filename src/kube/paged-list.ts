@@ -10,6 +10,7 @@
  * as client-go's pager falls back to a fresh list.
  */
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeClients } from './client.js';
 import { kubeFailure } from './failure.js';
 
 /** The paging parameters of client-node's list calls (typed and custom objects alike). */
@@ -20,6 +21,19 @@ export interface PageRequest {
 
 /** One list call with the page's parameters; typed (`metadata._continue`) or plain (`continue`). */
 export type PageFetcher = (page: PageRequest) => Promise<unknown>;
+
+/** The pages of a custom-objects collection, in `namespace` or (empty) all namespaces. */
+export function customObjectPages(
+  clients: KubeClients,
+  kind: { group: string; version: string; plural: string },
+  namespace: string | undefined,
+): PageFetcher {
+  const { group, version, plural } = kind;
+  return (page) =>
+    namespace
+      ? clients.custom.listNamespacedCustomObject({ group, version, plural, namespace, ...page })
+      : clients.custom.listClusterCustomObject({ group, version, plural, ...page });
+}
 
 export interface PagedListOptions<T> {
   /** Items per request (the API server may send fewer). */
