@@ -96,7 +96,7 @@ function receivedAfterOffset(fd: number, offset: number, size: number): number |
   return match ? Date.parse(match[1] as string) : undefined;
 }
 
-/** Completed requests made by `username` since `since` (a Date), oldest first. */
+/** Requests made by `username` since `since` (a Date), oldest first; a watch counts when it opens. */
 export function auditRecords(kubeconfig: string, username: string, since: Date): AuditRecord[] {
   const records: AuditRecord[] = [];
   for (const line of auditLinesSince(kubeconfig, since)) {
@@ -107,11 +107,12 @@ export function auditRecords(kubeconfig: string, username: string, since: Date):
   return records;
 }
 
-/** One finished request of `username`, or undefined for another user's line or an unfinished stage. */
+/** One request of `username`, or undefined for another user's line or another stage of the request. */
 export function recordOf(event: AuditEvent, username: string): AuditRecord | undefined {
-  // One event per finished request; long watches end in ResponseComplete too, or stay at ResponseStarted.
-  if (event.user.username !== username || event.stage === 'RequestReceived') return undefined;
-  if (event.stage === 'ResponseStarted' && event.verb !== 'watch') return undefined;
+  // One record per request: its ResponseComplete, or for a watch its ResponseStarted, which the server
+  // logs for every watch (streamed or refused) before the ResponseComplete that ends it, maybe minutes later.
+  if (event.user.username !== username) return undefined;
+  if (event.stage !== (event.verb === 'watch' ? 'ResponseStarted' : 'ResponseComplete')) return undefined;
   const ref = event.objectRef;
   return {
     verb: event.verb,

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { auditRecords } from './audit.js';
 import { testCluster } from './index.js';
 
 /** The test control plane is the real thing: its CRDs serve, RBAC is enforced, KWOK runs pods. */
@@ -41,6 +42,40 @@ describe('test control plane', () => {
     const answer = await cluster.kubectl(['get', 'pods', '-n', ns], { kubeconfig });
     expect(answer.code).not.toBe(0);
     expect(answer.stderr).toMatch(/forbidden.*system:serviceaccount:.*:nobody/);
+  });
+
+  it('audits each watch once: one that streamed and ended, and one refused', async () => {
+    const ns = await cluster.newNamespace('audit');
+    namespaces.push(ns);
+    await cluster.kubectl(['create', 'serviceaccount', 'watcher', '-n', ns]);
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'watcher' },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['secrets'], verbs: ['list'] },
+      ],
+    };
+    await cluster.kubectl(['apply', '-n', ns, '-f', '-'], { stdin: JSON.stringify(role) });
+    const binding = ['--role=watcher', `--serviceaccount=${ns}:watcher`];
+    await cluster.kubectl(['create', 'rolebinding', 'watcher', '-n', ns, ...binding]);
+    const kubeconfig = await cluster.serviceAccountKubeconfig(ns, 'watcher');
+    const since = new Date();
+    // kubectl lists, then watches: the server ends the configmaps watch after 2 s; it refuses the secrets one.
+    const watch = (resource: string) =>
+      cluster.kubectl(['get', resource, '-n', ns, '--watch', '--request-timeout=2s'], { kubeconfig });
+    await watch('configmaps');
+    expect((await watch('secrets')).stderr).toContain('cannot watch resource "secrets"');
+    const requests = auditRecords(cluster.kubeconfig, `system:serviceaccount:${ns}:watcher`, since)
+      .filter((r) => r.verb === 'watch' || r.verb === 'list')
+      .map((r) => `${r.verb} ${r.resource} ${r.code}`);
+    expect(requests).toEqual([
+      'list configmaps 200',
+      'watch configmaps 200',
+      'list secrets 200',
+      'watch secrets 403',
+    ]);
   });
 
   it('holds the controller to deploy/rbac: a call it was not granted is answered 403', async () => {
