@@ -86,6 +86,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const { clients, log } = options;
   const metrics = new ControllerMetrics();
   let leading = !options.leaderElection;
+  // No canary runs before the Canary and Deployment watches have listed (controller-runtime's
+  // WaitForCacheSync): a run started by the list's own add events would read from the API server what
+  // the list has not reached yet. The first resync after the list starts them all.
+  let listed = false;
   /** Per canary, what last ran it early: its generation and its pending intent (src/intents). */
   const seenTriggers = new Map<string, string>();
   /** Canaries by the Deployment they target (`namespace/name`), so a Deployment event costs O(1). */
@@ -134,7 +138,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       onCanaryUpsert: (canary) => {
         indexCanary(canary, true);
         const key = keyOf(canary);
-        if (leading) {
+        if (leading && listed) {
           scheduler.ensure({
             key,
             intervalMs: analysisIntervalMs(canary.spec.analysis, options.minimumIntervalMs),
@@ -198,7 +202,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   }
 
   function resync(): void {
-    if (!leading) return;
+    if (!leading || !listed) return;
     const canaries = informers.canaries();
     scheduler.sync(
       canaries.map((c) => ({
@@ -260,6 +264,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   }
 
   await informers.start();
+  listed = true;
 
   let elector: LeaderElector | undefined;
   if (options.leaderElection) {

@@ -1,7 +1,8 @@
 /**
  * A supervised informer: client-node's ListWatch stops on any error other than a watch timeout or 410,
  * and its stop() surfaces as an error too. This wrapper restarts it with jittered, bounded backoff,
- * re-lists periodically (resync) so a missed event is repaired, and tells whether it is healthy.
+ * re-lists periodically (resync) so a missed event is repaired, and tells whether it is healthy: listed
+ * and watching.
  */
 import { makeInformer, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
@@ -63,8 +64,11 @@ export function superviseInformer<T extends KubernetesObject>(
   informer.on('add', (obj) => options.handlers.onUpsert(slim(obj)));
   informer.on('update', (obj) => options.handlers.onUpsert(slim(obj)));
   informer.on('delete', (obj) => options.handlers.onDelete(obj));
+  // client-node emits 'connect' before its list, not after: the cache is only trusted once the first
+  // list has filled it (start() below). Later connects (a watch re-opened) keep the objects it holds.
+  let listed = false;
   informer.on('connect', () => {
-    healthy = true;
+    if (listed) healthy = true;
     failures = 0;
   });
   informer.on('error', (err: unknown) => {
@@ -85,6 +89,7 @@ export function superviseInformer<T extends KubernetesObject>(
     if (stopping) return;
     try {
       await informer.start();
+      listed = true;
       healthy = true;
     } catch (err) {
       // the error callback schedules the restart; a failed initial list lands here too

@@ -9,11 +9,14 @@
  *   watch has only an older resourceVersion of it (client-go's MutationCache does the same).
  * - A conflict (409) on a write marks the object (`suspect`): its next read goes to the API server.
  * - An object the watch does not hold (not created yet, deleted, or the watch lagging behind someone's
- *   create) is read from the API server, as is everything while a watch is down or still listing;
+ *   create) is read from the API server, as is everything while a watch is down;
  *   except objects Aviary creates when they are missing (`createdWhenMissing`): for those the watch's
  *   "not there" is answered as the API server's 404, and the create that follows meets a 409 if the
  *   watch was only late (that conflict sends the retry's read to the API server).
  * Kinds are watched on their first read (`lazyKinds`), so a controller never lists what it never reads.
+ * A read waits (up to FIRST_LIST_WAIT_MS) for its kind's first list instead of going to the API server:
+ * otherwise a controller restarted on thousands of canaries sends its first reconciles' reads as GETs,
+ * all at once, while its watches are still listing the same objects.
  */
 import { ApiException, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClients } from './client.js';
@@ -47,6 +50,9 @@ const TYPED_LISTS: Record<
 
 /** Own writes older than this are dropped: by then the watch has them (or is down, and reads go live). */
 const OWN_WRITE_TTL_MS = 60_000;
+
+/** How long a read waits for its kind's first list; past it (a list slower than that) it reads live. */
+const FIRST_LIST_WAIT_MS = 30_000;
 
 export interface ObjectCacheOptions {
   clients: KubeClients;
@@ -99,6 +105,8 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
   const lazy = new Set(options.lazyKinds);
   const ownWrites = new Map<string, { obj: KubernetesObject; at: number }>();
   const suspects = new Set<string>();
+  /** Lazily watched kinds whose first list is still running. */
+  const firstLists = new Map<CacheKind, Promise<void>>();
   let lastSweep = now();
   let stopped = false;
 
@@ -131,8 +139,21 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
       ...(options.log ? { log: options.log } : {}),
     });
     informers.set(kind, informer);
-    void informer.start();
+    // start() settles once the first list is done or has failed (the informer retries on its own).
+    firstLists.set(
+      kind,
+      informer.start().finally(() => firstLists.delete(kind)),
+    );
     return informer;
+  }
+
+  async function firstListOf(kind: CacheKind): Promise<void> {
+    const first = firstLists.get(kind);
+    if (!first) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_LIST_WAIT_MS)));
+    await Promise.race([first, waited]);
+    clearTimeout(timer);
   }
 
   function sweep(): void {
@@ -148,8 +169,8 @@ export function objectCache(options: ObjectCacheOptions): ObjectCache {
     async read<T>(kind: CacheKind, namespace: string, name: string, live: () => Promise<T>): Promise<T> {
       const key = keyOf(kind, namespace, name);
       const informer = informers.get(kind) ?? (lazy.has(kind) && !stopped ? watch(kind) : undefined);
-      // Not kept: by the next tick the watch has it (keeping every live read doubled the memory of a
-      // controller starting with thousands of canaries, whose first reads all come before its watches).
+      if (informer && !informer.healthy) await firstListOf(kind);
+      // Not kept: by the next tick the watch has it.
       const goLive = () => {
         suspects.delete(key);
         return live();

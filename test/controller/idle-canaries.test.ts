@@ -6,6 +6,7 @@
  *   come from the controller's watches (Istio's VirtualServices and DestinationRules, the HTTPRoutes,
  *   the Services, the Deployments), and an unchanged status is not written, so `kubectl get canary -w`
  *   stays quiet (the Canaries' resourceVersions do not move);
+ * - a restarted controller's first reconciles read from its watches too: they wait for the first lists;
  * - a new revision of one canary, whose interval is an hour, is acted on when its Deployment changes:
  *   the controller reads the new template from its cache at once, it does not wait for the interval.
  */
@@ -81,8 +82,7 @@ async function ticks(): Promise<Map<string, number>> {
   return counts;
 }
 
-beforeAll(async () => {
-  namespace = await cluster.newNamespace('idle-canaries');
+async function startController(): Promise<void> {
   controller = spawnController({
     kubeconfig: await cluster.controllerKubeconfig(),
     namespace,
@@ -91,6 +91,11 @@ beforeAll(async () => {
   });
   const started = await controller.waitForLog((line) => line.msg === 'controller started', 60_000);
   metricsUrl = `http://${String(started.metrics)}`;
+}
+
+beforeAll(async () => {
+  namespace = await cluster.newNamespace('idle-canaries');
+  await startController();
   await cluster.kubectl(['apply', '-f', '-'], {
     stdin: JSON.stringify({
       apiVersion: 'v1',
@@ -132,6 +137,21 @@ describe('an idle controller', () => {
     const versions = (list: CanaryView[]) =>
       Object.fromEntries(list.map((c) => [c.metadata.name, c.metadata.resourceVersion]));
     expect(versions(after)).toEqual(versions(before));
+  }, 120_000);
+
+  it('reads from its watches from the start once restarted: no GET per canary', async () => {
+    await controller.kill('SIGTERM');
+    const since = new Date();
+    await startController();
+    await until('a reconcile of every canary by the restarted controller', async () => {
+      const now = await ticks();
+      return names.every((n) => (now.get(n) ?? 0) >= 1) ? true : undefined;
+    });
+    // Its first reconciles ran while its watches made their first lists: they waited for them.
+    const gets = auditRecords(cluster.kubeconfig, CONTROLLER_USER, since)
+      .filter((r) => r.namespace === namespace && r.verb === 'get')
+      .map((r) => `${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.name ?? ''}`);
+    expect(gets).toEqual([]);
   }, 120_000);
 
   it('acts on a new revision when its Deployment changes, not at the next interval', async () => {

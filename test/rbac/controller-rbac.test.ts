@@ -114,6 +114,7 @@ const NEEDED_BUT_UNEXERCISED: { grant: string; why: string }[] = [
   { grant: 'ClusterRole/aviary: get aviary.dev/canaries', why: FROM_THE_WATCH },
   { grant: 'ClusterRole/aviary: get apps/deployments', why: FROM_THE_WATCH },
   { grant: 'ClusterRole/aviary: get networking.istio.io/destinationrules', why: FROM_THE_WATCH },
+  { grant: 'ClusterRole/aviary: get autoscaling/horizontalpodautoscalers', why: FROM_THE_WATCH },
 ];
 
 const cluster = testCluster();
