@@ -166,7 +166,7 @@ function histogramQuantile(buckets: Map<number, number>, q: number): number {
   return prevLe;
 }
 
-/** The controller's completed requests about `namespace` (or cluster-wide ones) in the window. */
+/** The controller's requests about `namespace` (or cluster-wide ones) in the window. */
 function auditCount(kubeconfig: string, namespace: string, since: Date, until: Date): number {
   return auditRecords(kubeconfig, CONTROLLER_USER, since).filter(
     (r) => (r.namespace === undefined || r.namespace === namespace) && new Date(r.received) <= until,
