@@ -6,7 +6,8 @@
  *   come from the controller's watches (Istio's VirtualServices and DestinationRules, the HTTPRoutes,
  *   the Services, the Deployments), and an unchanged status is not written, so `kubectl get canary -w`
  *   stays quiet (the Canaries' resourceVersions do not move);
- * - a restarted controller's first reconciles read from its watches too: they wait for the first lists;
+ * - a restarted controller's first reconciles read from its watches too: they wait for the first lists,
+ *   and the mesh preflights of its canaries share what they read alike;
  * - a new revision of one canary, whose interval is an hour, is acted on when its Deployment changes:
  *   the controller reads the new template from its cache at once, it does not wait for the interval.
  */
@@ -139,7 +140,7 @@ describe('an idle controller', () => {
     expect(versions(after)).toEqual(versions(before));
   }, 120_000);
 
-  it('reads from its watches from the start once restarted: no GET per canary', async () => {
+  it('reads from its watches from the start once restarted: no GET per canary, one shared preflight list', async () => {
     await controller.kill('SIGTERM');
     const since = new Date();
     await startController();
@@ -147,11 +148,20 @@ describe('an idle controller', () => {
       const now = await ticks();
       return names.every((n) => (now.get(n) ?? 0) >= 1) ? true : undefined;
     });
+    const requests = auditRecords(cluster.kubeconfig, CONTROLLER_USER, since).filter(
+      (r) => r.namespace === namespace,
+    );
     // Its first reconciles ran while its watches made their first lists: they waited for them.
-    const gets = auditRecords(cluster.kubeconfig, CONTROLLER_USER, since)
-      .filter((r) => r.namespace === namespace && r.verb === 'get')
+    const gets = requests
+      .filter((r) => r.verb === 'get')
       .map((r) => `${r.resource}${r.subresource ? `/${r.subresource}` : ''} ${r.name ?? ''}`);
     expect(gets).toEqual([]);
+    // The Istio canaries' mesh preflights (one each, on a new process) shared the namespace's
+    // PeerAuthentications: one list, not one per canary.
+    const peerAuthenticationLists = requests.filter(
+      (r) => r.verb === 'list' && r.resource === 'peerauthentications',
+    );
+    expect(peerAuthenticationLists).toHaveLength(1);
   }, 120_000);
 
   it('acts on a new revision when its Deployment changes, not at the next interval', async () => {

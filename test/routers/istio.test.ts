@@ -5,7 +5,8 @@ import { istioRouter } from '../../src/routers/istio/router.js';
 import { ISTIO_GROUP, ISTIO_VERSION } from '../../src/routers/istio/types.js';
 import { withServices } from '../../src/routers/kubernetes/index.js';
 import { canaryFor, deploymentFor } from '../../src/targets/kubernetes/testing/fixtures.js';
-import { testCluster } from '../cluster/index.js';
+import { auditRecords } from '../cluster/audit.js';
+import { CONTROLLER_USER, testCluster } from '../cluster/index.js';
 import { runRouterContract, storeCanary } from './contract.js';
 import { asLine, istioctlAnalyze } from './istioctl.js';
 
@@ -117,6 +118,7 @@ describe('istio: set-ups where the rules never take effect, as Aviary and istioc
       { name: 'no-gateway', service: { gateways: ['missing-gateway'], hosts: ['api.example.com'] } },
     ];
     const aviary: Record<string, string[]> = {};
+    const since = new Date();
     for (const s of scenarios) {
       await admin.apps.createNamespacedDeployment({ namespace: ns, body: deploymentFor(ns, s.name, 1) });
       const base = canaryFor(ns, s.name);
@@ -132,6 +134,11 @@ describe('istio: set-ups where the rules never take effect, as Aviary and istioc
       await router.reconcile(canary);
       aviary[s.name] = await router.diagnose!(canary);
     }
+    // The three preflights share one list of the namespace's Gateways (src/kube/shared-reads.ts).
+    const gatewayLists = auditRecords(cluster.kubeconfig, CONTROLLER_USER, since).filter(
+      (r) => r.namespace === ns && r.verb === 'list' && r.resource === 'gateways',
+    );
+    expect(gatewayLists).toHaveLength(1);
     const istioctl = (await istioctlAnalyze(cluster, ns)).filter((m) => m.code !== 'IST0102');
     const said = (origin: string) => istioctl.filter((m) => m.origin === origin).map(asLine);
 
@@ -153,7 +160,7 @@ describe('istio: set-ups where the rules never take effect, as Aviary and istioc
     expect(sideBySide).toEqual({
       'a Gateway whose selector matches no pod': {
         aviary: [
-          `spec.service.gateways[0]: gateway ${ns}/no-pods selects pods with istio=no-such-ingressgateway but no workload has those labels — no ingress gateway will load its rules (check the ingress gateway's labels, e.g. istio: ingressgateway)`,
+          `spec.service.gateways[0]: gateway ${ns}/no-pods selects pods with istio=no-such-ingressgateway but no pod has those labels — no ingress gateway will load its rules (check the ingress gateway's labels, e.g. istio: ingressgateway)`,
         ],
         istioctl: [
           `Error [IST0101] (Gateway ${ns}/no-pods) Referenced selector not found: "istio=no-such-ingressgateway"`,

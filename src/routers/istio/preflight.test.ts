@@ -42,7 +42,7 @@ describe('Istio routing preflight', () => {
     const c = canary({ gateways: ['public-gateway.istio-system'], hosts: ['app.example.com'] });
     const problems = routingProblems(c, { gateways: [gateway], podLabels: [{ istio: 'ingress' }] });
     expect(problems.map((p) => p.message).join()).toMatch(
-      /selects pods with istio=ingressgateway but no workload/,
+      /selects pods with istio=ingressgateway but no pod has those labels/,
     );
   });
 

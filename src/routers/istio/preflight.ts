@@ -14,7 +14,7 @@ export interface IstioGateway {
 export interface RoutingWorld {
   /** Gateways that exist, from every namespace the service's gateways name. */
   gateways: IstioGateway[];
-  /** Pod label sets of workloads in the cluster (Deployment pod templates), to check gateway selectors. */
+  /** Labels of pods the gateways' selectors match (one pod per selector is enough), in any namespace. */
   podLabels: Record<string, string>[];
 }
 
@@ -63,7 +63,7 @@ export function routingProblems(canary: Canary, world: RoutingWorld): RoutingPro
     if (Object.keys(selector).length > 0 && !selected) {
       problems.push({
         field,
-        message: `gateway ${wantedNamespace}/${name} selects pods with ${formatLabels(selector)} but no workload has those labels — no ingress gateway will load its rules (check the ingress gateway's labels, e.g. istio: ingressgateway)`,
+        message: `gateway ${wantedNamespace}/${name} selects pods with ${formatLabels(selector)} but no pod has those labels — no ingress gateway will load its rules (check the ingress gateway's labels, e.g. istio: ingressgateway)`,
       });
     }
     const gatewayHosts = (gateway.spec.servers ?? []).flatMap((s) => s.hosts ?? []);

@@ -9,6 +9,7 @@ import { ALL_TO_PRIMARY, type RouteOptions, type Routes, type TrafficRouter } fr
 import { AviaryError } from '../../errors.js';
 import type { KubeClients } from '../../kube/client.js';
 import { isOwnedBy } from '../../kube/owner.js';
+import { sharedReads } from '../../kube/shared-reads.js';
 import { cookiesOf } from '../shared/session-cookie.js';
 import {
   apexMetadata,
@@ -20,7 +21,7 @@ import {
 } from '../shared/routing-object.js';
 import { meshProblems } from './mesh-preflight.js';
 import { routingProblems, type IstioGateway, type RoutingProblem } from './preflight.js';
-import { readMeshWorld } from './read-mesh.js';
+import { labelSelector, meshWorldReader, SHARED_READ_TTL_MS } from './read-mesh.js';
 import { buildVirtualServiceSpec, isTcp, routesOf } from './virtual-service.js';
 import {
   ISTIO_GROUP,
@@ -43,6 +44,7 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
     clients,
     type('destinationrules', 'DestinationRule'),
   );
+  const readMeshWorld = meshWorldReader(clients);
   const readVirtualService = (canary: Canary) =>
     virtualServices.read(namespaceOf(canary), serviceNames(canary.spec).apex);
 
@@ -63,25 +65,34 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
     );
   }
 
+  // Gateways and the pods their selectors match are the same for every canary behind them: shared for
+  // a while (a controller restarted on thousands of canaries preflights them all within minutes).
+  const gatewaysIn = sharedReads(SHARED_READ_TTL_MS, async (namespace) => {
+    const list = (await clients.custom.listNamespacedCustomObject({
+      group: ISTIO_GROUP,
+      version: ISTIO_VERSION,
+      namespace,
+      plural: 'gateways',
+    })) as { items: IstioGateway[] };
+    return list.items;
+  });
+  // Istio binds a Gateway to the pods its selector matches in any namespace: one pod is enough to know.
+  const podsSelectedBy = sharedReads(SHARED_READ_TTL_MS, async (labelSelector) => {
+    const pods = await clients.core.listPodForAllNamespaces({ labelSelector, limit: 1 });
+    return pods.items.map((pod) => pod.metadata?.labels ?? {});
+  });
+
   /** Gateways, hosts and URI prefixes that would keep the rules from taking effect (preflight.ts). */
   async function gatewayProblems(canary: Canary): Promise<RoutingProblem[]> {
     const refs = (canary.spec.service.gateways ?? []).filter((g) => g !== 'mesh');
     const namespace = namespaceOf(canary);
     const gateways: IstioGateway[] = [];
     for (const ns of new Set(refs.map((ref) => gatewayNamespace(ref, namespace)))) {
-      const list = (await clients.custom.listNamespacedCustomObject({
-        group: ISTIO_GROUP,
-        version: ISTIO_VERSION,
-        namespace: ns,
-        plural: 'gateways',
-      })) as { items: IstioGateway[] };
-      gateways.push(...list.items);
+      gateways.push(...(await gatewaysIn(ns)));
     }
-    const podLabels = refs.length
-      ? (await clients.apps.listDeploymentForAllNamespaces()).items.map(
-          (d) => d.spec?.template.metadata?.labels ?? {},
-        )
-      : [];
+    const podLabels: Record<string, string>[] = [];
+    const selectors = new Set(gateways.map((g) => labelSelector(g.spec.selector)));
+    for (const selector of selectors) if (selector) podLabels.push(...(await podsSelectedBy(selector)));
     return routingProblems(canary, { gateways, podLabels });
   }
 
@@ -126,7 +137,7 @@ export function istioRouter(clients: KubeClients): TrafficRouter {
     async diagnose(canary) {
       const problems = [
         ...(await gatewayProblems(canary)),
-        ...meshProblems(canary, await readMeshWorld(clients, canary)),
+        ...meshProblems(canary, await readMeshWorld(canary)),
       ];
       return problems.map((p) => `${p.field}: ${p.message}`);
     },
