@@ -167,10 +167,10 @@ function histogramQuantile(buckets: Map<number, number>, q: number): number {
 }
 
 /** The controller's requests about `namespace` (or cluster-wide ones) in the window. */
-function auditCount(kubeconfig: string, namespace: string, since: Date, until: Date): number {
+function controllerRequests(kubeconfig: string, namespace: string, since: Date, until: Date) {
   return auditRecords(kubeconfig, CONTROLLER_USER, since).filter(
     (r) => (r.namespace === undefined || r.namespace === namespace) && new Date(r.received) <= until,
-  ).length;
+  );
 }
 
 interface Row {
@@ -198,6 +198,8 @@ interface Restart {
   allTickedSeconds: number;
   /** Canaries reconciled by the end (n when all were). */
   ticked: number;
+  /** The new process's API requests until then, by verb and resource, e.g. "list pods 10,000, watch canaries 1". */
+  requestsByVerb: string;
 }
 
 const TICKS = 'aviary_canary_duration_seconds';
@@ -250,10 +252,16 @@ function canariesTicked(metrics: string): number {
  * canary has been reconciled once. Metrics are scraped only every 2 s: at thousands of canaries the
  * exposition is megabytes, and building it would add to the very peak being measured.
  */
-async function measureRestart(saKubeconfig: string, namespace: string, n: number): Promise<Restart> {
+async function measureRestart(
+  kubeconfig: string,
+  saKubeconfig: string,
+  namespace: string,
+  n: number,
+): Promise<Restart> {
   const timeoutMs = values['restart-timeout']
     ? Number(values['restart-timeout']) * 1000
     : Math.max(300_000, n * 200);
+  const since = new Date();
   const controller = startController(saKubeconfig, namespace);
   const started = Date.now();
   let peakRssMiB = 0;
@@ -282,7 +290,28 @@ async function measureRestart(saKubeconfig: string, namespace: string, n: number
   } finally {
     await stopController(controller.child);
   }
-  return { peakRssMiB, allTickedSeconds, ticked };
+  const until = new Date(started + (Number.isFinite(allTickedSeconds) ? allTickedSeconds * 1000 : timeoutMs));
+  return {
+    peakRssMiB,
+    allTickedSeconds,
+    ticked,
+    requestsByVerb: requestsByVerb(kubeconfig, since, until),
+  };
+}
+
+/**
+ * Every request of the controller in the window (the one controller running, so the mesh preflight's
+ * lists in istio-system count too), counted by verb and resource, most first.
+ */
+function requestsByVerb(kubeconfig: string, since: Date, until: Date): string {
+  const counts = new Map<string, number>();
+  for (const r of auditRecords(kubeconfig, CONTROLLER_USER, since)) {
+    if (new Date(r.received) > until) continue;
+    const key = `${r.verb} ${r.resource ?? ''}`.trim();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  return sorted.map(([what, count]) => `${what} ${count.toLocaleString('en')}`).join(', ') || 'none';
 }
 
 async function measure(n: number, kubeconfig: string): Promise<Row> {
@@ -344,7 +373,8 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
   const idle = bucketsBetween(ticksBefore, histogramBuckets(await scrape(), TICKS));
   const cpuSettled = procStats(controller.pid as number).cpuSeconds - cpuBefore;
   const windowEnd = new Date();
-  const apiPerSecondSettled = auditCount(kubeconfig, namespace, windowStart, windowEnd) / settleSeconds;
+  const apiPerSecondSettled =
+    controllerRequests(kubeconfig, namespace, windowStart, windowEnd).length / settleSeconds;
 
   // A new revision of one canary while the rest exist: how long until the controller acts on it.
   const victim = names[Math.floor(n / 2)] as string;
@@ -380,7 +410,7 @@ async function measure(n: number, kubeconfig: string): Promise<Row> {
   let restart: Restart | undefined;
   if (!values['no-restart']) {
     process.stderr.write(`[${n}] restarting the controller on ${namespace}\n`);
-    restart = await measureRestart(saKubeconfig, namespace, n);
+    restart = await measureRestart(kubeconfig, saKubeconfig, namespace, n);
   }
   await admin.core.deleteNamespace({ name: namespace }).catch(() => undefined);
   return {
@@ -414,14 +444,16 @@ for (const n of sizes) rows.push(await measure(n, kubeconfig));
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 const restartColumns = values['no-restart']
   ? ''
-  : ' restart: peak RSS (MiB) | restart: all reconciled again after (s) |';
+  : ' restart: peak RSS (MiB) | restart: all reconciled again after (s) | restart: API requests until then |';
 console.log(
   `| canaries | all Initialized (s) | reconcile p50 / p99, whole run (ms) | idle ticks in window | idle tick p50 / p99 (ms) | RSS / heap used (MiB) | CPU (s) total | CPU s per minute idle | API req/s idle | new revision acted on after (s) |${restartColumns}`,
 );
-console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${values['no-restart'] ? '' : '---:|---:|'}`);
+console.log(
+  `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|${values['no-restart'] ? '' : '---:|---:|---|'}`,
+);
 for (const r of rows) {
   const restart = r.restart
-    ? ` ${f(r.restart.peakRssMiB, 0)} | ${Number.isFinite(r.restart.allTickedSeconds) ? f(r.restart.allTickedSeconds) : `not reached (${r.restart.ticked} of ${r.canaries})`} |`
+    ? ` ${f(r.restart.peakRssMiB, 0)} | ${Number.isFinite(r.restart.allTickedSeconds) ? f(r.restart.allTickedSeconds) : `not reached (${r.restart.ticked} of ${r.canaries})`} | ${r.restart.requestsByVerb} |`
     : '';
   console.log(
     `| ${r.canaries} | ${f(r.initializedSeconds)} | ${f(r.p50ms)} / ${f(r.p99ms)} | ${r.idleTicks} | ${f(r.idleP50ms)} / ${f(r.idleP99ms)} | ${f(r.rssMiB, 0)} / ${f(r.heapMiB, 0)} | ${f(r.cpuSeconds)} | ${f(r.cpuSettledPerMinute, 2)} | ${f(r.apiPerSecondSettled)} | ${f(r.newRevisionWaitSeconds, 2)} |${restart}`,
