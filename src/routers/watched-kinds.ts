@@ -6,7 +6,8 @@
  * canary uses is never listed.
  *
  * Not here: Knative (its target reads the Revision of each tick's Service from the API server) and
- * Istio's Gateways and PeerAuthentications, listed once per canary by the preflight, not per tick.
+ * Istio's Gateways and PeerAuthentications, which the preflight lists once per spec generation, not
+ * per tick, sharing each list between canaries for a while (src/kube/shared-reads.ts).
  */
 import { kindKey, type CacheKind } from '../kube/object-cache.js';
 import { APISIX_GROUP, APISIX_VERSION } from './apisix/types.js';
