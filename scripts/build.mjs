@@ -59,6 +59,8 @@ async function bundle(fromDir, toDir) {
   const { build } = await import('esbuild');
   await build({
     absWorkingDir: root,
+    // tsc's output may sit outside the repository (--out-dir /tmp/...): its imports resolve from ours.
+    nodePaths: [path.join(root, 'node_modules')],
     entryPoints: {
       'cli/main': path.join(fromDir, 'cli', 'main.js'),
       'cli/sample-app': path.join(fromDir, 'demo', 'sample-app.js'),
