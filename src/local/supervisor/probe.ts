@@ -44,3 +44,17 @@ export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/**
+ * True when the port is still in use after up to `waitMs`: a process just stopped can keep accepting
+ * for some milliseconds after /proc shows it dead (its leader thread exits before the threads that close
+ * its sockets), so a port is only called taken once it stays taken.
+ */
+export async function portStaysInUse(port: number, waitMs = 2000, host = '127.0.0.1'): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  while (await portInUse(port, host)) {
+    if (Date.now() >= deadline) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../testing/free-port.js';
@@ -114,6 +115,17 @@ describe('Supervisor', () => {
     await expect(s.start({ name: 'b', command: versionCommand(), port })).rejects.toThrow(
       new RegExp(`port ${port} is already in use by another program \\(pid ${first.pid}: .*node`),
     );
+  });
+
+  it('starts on a port whose holder lets go of it a moment later (a version just stopped)', async () => {
+    const s = supervisor();
+    const port = await freePort();
+    // A stopped process's listener can outlive what /proc says of it by some milliseconds.
+    const leaving = net.createServer();
+    await new Promise<void>((resolve) => leaving.listen(port, '127.0.0.1', resolve));
+    setTimeout(() => leaving.close(), 300);
+    const proc = await s.start({ name: 'a', command: versionCommand(), port });
+    expect((await proc.waitReady(5000)).ready).toBe(true);
   });
 
   it('reports a version that never becomes ready within its timeout', async () => {

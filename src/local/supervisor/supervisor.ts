@@ -8,7 +8,7 @@ import { AviaryError } from '../../errors.js';
 import { crashPoint } from '../crash-point.js';
 import { ManagedProcess, type OutputListener, type ProcessDefinition } from './managed-process.js';
 import { portHolder } from './port-holder.js';
-import { portInUse } from './probe.js';
+import { portStaysInUse } from './probe.js';
 
 /** The environment variable every version is started with; its value is the process's journal token. */
 export const PROCESS_TOKEN_ENV = 'AVIARY_PROCESS_TOKEN';
@@ -51,7 +51,7 @@ export class Supervisor {
    */
   async start(definition: ProcessDefinition): Promise<ManagedProcess> {
     await this.stop(definition.name);
-    if (await portInUse(definition.port)) {
+    if (await portStaysInUse(definition.port)) {
       const holder = portHolder(definition.port);
       const who = holder ? ` (pid ${holder.pid}: ${holder.command})` : '';
       throw new AviaryError(
